@@ -1,0 +1,171 @@
+"""``deskapp``: the desk's command line. Without a subcommand it starts the desk's screen.
+
+Subcommands live in modules listed in ``COMMAND_MODULES``; each has
+``add_commands(subparsers)`` and sets ``func(args) -> int`` on its parsers.
+The core commands are here. Nothing in this module imports Textual until ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Any
+
+from deskapp.config import KIND_LABELS, ConfigError
+from deskapp.journal import JournalError
+from deskapp.service import Desk, open_desk, pack_json
+from deskapp.store import RegistrationError
+from deskapp.timeutil import parse_time, show
+
+COMMAND_MODULES: tuple[str, ...] = ()
+
+_KIND_ALIASES = {"studio": "studio", "project": "project", **{v: k for k, v in KIND_LABELS.items()}, "工作室": "studio", "项目": "project"}
+
+
+def _print_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, ensure_ascii=False) + "\n")
+
+
+def _desk(args: argparse.Namespace) -> Desk:
+    return open_desk(args.data)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from deskapp.app import run_app
+
+    return run_app(args.data)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    desk = _desk(args)
+    round_id = None if args.all_rounds else desk.config.round.id
+    packs = desk.store.search(args.search, round_id) if args.search else desk.store.packs(round_id)
+    if args.json:
+        _print_json([pack_json(desk, p) for p in packs])
+        return 0
+    for p in packs:
+        verdict = desk.store.assess(p)
+        print(f"{p.receipt_no}\t{show(p.received_at)}\t{p.kind_label}\t{p.unit}\t{p.name}\t{p.status_label}\t{verdict.summary()}")
+    print(f"共 {len(packs)} 件", file=sys.stderr)
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    desk = _desk(args)
+    pack = desk.store.by_receipt(args.receipt_no)
+    if pack is None:
+        print(f"找不到收件编号 {args.receipt_no}", file=sys.stderr)
+        return 1
+    doc = pack_json(desk, pack, history=True)
+    if args.json:
+        _print_json(doc)
+        return 0
+    print(f"{pack.receipt_no}  {pack.kind_label}  {pack.status_label}")
+    print(f"申报单位：{pack.unit}\n名称：{pack.name}\n收件时间：{show(pack.received_at, True)}  受理人：{pack.clerk}")
+    print(f"结论：{doc['summary']}")
+    print("历史：")
+    for h in doc["history"]:
+        changes = "；".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in h["changes"].items())
+        print(f"  {show(h['at'], True)}  {h['actor']}  {h['action']}  {changes}  {h['reason']}")
+    return 0
+
+
+def _register_line(desk: Desk, clerk: str, record: Any) -> dict[str, Any]:
+    if not isinstance(record, dict):
+        raise RegistrationError("每行应为一个 JSON 对象")
+    record = dict(record)
+    kind = _KIND_ALIASES.get(str(record.pop("kind", "")))
+    if kind is None:
+        raise RegistrationError("kind 应为 studio 或 project（人才工作室 / 人才项目）")
+    checklist = record.pop("checklist", {}) or {}
+    if not isinstance(checklist, dict):
+        raise RegistrationError("checklist 应为对象")
+    pages = record.pop("pages", None)
+    received = record.pop("received_at", None)
+    received_at = None
+    if received:
+        try:
+            received_at = parse_time(str(received))
+        except ValueError:
+            raise RegistrationError(f"received_at 不是有效时间：{received!r}") from None
+    distinct = record.pop("distinct_from", []) or []
+    pack = desk.store.register(
+        kind, record, clerk, checklist=checklist, pages=pages, received_at=received_at, distinct_from=distinct,
+        reason="批量导入",
+    )
+    doc = pack_json(desk, pack)
+    return {k: doc[k] for k in ("receipt_no", "id", "kind", "unit", "name", "received_at", "complete", "missing", "flags")}
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    desk = _desk(args)
+    if desk.config.staff and desk.config.staff_member(args.clerk) is None:
+        print(f"受理人 {args.clerk} 不在人员名单中（{desk.locations.config}）", file=sys.stderr)
+        return 2
+    bad = 0
+    for line_no, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            result = _register_line(desk, args.clerk, json.loads(line))
+        except json.JSONDecodeError as exc:
+            bad += 1
+            print(json.dumps({"line": line_no, "error": f"不是有效的 JSON：{exc.msg}"}, ensure_ascii=False), file=sys.stderr)
+            continue
+        except (RegistrationError, TypeError) as exc:
+            bad += 1
+            print(json.dumps({"line": line_no, "error": str(exc)}, ensure_ascii=False), file=sys.stderr)
+            continue
+        result["line"] = line_no
+        _print_json(result)
+        sys.stdout.flush()
+    return 1 if bad else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deskapp",
+        description="准东开发区人才援疆科 受理台。不带子命令时启动受理台界面。",
+    )
+    parser.add_argument("--data", metavar="DIR", help="数据文件夹（默认 data/，或环境变量 DESK_DATA）")
+    parser.set_defaults(func=cmd_run)
+    sub = parser.add_subparsers(title="子命令", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="启动受理台界面（默认）")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("list", help="列出本批次的申报材料")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
+    p.add_argument("--search", default="", help="按编号、单位、名称、领衔人或拼音首字母筛选")
+    p.add_argument("--all-rounds", action="store_true", help="包括往年批次")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("show", help="显示一件申报材料及其全部历史")
+    p.add_argument("receipt_no")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("register", help="从标准输入逐行读取 JSON 并登记（迁移旧台账、脚本导入）")
+    p.add_argument("--clerk", required=True, help="受理人姓名")
+    p.set_defaults(func=cmd_register)
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).add_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except JournalError as exc:
+        print(str(exc), file=sys.stderr)
+        return 3
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,315 @@
+"""Typed configuration: the round, the office, slips, staff, keys.
+
+Shipped defaults live in ``templates/desk.toml``; the office's own
+``data/desk.toml`` overrides them key by key and holds the staff list.
+Every problem is reported at once, in Chinese, naming the key.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from deskapp.timeutil import parse_time
+
+KINDS = ("studio", "project")
+KIND_LABELS = {"studio": "人才工作室", "project": "人才项目"}
+ROLES = ("clerk", "supervisor")
+ROLE_LABELS = {"clerk": "受理员", "supervisor": "科室负责人"}
+PAPERS = ("A5", "A4", "80mm")
+
+
+class ConfigError(ValueError):
+    """A bad configuration; ``problems`` lists every fault found, in Chinese."""
+
+    def __init__(self, problems: list[str], source: str = "") -> None:
+        self.problems = problems
+        self.source = source
+        head = f"配置文件有误（{source}）：" if source else "配置有误："
+        super().__init__(head + "；".join(problems))
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    key: str
+    """Stable English key stored on packs."""
+    label: str
+    """What the clerk reads (and what a slip lists as missing)."""
+    required: bool = True
+    """A required item not ticked makes the pack incomplete."""
+
+
+@dataclass(frozen=True)
+class Round:
+    """One yearly call for applications (批次)."""
+
+    id: str
+    """Short id, e.g. ``2026``; packs carry it."""
+    name: str
+    deadline: datetime
+    """Last moment a pack counts as on time (Beijing time)."""
+    late_wording: str
+    """Printed for a late pack, from the notice: 逾期，视为放弃."""
+    sectors: tuple[str, ...]
+    """The 申报范围 a studio may choose from."""
+    page_limit: int
+    """一般不超过25页: more is a warning."""
+    members_min: int
+    members_max: int
+    receipt_formats: dict[str, str]
+    """Receipt number format per kind, with {year}, {round}, {seq}."""
+    checklists: dict[str, tuple[ChecklistItem, ...]]
+
+    @property
+    def year(self) -> str:
+        match = re.search(r"\d{4}", self.id)
+        return match.group(0) if match else str(self.deadline.year)
+
+    def checklist(self, kind: str) -> tuple[ChecklistItem, ...]:
+        return self.checklists[kind]
+
+
+@dataclass(frozen=True)
+class Office:
+    name: str
+    issuer: str
+    phone: str
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class SlipSettings:
+    paper: str = "A5"
+    printer: str = ""
+    counterfoil: bool = False
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    name: str
+    role: str = "clerk"
+    pin_hash: str = ""
+    """Salted scrypt hash of a supervisor's PIN; never the PIN itself."""
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role == "supervisor"
+
+
+@dataclass(frozen=True)
+class Config:
+    office: Office
+    round: Round
+    slip: SlipSettings
+    staff: tuple[StaffMember, ...]
+    keys: dict[str, str]
+    backup_keep_days: int = 30
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def staff_member(self, name: str) -> StaffMember | None:
+        return next((s for s in self.staff if s.name == name), None)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError([f"不是有效的 TOML 格式：{exc}"], str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(["文件不是 UTF-8 编码，请另存为 UTF-8"], str(path)) from exc
+    except OSError as exc:
+        raise ConfigError([f"无法读取：{exc.strerror or exc}"], str(path)) from exc
+
+
+def load_config(default: Path, office: Path | None = None) -> Config:
+    """Load the shipped defaults and the office's overrides, validate, return typed config."""
+    raw = read_toml(default)
+    source = str(default)
+    if office is not None and office.exists():
+        raw = _merge(raw, read_toml(office))
+        source = f"{default} + {office}"
+    return parse_config(raw, source)
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[str] = []
+
+    def section(self, raw: dict[str, Any], name: str) -> dict[str, Any]:
+        value = raw.get(name, {})
+        if not isinstance(value, dict):
+            self.problems.append(f"[{name}] 应为一个表（section）")
+            return {}
+        return value
+
+    def text(self, raw: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        value = raw.get(key, default)
+        if value is None:
+            self.problems.append(f"{where}.{key} 缺失")
+            return ""
+        if not isinstance(value, str):
+            self.problems.append(f"{where}.{key} 应为文字")
+            return ""
+        return value
+
+    def integer(self, raw: dict[str, Any], key: str, where: str, default: int | None = None) -> int:
+        value = raw.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.problems.append(f"{where}.{key} 应为整数")
+            return 0
+        if value < 0:
+            self.problems.append(f"{where}.{key} 不能为负数")
+        return value
+
+
+def _receipt_format_ok(fmt: str) -> str | None:
+    try:
+        sample = fmt.format(year="2026", round="2026", seq=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        return f"格式无效（只能用 {{year}} {{round}} {{seq}}）：{exc}"
+    if "{seq" not in fmt:
+        return "必须包含 {seq}"
+    if not re.fullmatch(r"[0-9A-Z\-]+", sample):
+        return "编号只能由大写字母、数字和 - 组成（扫码枪可靠输入）"
+    return None
+
+
+def parse_config(raw: dict[str, Any], source: str = "") -> Config:
+    check = _Checker()
+    office_raw = check.section(raw, "office")
+    office = Office(
+        name=check.text(office_raw, "name", "office"),
+        issuer=check.text(office_raw, "issuer", "office", ""),
+        phone=check.text(office_raw, "phone", "office", ""),
+        address=check.text(office_raw, "address", "office", ""),
+    )
+
+    round_raw = check.section(raw, "round")
+    deadline_text = check.text(round_raw, "deadline", "round")
+    deadline = datetime(2000, 1, 1)
+    if deadline_text:
+        try:
+            deadline = parse_time(deadline_text)
+        except ValueError:
+            check.problems.append(f"round.deadline 不是有效时间：{deadline_text!r}（例：2026-06-15 23:59:59）")
+    sectors = round_raw.get("sectors", [])
+    if not isinstance(sectors, list) or not sectors or not all(isinstance(s, str) and s.strip() for s in sectors):
+        check.problems.append("round.sectors 应为非空的文字列表")
+        sectors = []
+    elif len(set(sectors)) != len(sectors):
+        check.problems.append("round.sectors 有重复的领域")
+    members_min = check.integer(round_raw, "members_min", "round", 5)
+    members_max = check.integer(round_raw, "members_max", "round", 10)
+    if members_min > members_max:
+        check.problems.append("round.members_min 不能大于 members_max")
+    page_limit = check.integer(round_raw, "page_limit", "round", 25)
+
+    receipt_raw = round_raw.get("receipt", {})
+    formats: dict[str, str] = {}
+    for kind in KINDS:
+        fmt = receipt_raw.get(kind) if isinstance(receipt_raw, dict) else None
+        if not isinstance(fmt, str):
+            check.problems.append(f"round.receipt.{kind} 缺失（收件编号格式）")
+            continue
+        fault = _receipt_format_ok(fmt)
+        if fault:
+            check.problems.append(f"round.receipt.{kind} {fault}")
+        formats[kind] = fmt
+    if len(formats) == 2 and formats["studio"] == formats["project"]:
+        check.problems.append("round.receipt 两类申报的编号格式不能相同")
+
+    checklists: dict[str, tuple[ChecklistItem, ...]] = {}
+    lists_raw = round_raw.get("checklist", {})
+    for kind in KINDS:
+        items_raw = lists_raw.get(kind) if isinstance(lists_raw, dict) else None
+        if not isinstance(items_raw, list) or not items_raw:
+            check.problems.append(f"round.checklist.{kind} 缺失或为空")
+            checklists[kind] = ()
+            continue
+        items: list[ChecklistItem] = []
+        for n, item in enumerate(items_raw, 1):
+            where = f"round.checklist.{kind}[{n}]"
+            if not isinstance(item, dict):
+                check.problems.append(f"{where} 应为一个表")
+                continue
+            key = check.text(item, "key", where)
+            if key and not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+                check.problems.append(f"{where}.key 只能用小写英文字母、数字和下划线：{key!r}")
+            items.append(ChecklistItem(key, check.text(item, "label", where), bool(item.get("required", True))))
+        keys = [i.key for i in items]
+        if len(set(keys)) != len(keys):
+            check.problems.append(f"round.checklist.{kind} 有重复的 key")
+        checklists[kind] = tuple(items)
+
+    round_ = Round(
+        id=str(round_raw.get("id", "")) or "",
+        name=check.text(round_raw, "name", "round"),
+        deadline=deadline,
+        late_wording=check.text(round_raw, "late_wording", "round", "逾期，视为放弃"),
+        sectors=tuple(sectors),
+        page_limit=page_limit,
+        members_min=members_min,
+        members_max=members_max,
+        receipt_formats=formats,
+        checklists=checklists,
+    )
+    if not round_.id:
+        check.problems.append("round.id 缺失（例：2026）")
+
+    slip_raw = check.section(raw, "slip")
+    paper = check.text(slip_raw, "paper", "slip", "A5")
+    if paper and paper not in PAPERS:
+        check.problems.append(f"slip.paper 只能是 {' / '.join(PAPERS)}，不是 {paper!r}")
+    slip = SlipSettings(
+        paper=paper or "A5",
+        printer=check.text(slip_raw, "printer", "slip", ""),
+        counterfoil=bool(slip_raw.get("counterfoil", False)),
+    )
+
+    staff: list[StaffMember] = []
+    staff_raw = raw.get("staff", [])
+    if not isinstance(staff_raw, list):
+        check.problems.append("staff 应为人员列表（[[staff]]）")
+        staff_raw = []
+    for n, person in enumerate(staff_raw, 1):
+        where = f"staff[{n}]"
+        if not isinstance(person, dict):
+            check.problems.append(f"{where} 应为一个表")
+            continue
+        name = check.text(person, "name", where).strip()
+        role = check.text(person, "role", where, "clerk")
+        if role not in ROLES:
+            check.problems.append(f"{where}.role 只能是 clerk 或 supervisor，不是 {role!r}")
+        pin_hash = check.text(person, "pin_hash", where, "")
+        if role == "supervisor" and not pin_hash:
+            check.problems.append(f"{where}（{name}）是科室负责人，但没有设置 PIN（pin_hash）")
+        staff.append(StaffMember(name, role, pin_hash))
+    names = [s.name for s in staff]
+    if len(set(names)) != len(names):
+        check.problems.append("staff 有重名人员")
+
+    keys_raw = check.section(raw, "keys")
+    keys = {str(k): str(v) for k, v in keys_raw.items()}
+    backup_raw = check.section(raw, "backup")
+    keep_days = check.integer(backup_raw, "keep_days", "backup", 30)
+
+    if check.problems:
+        raise ConfigError(check.problems, source)
+    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw)

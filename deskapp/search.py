@@ -1,0 +1,61 @@
+"""Live search over packs: receipt number, unit, name, leader, in Chinese or pinyin.
+
+Every pack has one folded haystack (text + pinyin initials + full pinyin). A query
+matches by substring; a query of Latin letters also matches the initials as a
+subsequence, so ``zdmh`` finds 准东某煤化工. All matching is C-level string work
+over a flat list, well under a millisecond per thousand packs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from deskapp.pinyin import fold
+
+SEP = "\x1f"
+
+
+def search_keys(doc: dict[str, Any]) -> dict[str, str]:
+    """The pinyin keys stored on a pack when it is written."""
+    from deskapp.pinyin import keys
+
+    initials, full = [], []
+    for name in ("unit", "name", "leader"):
+        i, f = keys(str(doc.get(name) or ""))
+        initials.append(i)
+        full.append(f)
+    return {"initials": SEP.join(initials), "full": SEP.join(full)}
+
+
+def haystack(doc: dict[str, Any]) -> tuple[str, str]:
+    text = SEP.join(fold(str(doc.get(k) or "")) for k in ("receipt_no", "unit", "name", "leader", "contact"))
+    py = doc.get("py") or {}
+    return text + SEP + py.get("initials", "") + SEP + py.get("full", ""), py.get("initials", "")
+
+
+class SearchIndex:
+    """Pack id -> haystack, kept current as the store applies entries."""
+
+    def __init__(self) -> None:
+        self._hay: dict[int, tuple[str, str]] = {}
+
+    def put(self, pack_id: int, doc: dict[str, Any]) -> None:
+        self._hay[pack_id] = haystack(doc)
+
+    def clear(self) -> None:
+        self._hay.clear()
+
+    def search(self, query: str, candidates: list[int]) -> list[int]:
+        """Ids among ``candidates`` (in their order) that match; substring hits first."""
+        q = fold(query)
+        if not q:
+            return list(candidates)
+        hay = self._hay
+        direct = [i for i in candidates if q in hay[i][0]]
+        if not (q.isascii() and q.isalpha() and len(q) >= 2):
+            return direct
+        seen = set(direct)
+        pattern = re.compile("[^\x1f]*?".join(re.escape(c) for c in q))  # within one field
+        loose = [i for i in candidates if i not in seen and pattern.search(hay[i][1])]
+        return direct + loose

@@ -1,0 +1,46 @@
+"""Beijing time, whatever the machine's own zone, and an injectable clock."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Callable
+
+BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The current moment in Beijing time (aware)."""
+    return datetime.now(BEIJING)
+
+
+def fixed_clock(moment: datetime) -> Clock:
+    """A clock that always answers ``moment``; for tests and snapshots."""
+    moment = to_beijing(moment)
+    return lambda: moment
+
+
+def to_beijing(moment: datetime) -> datetime:
+    """Interpret naive datetimes as Beijing time; convert aware ones."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=BEIJING)
+    return moment.astimezone(BEIJING)
+
+
+def parse_time(text: str) -> datetime:
+    """Parse an ISO-8601 time; a time without zone is Beijing time."""
+    return to_beijing(datetime.fromisoformat(text.strip()))
+
+
+def iso(moment: datetime) -> str:
+    return to_beijing(moment).isoformat(timespec="seconds")
+
+
+def show(moment: datetime | str | None, seconds: bool = False) -> str:
+    """A time as the clerk reads it: ``2026-06-10 09:30``."""
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = parse_time(moment)
+    return to_beijing(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
