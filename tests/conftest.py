@@ -52,6 +52,17 @@ def desk(data_dir: Path, clock: Ticker) -> Desk:
     return d
 
 
+@pytest.fixture
+def still_desk(data_dir: Path) -> Desk:
+    """A desk whose clock never moves (for screenshots): always ON_TIME."""
+    from deskapp.timeutil import fixed_clock
+
+    d = open_desk(data_dir, clock=fixed_clock(ON_TIME))
+    save_staff(d.locations, [StaffMember("张三"), StaffMember("李四")])
+    d.reload_config()
+    return d
+
+
 def studio_fields(**over: object) -> dict[str, object]:
     fields: dict[str, object] = {
         "unit": "准东某煤化工有限公司",

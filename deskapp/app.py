@@ -1,0 +1,176 @@
+"""The desk's screen: a Textual app over a :class:`~deskapp.service.Desk` handed in.
+
+This is the only module of ``deskapp`` that imports Textual; the screens live in
+``screens/``. The app never opens storage itself: :func:`run_app` opens the desk and
+hands it in, tests hand in one on a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from deskapp.config import ConfigError
+from deskapp.journal import JournalError
+from deskapp.listing import Listing
+from deskapp.service import Desk, open_desk
+
+SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
+
+
+class DeskCommands(Provider):
+    """The command palette offers exactly what the keys of the current screen do."""
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        found: list[tuple[str, str, Callable[[], object]]] = []
+        seen: set[str] = set()
+        for key, active in self.screen.active_bindings.items():
+            binding = active.binding
+            if not binding.description or not active.enabled or binding.action in seen:
+                continue
+            if binding.action in ("command_palette", "app.command_palette"):
+                continue
+            seen.add(binding.action)
+            shown = self.app.get_key_display(binding)
+            run = partial(self.app.run_action, binding.action, active.node)
+            found.append((binding.description, shown, run))
+        return found
+
+    async def discover(self) -> Hits:
+        for label, key, run in self._commands():
+            yield DiscoveryHit(label, run, help=f"按键：{key}")
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, key, run in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), run, text=label, help=f"按键：{key}")
+
+
+class DeskApp(App[int]):
+    """受理台. Signs a clerk in, then the main screen; every change carries the clerk's name."""
+
+    CSS_PATH = SCREENS_DIR / "desk.tcss"
+    TITLE = "受理台"
+    COMMANDS = {DeskCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
+        Binding("ctrl+p", "command_palette", "命令", show=False, id="palette", priority=True),
+    ]
+
+    POLL_SECONDS = 1.0
+    MAIN_SCREEN: type | None = None
+    """The main screen class (None: screens.main.MainScreen); tests swap it."""
+
+    def __init__(self, desk: Desk, clerk: str | None = None) -> None:
+        self.desk = desk
+        self.clerk = clerk
+        self.listing = Listing(desk.store)
+        self.scan_handlers: list[Callable[[str], bool]] = []
+        """Called in order with each submitted scan/typed line; one returning True consumes it."""
+        self._seen_version = self.listing.version
+        self._poll_failed = False
+        super().__init__()
+
+    @property
+    def store(self):  # type: ignore[no-untyped-def]
+        return self.desk.store
+
+    @property
+    def config(self):  # type: ignore[no-untyped-def]
+        return self.desk.config
+
+    def on_mount(self) -> None:
+        self.apply_keymap()
+        self.set_interval(self.POLL_SECONDS, self.poll_store, name="poll-store")
+        self.run_worker(_warm_up_pinyin, thread=True, exclusive=True, group="warm-up")
+        if self.clerk is not None:
+            self.push_screen(self.main_screen())
+        elif self.config.staff:
+            from screens.signin import SignInScreen
+
+            self.push_screen(SignInScreen())
+        else:
+            from screens.signin import StaffSetupScreen
+
+            self.push_screen(StaffSetupScreen())
+
+    def apply_keymap(self) -> None:
+        """Staff remap keys in ``[keys]`` of desk.toml: binding id = key."""
+        self.set_keymap(dict(self.config.keys))
+
+    # -- signing in ------------------------------------------------------------------------
+    def main_screen(self):  # type: ignore[no-untyped-def]
+        from screens.main import MainScreen
+
+        return (self.MAIN_SCREEN or MainScreen)()
+
+    def sign_in(self, name: str) -> None:
+        self.store.record_event("sign_in", name)
+        self.clerk = name
+        self.switch_screen(self.main_screen())
+
+    def action_switch_clerk(self) -> None:
+        from screens.signin import SignInScreen
+
+        if self.clerk:
+            self.store.record_event("sign_out", self.clerk)
+        self.clerk = None
+        self.switch_screen(SignInScreen())
+
+    # -- packs -----------------------------------------------------------------------------
+    def open_pack(self, pack_id: int) -> None:
+        from screens.pack import PackScreen
+
+        self.push_screen(PackScreen(pack_id))
+
+    # -- other desks -----------------------------------------------------------------------
+    def poll_store(self) -> None:
+        """Take in what other desks wrote (cheap: one stat of the journal) and redraw if any."""
+        try:
+            self.store.refresh()
+        except JournalError as exc:
+            if not self._poll_failed:
+                self._poll_failed = True
+                self.notify(f"读取其他受理台的记录失败：{exc}", title="请联系管理员", severity="error", timeout=30)
+            return
+        self._poll_failed = False
+        self.data_changed()
+
+    def data_changed(self) -> None:
+        """Tell every open screen that packs changed (own writes or other desks')."""
+        if self.listing.version == self._seen_version:
+            return
+        self._seen_version = self.listing.version
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
+
+
+def _warm_up_pinyin() -> None:
+    from deskapp.pinyin import warm_up
+
+    warm_up()
+
+
+def run_app(data: str | os.PathLike[str] | None = None) -> int:
+    """Open the desk on ``data`` and run the screen; a bad config or journal ends with exit 2."""
+    try:
+        desk = open_desk(data)
+    except (ConfigError, JournalError) as exc:
+        print(f"受理台无法启动：{exc}", file=sys.stderr)
+        print("请改正上面所说的问题后重新启动；数据文件夹中的记录没有被改动。", file=sys.stderr)
+        return 2
+    app = DeskApp(desk)
+    app.run()
+    return int(app.return_code or 0)

@@ -1,0 +1,253 @@
+"""One pack: all it holds, its checklist by one key each, and its whole history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Input, Label, Static
+
+from deskapp.config import Round
+from deskapp.forms import MEDIUMS, expand_medium
+from deskapp.listing import mask_phone
+from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
+from deskapp.store import RegistrationError, StoreWriteError
+from deskapp.timeutil import show
+from screens.main import lookup_scan, scan_consumed
+from screens.widgets import Checklist, ScanBox
+
+ACTION_LABELS: dict[str, str] = {
+    "register": "登记",
+    "update": "修改",
+    "supplement": "补充材料",
+    "void": "作废",
+    "outcome": "受理结论",
+    "print": "打印回执",
+    "sign_in": "登录",
+    "sign_out": "退出登录",
+}
+"""What the history calls each action (other actions show as stored)."""
+
+OTHER_LABELS = {"pages": "页数", "ecopy_medium": "电子版介质", "status": "状态", "voided": "作废", "void_reason": "作废原因"}
+
+
+def change_label(round_: Round, kind: str, path: str) -> str:
+    """``checklist.ecopy`` → 电子版; ``unit`` → 申报单位."""
+    head, _, rest = path.partition(".")
+    if head == "checklist":
+        for item in round_.checklist(kind):
+            if item.key == rest:
+                return item.label
+        return rest
+    if head == "details" and rest:
+        return DETAIL_FIELDS.get(rest, rest)
+    return OTHER_LABELS.get(path) or field_label(kind, path)
+
+
+def change_value(path: str, value: Any) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if path.startswith("checklist."):
+        return "已收到" if value else "未收到"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if path == "phone":
+        return mask_phone(str(value))
+    return str(value)
+
+
+def history_line(round_: Round, kind: str, entry: HistoryEntry) -> Content:
+    parts: list[Content | str | tuple[str, str]] = [
+        (show(entry.at, seconds=True), "dim"),
+        "  ",
+        (entry.actor, "bold"),
+        "  ",
+        (ACTION_LABELS.get(entry.action, entry.action), "bold $accent"),
+    ]
+    for path, (old, new) in entry.changes.items():
+        parts.append(f"\n    {change_label(round_, kind, path)}：{change_value(path, old)} → {change_value(path, new)}")
+    for key, value in entry.data.items():
+        parts.append(f"\n    {OTHER_LABELS.get(key) or field_label(kind, key)}：{value}")
+    if entry.reason:
+        parts.append(Content.assemble("\n    原因：", (entry.reason, "italic")))
+    return Content.assemble(*parts)
+
+
+class PackScreen(Screen[None]):
+    """A pack opened from the list, a scan, or after registering."""
+
+    BINDINGS = [
+        Binding("escape", "back", "返回", id="back"),
+        Binding("f3", "edit('pages')", "页数", id="pack.pages"),
+        Binding("f4", "edit('ecopy_medium')", "电子版介质", id="pack.medium"),
+        Binding("f6", "edit('reason')", "填写原因", id="pack.reason"),
+        Binding("f7", "focus_checklist", "材料清单", id="pack.checklist"),
+        # Extension points — other helpers add their lines here:
+        #   slips:      Binding("f8", "print_slip", "打印回执", id="pack.print"),
+        #   supervisor: outcome / void keys,
+        #   readers:    Binding("f9", "read_files", "读取电子版", id="pack.read"),
+    ]
+
+    def __init__(self, pack_id: int) -> None:
+        super().__init__()
+        self.pack_id = pack_id
+
+    @property
+    def desk(self):  # type: ignore[no-untyped-def]
+        return self.app.desk  # type: ignore[attr-defined]
+
+    @property
+    def pack(self) -> Pack:
+        return self.desk.store.get(self.pack_id)  # type: ignore[no-any-return]
+
+    def compose(self) -> ComposeResult:
+        pack = self.pack
+        yield Static(id="pack-title")
+        yield ScanBox(placeholder="扫描或输入下一件的收件编号，Enter 打开", id="pack-scan", compact=True)
+        with Horizontal(id="pack-body"):
+            with VerticalScroll(id="pack-fields", can_focus=False):
+                yield Static(id="pack-info")
+                yield Static(id="pack-verdict")
+            with Vertical(id="pack-side"):
+                yield Label("材料清单：Tab 或 F7 到这里，按数字键勾选/取消", classes="section")
+                yield Checklist(self.desk.config.round.checklist(pack.kind), pack.checklist, id="checklist")
+                with Horizontal(classes="field"):
+                    yield Label("页数（纸质）", classes="field-label")
+                    yield Input(
+                        str(pack.pages or ""),
+                        id="e-pages",
+                        compact=True,
+                        type="integer",
+                        valid_empty=True,
+                        placeholder="输入后按 Enter 保存",
+                    )
+                with Horizontal(classes="field"):
+                    yield Label("电子版介质", classes="field-label")
+                    yield Input(
+                        pack.ecopy_medium,
+                        id="e-ecopy_medium",
+                        compact=True,
+                        placeholder="U盘 / 光盘 / 邮件，Enter 保存",
+                        suggester=SuggestFromList(list(MEDIUMS)),
+                    )
+                with Horizontal(classes="field"):
+                    yield Label("原因（可选）", classes="field-label")
+                    yield Input(id="e-reason", compact=True, placeholder="写在这里，记入下一次修改")
+        yield Label("历史（每一次修改：谁、何时、原值 → 新值、原因）", classes="section")
+        with VerticalScroll(id="pack-history"):
+            yield Static(id="history")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        # The scan box has focus, not the checklist: a scanner's digits must never tick items.
+        self.query_one("#pack-scan", ScanBox).focus()
+
+    @on(ScanBox.Submitted, "#pack-scan")
+    def scanned(self, event: ScanBox.Submitted) -> None:
+        if scan_consumed(self.app, event.value):
+            return
+        found = lookup_scan(self.desk, event.value)
+        if found.pack_id is None:
+            if found.message:
+                self.notify(found.message, severity="warning", timeout=6)
+        elif found.pack_id != self.pack_id:
+            self.app.switch_screen(PackScreen(found.pack_id))
+
+    def refresh_data(self) -> None:
+        """Redraw from the store (after own changes and other desks' writes)."""
+        pack = self.pack
+        round_ = self.desk.config.round
+        verdict = self.app.listing.assess(pack)  # type: ignore[attr-defined]
+        self.query_one("#pack-title", Static).update(
+            Content.assemble(
+                (pack.receipt_no, "bold $accent"),
+                f"  ·  {pack.kind_label}  ·  {pack.status_label}  ·  收件 {show(pack.received_at)}  受理人 {pack.clerk}",
+            )
+        )
+        lines = [f"{field_label(pack.kind, 'unit')}：{pack.unit}", f"{field_label(pack.kind, 'name')}：{pack.name}"]
+        for key in ("sector", "leader", "contact", "phone", "members", "notes"):
+            if key == "members" and pack.kind != "studio":
+                continue
+            value = getattr(pack, key)
+            lines.append(f"{field_label(pack.kind, key)}：{'' if value is None else value}")
+        for key, label in DETAIL_FIELDS.items():
+            if pack.details.get(key):
+                lines.append(f"{label}：{pack.details[key]}")
+        if pack.distinct_from:
+            lines.append("已确认不是重复材料：" + "、".join(pack.distinct_from))
+        self.query_one("#pack-info", Static).update("\n".join(lines))
+        if verdict.complete and not verdict.flags:
+            summary = Content.styled("齐全", "bold $success")
+        else:
+            summary = Content.assemble(
+                ("完整性：", "bold"), (verdict.summary(), "bold $error" if verdict.late or verdict.missing else "$warning")
+            )
+        self.query_one("#pack-verdict", Static).update(summary)
+        self.query_one(Checklist).set_state(pack.checklist)
+        history = self.desk.store.history(pack.id)
+        self.query_one("#history", Static).update(
+            Content("\n").join(history_line(round_, pack.kind, e) for e in reversed(history))
+        )
+
+    # -- changes ---------------------------------------------------------------------------
+    def take_reason(self) -> str:
+        box = self.query_one("#e-reason", Input)
+        reason = box.value.strip()
+        box.value = ""
+        return reason
+
+    def change(self, changes: dict[str, Any], done: str) -> bool:
+        """Write ``changes`` through the store with the signed-in clerk and the reason typed."""
+        try:
+            self.desk.store.update(self.pack_id, changes, self.app.clerk, reason=self.take_reason())  # type: ignore[attr-defined]
+        except (RegistrationError, StoreWriteError) as exc:
+            self.notify(f"没有保存：{exc}", title="没有保存", severity="error", timeout=10)
+            self.refresh_data()
+            return False
+        self.notify(done, timeout=3)
+        self.app.data_changed()  # type: ignore[attr-defined]
+        self.refresh_data()
+        return True
+
+    @on(Checklist.Toggled, "#checklist")
+    def toggled(self, event: Checklist.Toggled) -> None:
+        label = change_label(self.desk.config.round, self.pack.kind, f"checklist.{event.key}")
+        self.change({f"checklist.{event.key}": event.value}, f"{label}：{'已收到' if event.value else '未收到'}")
+
+    @on(Input.Submitted, "#e-pages")
+    def pages_entered(self, event: Input.Submitted) -> None:
+        if self.change({"pages": event.value.strip() or None}, "页数已保存"):
+            self.query_one(Checklist).focus()
+
+    @on(Input.Submitted, "#e-ecopy_medium")
+    def medium_entered(self, event: Input.Submitted) -> None:
+        if self.change({"ecopy_medium": expand_medium(event.value)}, "电子版介质已保存"):
+            self.query_one(Checklist).focus()
+
+    @on(Input.Submitted, "#e-reason")
+    def reason_entered(self) -> None:
+        self.query_one(Checklist).focus()
+        self.notify("原因会记入下一次修改", timeout=3)
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_edit(self, what: str) -> None:
+        self.query_one(f"#e-{what}", Input).focus()
+
+    def action_focus_checklist(self) -> None:
+        self.query_one(Checklist).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action != "focus_table"  # the scan box's "to the list" belongs to the main screen
+
+    def action_back(self) -> None:
+        if isinstance(self.focused, Input) and self.focused.id != "pack-scan":
+            self.query_one(Checklist).focus()
+            return
+        self.dismiss()

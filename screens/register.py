@@ -1,0 +1,359 @@
+"""Registering a pack: kind, fields, checklist by one key each, Ctrl+S; then its receipt number."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from textual import on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.suggester import SuggestFromList
+from textual.widgets import Footer, Input, Label, Static
+
+from deskapp.config import KIND_LABELS
+from deskapp.forms import MEDIUMS, expand_medium, sector_hint
+from deskapp.models import Pack, field_label
+from deskapp.store import RegistrationError, StoreWriteError
+from deskapp.timeutil import show
+from screens.widgets import BigText, Checklist
+
+KIND_KEYS = {"1": "studio", "2": "project"}
+
+
+def form_fields(kind: str) -> list[str]:
+    """The fields a clerk types for ``kind``, in order."""
+    fields = ["unit", "name", "sector", "leader", "contact", "phone"]
+    if kind == "studio":
+        fields.append("members")
+    return [*fields, "notes"]
+
+
+def start_registration(app: App[Any]) -> None:
+    """Ask the kind, then open the form (F2 on the main screen)."""
+
+    def chosen(kind: str | None) -> None:
+        if kind:
+            app.push_screen(RegisterScreen(kind))
+
+    app.push_screen(KindDialog(), chosen)
+
+
+class KindDialog(ModalScreen[str | None]):
+    """1 = 人才工作室, 2 = 人才项目."""
+
+    BINDINGS = [
+        Binding("1", "choose('studio')", "人才工作室", id="kind.studio"),
+        Binding("2", "choose('project')", "人才项目", id="kind.project"),
+        Binding("escape", "dismiss", "取消", id="cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("登记新材料：是哪一类？", classes="dialog-title")
+            for key, kind in KIND_KEYS.items():
+                yield Static(Content.assemble((f" {key} ", "reverse"), f"  {KIND_LABELS[kind]}"))
+            yield Static("按 1 或 2 选择，Esc 取消", classes="hint")
+        yield Footer()
+
+    def action_choose(self, kind: str) -> None:
+        self.dismiss(kind)
+
+
+class RegisterScreen(Screen[None]):
+    """The form of one pack. Enter or Tab moves on; Ctrl+S saves; Esc cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "保存登记", id="save", priority=True),
+        Binding("tab", "app.focus_next", "下一项", id="next_field"),
+        Binding("escape", "cancel", "取消", id="cancel"),
+    ]
+
+    def __init__(self, kind: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.received_at: datetime | None = None
+
+    @property
+    def desk(self):  # type: ignore[no-untyped-def]
+        return self.app.desk  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        round_ = self.desk.config.round
+        self.received_at = self.desk.store.clock()
+        clerk = self.app.clerk  # type: ignore[attr-defined]
+        yield Static(
+            Content.assemble(
+                (f"登记{KIND_LABELS[self.kind]}", "bold"),
+                f"  ·  收件时间 {show(self.received_at)}  ·  受理人 ",
+                (clerk or "", "bold $accent"),
+                f"  ·  保存后取得编号（下一个约为 {self.desk.store.next_receipt(self.kind)}）",
+            ),
+            id="reg-title",
+        )
+        with VerticalScroll(id="reg-form"):
+            for key in form_fields(self.kind):
+                with Horizontal(classes="field"):
+                    yield Label(field_label(self.kind, key), classes="field-label")
+                    yield Input(id=f"f-{key}", compact=True, **_input_options(key))
+                if key == "sector":
+                    yield Static(sector_hint(round_.sectors, "")[1], id="sector-hint", classes="field-hint")
+            yield Label("材料清单：按数字键勾选收到的材料，0 全部收到（Tab 到这里）", classes="section")
+            yield Checklist(round_.checklist(self.kind), id="checklist")
+            with Horizontal(classes="field"):
+                yield Label("页数（纸质）", classes="field-label")
+                yield Input(id="f-pages", compact=True, type="integer", valid_empty=True, placeholder="数字")
+            with Horizontal(classes="field"):
+                yield Label("电子版介质", classes="field-label")
+                yield Input(
+                    id="f-ecopy_medium",
+                    compact=True,
+                    placeholder="U盘 / 光盘 / 邮件 …（没有电子版就空着）",
+                    suggester=SuggestFromList(list(MEDIUMS)),
+                )
+        yield Static(id="reg-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#f-unit", Input).focus()
+
+    # -- typing ----------------------------------------------------------------------------
+    @on(Input.Submitted)
+    def next_field(self) -> None:
+        self.focus_next()
+
+    @on(Input.Changed, "#f-sector")
+    def sector_typed(self, event: Input.Changed) -> None:
+        _, hint = sector_hint(self.desk.config.round.sectors, event.value)
+        self.query_one("#sector-hint", Static).update(hint)
+
+    def value(self, key: str) -> str:
+        return self.query_one(f"#f-{key}", Input).value.strip()
+
+    def collect(self) -> dict[str, Any]:
+        """The form as arguments of ``store.register`` (raises RegistrationError for the clerk)."""
+        fields: dict[str, Any] = {key: self.value(key) for key in form_fields(self.kind)}
+        sector_text = fields["sector"]
+        if sector_text:
+            chosen, hint = sector_hint(self.desk.config.round.sectors, sector_text)
+            if chosen is None and hint.startswith("可能是"):
+                raise RegistrationError(f"研究领域：{hint}")
+            fields["sector"] = chosen or sector_text
+        fields["ecopy_medium"] = expand_medium(self.value("ecopy_medium"))
+        return {
+            "fields": fields,
+            "checklist": dict(self.query_one(Checklist).state),
+            "pages": self.value("pages") or None,
+        }
+
+    def show_error(self, text: str) -> None:
+        self.query_one("#reg-error", Static).update(Content.styled(text, "bold $error"))
+        self.notify(text, title="没有保存", severity="error", timeout=8)
+
+    # -- saving ----------------------------------------------------------------------------
+    def action_save(self) -> None:
+        try:
+            draft = self.collect()
+        except RegistrationError as exc:
+            self.show_error(str(exc))
+            return
+        fields = draft["fields"]
+        store = self.desk.store
+        earlier = store.duplicates(self.desk.config.round.id, fields["unit"], fields["name"])
+        if earlier:
+            self.app.push_screen(DuplicateDialog(earlier), partial(self._duplicate_chosen, draft, earlier))
+        else:
+            self._register(draft)
+
+    def _duplicate_chosen(self, draft: dict[str, Any], earlier: list[Pack], choice: str | None) -> None:
+        if choice == "distinct":
+            self._register(draft, distinct_from=[p.receipt_no for p in earlier])
+        elif choice == "supplement":
+            self._supplement(draft, earlier[0])
+
+    def _register(self, draft: dict[str, Any], distinct_from: list[str] | None = None) -> None:
+        try:
+            pack = self.desk.store.register(
+                self.kind,
+                draft["fields"],
+                self.app.clerk,  # type: ignore[attr-defined]
+                checklist=draft["checklist"],
+                pages=draft["pages"],
+                received_at=self.received_at,
+                distinct_from=distinct_from or [],
+                reason="确认不是重复材料" if distinct_from else "",
+            )
+        except RegistrationError as exc:
+            self.show_error(f"{exc}。改正后再按 Ctrl+S 保存。")
+            return
+        except StoreWriteError as exc:
+            self.show_error(f"保存失败：{exc}。已填写的内容都还在，问题解决后再按 Ctrl+S 保存。")
+            return
+        self.app.data_changed()  # type: ignore[attr-defined]
+        self.after_save(pack)
+
+    def _supplement(self, draft: dict[str, Any], original: Pack) -> None:
+        """No new number: the items received now are recorded on the earlier pack."""
+        changes: dict[str, Any] = {
+            f"checklist.{key}": True for key, ticked in draft["checklist"].items() if ticked and not original.checklist.get(key)
+        }
+        medium = draft["fields"].get("ecopy_medium", "")
+        if medium and not original.ecopy_medium:
+            changes["ecopy_medium"] = medium
+        data = {k: v for k, v in {"pages": draft["pages"], "notes": draft["fields"].get("notes")}.items() if v}
+        try:
+            self.desk.store.update(
+                original.id, changes, self.app.clerk, action="supplement", reason="补充材料", data=data  # type: ignore[attr-defined]
+            )
+        except (RegistrationError, StoreWriteError) as exc:
+            self.show_error(f"保存失败：{exc}。已填写的内容都还在。")
+            return
+        self.app.data_changed()  # type: ignore[attr-defined]
+        self.notify(f"已作为补充材料记到 {original.receipt_no}，没有发新编号。", title="已保存")
+        from screens.pack import PackScreen
+
+        self.app.switch_screen(PackScreen(original.id))
+
+    def after_save(self, pack: Pack) -> None:
+        """A pack was registered: show its number and completeness.
+
+        Extension point: the slips helper prints or offers the receipt slip from here.
+        """
+        self.app.switch_screen(SavedScreen(pack.id))
+
+    def action_cancel(self) -> None:
+        typed = any(i.value.strip() for i in self.query(Input)) or any(self.query_one(Checklist).state.values())
+        if not typed:
+            self.dismiss()
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss()
+
+        self.app.push_screen(ConfirmCancel(), answered)
+
+
+def _input_options(key: str) -> dict[str, Any]:
+    if key == "members":
+        return {"type": "integer", "valid_empty": True, "placeholder": "不含领衔人，应为 5—10 人"}
+    if key == "sector":
+        return {"placeholder": "序号或拼音首字母，如 1 或 mt"}
+    if key == "phone":
+        return {"placeholder": "手机或座机"}
+    return {}
+
+
+class ConfirmCancel(ModalScreen[bool]):
+    """Leaving a half-filled form must be a choice, not a slip of the finger."""
+
+    BINDINGS = [
+        Binding("escape", "discard", "放弃这次登记", id="confirm.discard"),
+        Binding("enter", "keep", "继续填写", id="confirm.keep"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("放弃这次登记？已填写的内容不会保存。", classes="dialog-title")
+            yield Static("Enter 继续填写　　再按 Esc 放弃", classes="hint")
+        yield Footer()
+
+    def action_discard(self) -> None:
+        self.dismiss(True)
+
+    def action_keep(self) -> None:
+        self.dismiss(False)
+
+
+class DuplicateDialog(ModalScreen[str | None]):
+    """Same unit and same name already in the round: a different pack, or a supplement?"""
+
+    BINDINGS = [
+        Binding("1", "choose('distinct')", "不同材料，继续登记", id="dup.distinct"),
+        Binding("2", "choose('supplement')", "作为补充材料记到原件", id="dup.supplement"),
+        Binding("escape", "dismiss", "取消", id="cancel"),
+    ]
+
+    def __init__(self, earlier: list[Pack]) -> None:
+        super().__init__()
+        self.earlier = earlier
+
+    def compose(self) -> ComposeResult:
+        store = self.app.desk.store  # type: ignore[attr-defined]
+        with Vertical(classes="dialog wide"):
+            yield Static("疑似重复：本批次已有同一单位、同一名称的材料", classes="dialog-title")
+            for pack in self.earlier:
+                yield Static(
+                    Content.assemble(
+                        (pack.receipt_no, "bold"),
+                        f"  {show(pack.received_at)}  {pack.kind_label}  受理人 {pack.clerk}\n",
+                        f"{pack.unit} · {pack.name}\n",
+                        (store.assess(pack).summary(), "$warning"),
+                    ),
+                    classes="dup-pack",
+                )
+            yield Static(
+                Content.assemble(
+                    (" 1 ", "reverse"),
+                    "  不同材料，继续登记（发新编号）\n",
+                    (" 2 ", "reverse"),
+                    f"  作为补充材料记到 {self.earlier[0].receipt_no}（不发新编号）\n",
+                    ("Esc", "reverse"),
+                    " 取消，回到表单",
+                )
+            )
+        yield Footer()
+
+    def action_choose(self, choice: str) -> None:
+        self.dismiss(choice)
+
+
+class SavedScreen(Screen[None]):
+    """The number just issued, large, and what the pack lacks. Enter: next pack."""
+
+    BINDINGS = [
+        Binding("enter", "done", "下一件", id="saved.next"),
+        Binding("escape", "done", "回主界面", id="saved.back", show=False),
+        Binding("o", "open", "打开这件", id="saved.open"),
+        # Extension point: the slips helper adds  Binding("p", "print_slip", "打印回执", id="saved.print")
+    ]
+
+    def __init__(self, pack_id: int) -> None:
+        super().__init__()
+        self.pack_id = pack_id
+
+    @property
+    def pack(self) -> Pack:
+        return self.app.desk.store.get(self.pack_id)  # type: ignore[attr-defined,no-any-return]
+
+    def compose(self) -> ComposeResult:
+        pack = self.pack
+        verdict = self.app.listing.assess(pack)  # type: ignore[attr-defined]
+        with Vertical(id="saved"):
+            yield Static(Content.assemble(("已登记  ", "bold $success"), f"{pack.kind_label}  收件编号："))
+            yield BigText(pack.receipt_no, id="saved-number")
+            yield Static(pack.receipt_no, id="saved-number-text")
+            yield Static(f"{pack.unit} · {pack.name}\n收件时间 {show(pack.received_at)}  受理人 {pack.clerk}")
+            if verdict.complete and not verdict.flags:
+                yield Static(Content.styled("齐全", "bold $success"), id="saved-verdict")
+            else:
+                lines = []
+                if verdict.missing:
+                    lines.append(("缺：" + "、".join(verdict.missing), "bold $error"))
+                for flag in verdict.flags:
+                    lines.append((flag.text, "bold $error" if flag.severity == "error" else "$warning"))
+                yield Static(Content("\n").join(Content.styled(t, s) for t, s in lines), id="saved-verdict")
+            yield Static("Enter 登记下一件（回主界面）   O 打开这件查看或修改", classes="hint")
+        yield Footer()
+
+    def action_done(self) -> None:
+        self.dismiss()
+
+    def action_open(self) -> None:
+        from screens.pack import PackScreen
+
+        self.app.switch_screen(PackScreen(self.pack_id))

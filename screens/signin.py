@@ -1,0 +1,168 @@
+"""Signing in by choosing one's own name; a first run creates the staff list."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from deskapp.auth import hash_pin
+from deskapp.config import ROLE_LABELS, ConfigError, StaffMember
+from deskapp.service import save_staff
+
+
+class StaffList(OptionList):
+    """The staff to choose from; Enter signs in."""
+
+    BINDINGS = [Binding("enter", "select", "登录", id="sign_in")]
+
+
+class SignInScreen(Screen[None]):
+    """↑↓ to one's own name, Enter. Every change made afterwards carries that name."""
+
+    BINDINGS = [
+        Binding("f9", "edit_staff", "修改人员名单", id="edit_staff"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        config = self.app.desk.config  # type: ignore[attr-defined]
+        with Vertical(classes="dialog"):
+            yield Static(config.round.name, classes="dialog-title")
+            yield Static("请选择您的名字（↑↓ 选择，Enter 登录）。之后的每一次登记和修改都记在您名下。")
+            yield StaffList(
+                *[Option(f"{s.name}（{ROLE_LABELS.get(s.role, s.role)}）", id=s.name) for s in config.staff],
+                id="staff",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#staff", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#staff")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.sign_in(event.option.id)  # type: ignore[attr-defined]
+
+    def action_edit_staff(self) -> None:
+        self.app.switch_screen(StaffSetupScreen())
+
+
+class StaffSetupScreen(Screen[None]):
+    """The staff list: names and roles; a supervisor gets a PIN (stored only as a hash)."""
+
+    BINDINGS = [
+        Binding("f3", "add", "加入名单", id="staff.add"),
+        Binding("f4", "toggle_role", "切换角色", id="staff.role"),
+        Binding("f8", "remove_last", "删去最后一人", id="staff.remove"),
+        Binding("ctrl+s", "save", "保存名单", id="save", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.staff: list[StaffMember] = []
+        self.role = "clerk"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static("受理台人员名单", classes="dialog-title")
+            yield Static(
+                "逐个加入受理员和科室负责人：输入姓名，按 Enter 或 F3 加入；F4 切换角色；"
+                "科室负责人需要设置至少 4 位的 PIN。全部加入后按 Ctrl+S 保存。",
+                classes="hint",
+            )
+            with Horizontal(classes="field"):
+                yield Label("姓名", classes="field-label")
+                yield Input(id="s-name", compact=True, placeholder="例：张三")
+            with Horizontal(classes="field"):
+                yield Label("角色", classes="field-label")
+                yield Static(id="s-role")
+            with Horizontal(classes="field", id="pin-row"):
+                yield Label("PIN", classes="field-label")
+                yield Input(id="s-pin", compact=True, password=True, placeholder="至少 4 位数字或字母")
+            yield Static(id="s-list")
+            yield Static(id="s-error")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        config = self.app.desk.config  # type: ignore[attr-defined]
+        self.staff = list(config.staff)
+        self.show()
+        self.query_one("#s-name", Input).focus()
+
+    def show(self) -> None:
+        self.query_one("#s-role", Static).update(Content.assemble((ROLE_LABELS[self.role], "bold"), "（F4 切换）"))
+        self.query_one("#pin-row").display = self.role == "supervisor"
+        if self.staff:
+            lines = [f"{n}. {s.name}（{ROLE_LABELS.get(s.role, s.role)}）" for n, s in enumerate(self.staff, 1)]
+            self.query_one("#s-list", Static).update("名单：\n" + "\n".join(lines))
+        else:
+            self.query_one("#s-list", Static).update("名单还是空的。")
+
+    def say(self, text: str) -> None:
+        self.query_one("#s-error", Static).update(Content.styled(text, "bold $error") if text else "")
+
+    @on(Input.Submitted, "#s-name")
+    def name_entered(self) -> None:
+        if self.role == "supervisor" and not self.query_one("#s-pin", Input).value:
+            self.query_one("#s-pin", Input).focus()
+        else:
+            self.action_add()
+
+    @on(Input.Submitted, "#s-pin")
+    def pin_entered(self) -> None:
+        self.action_add()
+
+    def action_add(self) -> None:
+        name_box, pin_box = self.query_one("#s-name", Input), self.query_one("#s-pin", Input)
+        name = name_box.value.strip()
+        if not name:
+            self.say("请先输入姓名。")
+            name_box.focus()
+            return
+        if any(s.name == name for s in self.staff):
+            self.say(f"{name} 已在名单中。")
+            return
+        pin_hash = ""
+        if self.role == "supervisor":
+            try:
+                pin_hash = hash_pin(pin_box.value)
+            except ValueError as exc:
+                self.say(f"{exc}，请重新输入 PIN。")
+                pin_box.focus()
+                return
+        self.staff.append(StaffMember(name, self.role, pin_hash))
+        name_box.value = pin_box.value = ""
+        self.role = "clerk"
+        self.say("")
+        self.show()
+        name_box.focus()
+
+    def action_toggle_role(self) -> None:
+        self.role = "supervisor" if self.role == "clerk" else "clerk"
+        self.show()
+
+    def action_remove_last(self) -> None:
+        if self.staff:
+            self.staff.pop()
+            self.show()
+
+    def action_save(self) -> None:
+        if self.query_one("#s-name", Input).value.strip():
+            self.action_add()
+        if not self.staff:
+            self.say("名单至少要有一人。输入姓名后按 Enter 加入。")
+            return
+        desk = self.app.desk  # type: ignore[attr-defined]
+        try:
+            save_staff(desk.locations, self.staff)
+            desk.reload_config()
+        except (OSError, ConfigError) as exc:
+            self.say(f"保存失败：{exc}。名单还在屏幕上，问题解决后再按 Ctrl+S。")
+            return
+        self.app.apply_keymap()  # type: ignore[attr-defined]
+        self.app.switch_screen(SignInScreen())
