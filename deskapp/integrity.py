@@ -98,11 +98,12 @@ def inspect_store(store: DeskStore, *, repair: bool = False) -> IntegrityReport:
         fresh.refresh()
         expected = fresh.state_fingerprint()
         if from_snapshot.snapshot_seq == 0:
-            notes.append("快照与记录文件不对应（例如恢复备份之后），启动时会完整重放记录；已重写快照。")
-            fresh.save_snapshot()
+            notes.append("快照与记录文件不对应（记录文件被替换或改动过），启动时会完整重放记录。")
+            if repair and chain.ok:
+                fresh.save_snapshot()
         elif from_snapshot.state_fingerprint() != expected:
             problems.append("快照（journal.snapshot）与完整重放记录的结果不符：快照被改动过或已损坏。" + ("已按记录重写快照。" if repair else ""))
-            if repair:
+            if repair and chain.ok:
                 fresh.save_snapshot()
     store.refresh()
     if store.state_fingerprint() != expected and fresh.journal.seq == store.journal.seq:

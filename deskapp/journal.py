@@ -74,14 +74,14 @@ def write_error_message(exc: OSError) -> str:
     return f"写入记录失败（{exc.strerror or exc}），本次修改未保存，原有记录完好。"
 
 
-def retrying(action: Callable[[], T], bound_s: float = RETRY_S) -> T:
-    """Run ``action``, retrying a ``PermissionError`` for up to ``bound_s`` seconds.
+def retrying(action: Callable[[], T], bound_s: float | None = None) -> T:
+    """Run ``action``, retrying a ``PermissionError`` for up to ``bound_s`` (default ``RETRY_S``) seconds.
 
     On Windows an antivirus scanner or the search indexer may hold a file for a moment,
     and replacing or opening it then fails with "access denied"; a few short waits get
     through. A lasting problem still raises after the bound.
     """
-    deadline = time.monotonic() + bound_s
+    deadline = time.monotonic() + (RETRY_S if bound_s is None else bound_s)
     delay = 0.01
     while True:
         try:
