@@ -37,15 +37,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from filelock import FileLock  # noqa: E402
-from tinydb import Query, TinyDB  # noqa: E402
-from tinydb.storages import JSONStorage  # noqa: E402
+from filelock import FileLock
+from tinydb import Query, TinyDB
+from tinydb.storages import JSONStorage
 
-from deskapp.journal import GENESIS, canonical, entry_hash  # noqa: E402
-from deskapp.numbering import format_receipt  # noqa: E402
-from deskapp.search import search_keys  # noqa: E402
-from deskapp.service import open_desk  # noqa: E402
-from deskapp.timeutil import iso, parse_time  # noqa: E402
+from deskapp.journal import GENESIS, canonical, entry_hash
+from deskapp.numbering import format_receipt
+from deskapp.search import search_keys
+from deskapp.service import open_desk
+from deskapp.timeutil import iso, parse_time
 
 CITIES = ["准东", "奇台", "吉木萨尔", "昌吉", "阜康", "五彩湾", "芨芨湖", "大井"]
 TRADES = ["煤化工", "煤电", "铝业", "硅材料", "新能源", "矿业", "电力", "化工", "物流", "建材"]
@@ -138,30 +138,32 @@ def seed_sqlite(path: Path, docs: list[dict]) -> None:
 
 
 # -- writers -------------------------------------------------------------------------------------
-def desk_writer(data: str, count: int, tag: str, start: mp.Event, out: mp.Queue) -> None:
-    desk = open_desk(data)
+def timed(count: int, tag: str, start: mp.Event, out: mp.Queue, one) -> None:
+    """Wait for the start, then time ``one(kind, fields)`` ``count`` times; put the times on ``out``."""
     rng = random.Random(tag)
-    desk.store.register("studio", fields(rng, 0, "studio"), "张三")  # warm up (pinyin import) outside the timing
     start.wait()
     times = []
     for n in range(count):
         kind = kind_of(n)
+        values = fields(rng, n, kind)
         t = time.perf_counter()
-        desk.store.register(kind, fields(rng, n, kind), "张三")
+        one(kind, values)
         times.append(time.perf_counter() - t)
     out.put(times)
 
 
+def desk_writer(data: str, count: int, tag: str, start: mp.Event, out: mp.Queue) -> None:
+    desk = open_desk(data)
+    desk.store.register("studio", fields(random.Random(0), 0, "studio"), "张三")  # warm up (pinyin import), untimed
+    timed(count, tag, start, out, lambda kind, values: desk.store.register(kind, values, "张三"))
+
+
 def tinydb_writer(path: str, count: int, tag: str, start: mp.Event, out: mp.Queue) -> None:
-    rng = random.Random(tag)
     lock = FileLock(path + ".lock")
     q = Query()
-    start.wait()
-    times = []
-    for n in range(count):
-        kind = kind_of(n)
-        doc = dict(fields(rng, n, kind), kind=kind)
-        t = time.perf_counter()
+
+    def one(kind: str, values: dict) -> None:
+        doc = dict(values, kind=kind)
         with lock:
             db = TinyDB(path, storage=JSONStorage, encoding="utf-8", ensure_ascii=False)
             doc["seq"] = db.count(q.kind == kind) + 1
@@ -171,30 +173,25 @@ def tinydb_writer(path: str, count: int, tag: str, start: mp.Event, out: mp.Queu
             handle.flush()
             os.fsync(handle.fileno())
             db.close()
-        times.append(time.perf_counter() - t)
-    out.put(times)
+
+    timed(count, tag, start, out, one)
 
 
 def sqlite_writer(path: str, count: int, tag: str, start: mp.Event, out: mp.Queue) -> None:
-    rng = random.Random(tag)
     con = sqlite3.connect(path, timeout=30, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
-    start.wait()
-    times = []
-    for n in range(count):
-        kind = kind_of(n)
-        doc = dict(fields(rng, n, kind), kind=kind)
-        t = time.perf_counter()
+
+    def one(kind: str, values: dict) -> None:
         con.execute("BEGIN IMMEDIATE")
         (seq,) = con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM packs WHERE kind = ?", (kind,)).fetchone()
         con.execute(
             "INSERT INTO packs (kind, seq, receipt_no, doc) VALUES (?, ?, ?, ?)",
-            (kind, seq, f"{kind}-{seq:04d}", json.dumps(doc, ensure_ascii=False)),
+            (kind, seq, f"{kind}-{seq:04d}", json.dumps(dict(values, kind=kind), ensure_ascii=False)),
         )
         con.execute("COMMIT")
-        times.append(time.perf_counter() - t)
-    out.put(times)
+
+    timed(count, tag, start, out, one)
     con.close()
 
 
@@ -214,7 +211,7 @@ def run_writers(target, where: str, writers: int, per_writer: int) -> list[float
 
 def pct(times: list[float], q: float) -> float:
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
 
 
 # -- the run -------------------------------------------------------------------------------------
@@ -287,7 +284,7 @@ def cold_start(data: Path) -> None:
         out = subprocess.run([sys.executable, "-c", COLD, str(data)], capture_output=True, text=True, cwd=ROOT, check=True)
         return [float(x) for x in out.stdout.split()]
 
-    print(f"\nCold start at 10,000 packs (fresh process each time; median of 5; file in the OS cache)")
+    print("\nCold start at 10,000 packs (fresh process each time; median of 5; file in the OS cache)")
     with_snapshot = [run() for _ in range(5)]
     snapshot = data / "journal.snapshot"
     kept = snapshot.read_bytes()

@@ -60,7 +60,7 @@ class PackNotFound(LookupError):
 class JournalStorage(Storage):
     """TinyDB storage over the journal-built state: reads are the live state."""
 
-    def __init__(self, store: "DeskStore") -> None:
+    def __init__(self, store: DeskStore) -> None:
         self._store = store
 
     def read(self) -> dict[str, dict[str, Any]]:
@@ -74,7 +74,7 @@ class JournalStorage(Storage):
 class _Tables(dict):  # type: ignore[type-arg]
     """TinyDB's tables: ``packs`` is live; ``history`` is read from the journal when asked for."""
 
-    def __init__(self, store: "DeskStore") -> None:
+    def __init__(self, store: DeskStore) -> None:
         super().__init__(packs={}, history={})
         self._store = store
 
@@ -249,7 +249,7 @@ class DeskStore:
     def _apply(self, entry: dict[str, Any], offset: int) -> None:
         action = entry.get("action", "")
         pack_id = entry.get("pack")
-        if action == "register":
+        if action == "register" and isinstance(pack_id, int):
             doc = entry["doc"]
             self._packs[pack_id] = doc
             self._add_pack(pack_id, _meta(doc))
@@ -270,8 +270,8 @@ class DeskStore:
                 group.sort()
                 self._meta[pack_id] = meta
             self._index.put(pack_id, doc)
-        self._pack_cache.pop(pack_id, None)
         if pack_id is not None:
+            self._pack_cache.pop(pack_id, None)
             self._lines.setdefault(pack_id, []).append(offset)
         self._last_event[action] = offset
         for listener in self._listeners:

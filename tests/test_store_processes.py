@@ -94,7 +94,7 @@ def test_kill_9_at_random_moments_never_loses_a_committed_registration(data_dir)
     rng = random.Random(20260615)
     committed: list[str] = []
     torn_tails = 0
-    for round_no in range(6):
+    for round_no in range(5):
         procs, sinks, readers = [], [], []
         for tag in ("K", "L"):
             proc = register_process(data_dir)
@@ -106,8 +106,11 @@ def test_kill_9_at_random_moments_never_loses_a_committed_registration(data_dir)
             procs.append(proc)
             sinks.append(sink)
             readers.append(reader)
-        for proc in procs:  # each desk is killed at its own random moment, the other still writing
-            time.sleep(rng.uniform(0.25, 1.0))
+        for proc, sink in zip(procs, sinks):  # each desk is killed at its own random moment, the other still writing
+            deadline = time.monotonic() + 60
+            while not sink and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.01)  # until it is registering (start-up takes long on a busy machine)
+            time.sleep(rng.uniform(0.0, 0.5))
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait(timeout=30)
         for reader in readers:
@@ -130,7 +133,7 @@ def test_kill_9_at_random_moments_never_loses_a_committed_registration(data_dir)
     studio = [p.seq for p in store.packs() if p.kind == "studio"]
     assert pack.seq == max(studio) == len(studio)
     assert store.check() == []
-    print(f"killed 12 writers, {len(committed)} committed registrations all stored, {torn_tails} torn tails seen")
+    print(f"killed 10 writers, {len(committed)} committed registrations all stored, {torn_tails} torn tails seen")
 
 
 def _feed(proc: subprocess.Popen[str], text: str) -> None:
@@ -177,7 +180,7 @@ def test_full_disk_during_a_write_keeps_the_old_state_and_says_so(data_dir):
     limit = size + entry + 600
     out = subprocess.run(
         [sys.executable, "-c", FULL_DISK_CHILD, str(data_dir), str(limit)],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        check=False, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
     )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
@@ -207,7 +210,7 @@ def test_the_file_size_limit_really_applies_in_the_child(tmp_path):
         "os.write(fd, b'x' * 100)\n"
         "try:\n    os.write(fd, b'y')\nexcept OSError as e:\n    print(e.errno)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(target)], capture_output=True, text=True, timeout=30)
+    out = subprocess.run([sys.executable, "-c", code, str(target)], check=False, capture_output=True, text=True, timeout=30)
     assert out.stdout.strip() == str(__import__("errno").EFBIG)
     assert resource.RLIMIT_FSIZE is not None
 
@@ -240,7 +243,7 @@ print("not reached", flush=True)
 def test_a_crash_between_issuing_a_number_and_saving_never_issues_it_twice(data_dir, moment):
     out = subprocess.run(
         [sys.executable, "-c", CRASH_CHILD, str(data_dir), moment],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        check=False, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
     )
     assert out.returncode == -signal.SIGKILL and "not reached" not in out.stdout
     store = open_store(data_dir)
