@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from deskapp.rules import Assessment, assess
 from deskapp.search import SearchIndex, haystack, search_keys
 from deskapp.timeutil import Clock, iso, system_clock
 
-__all__ = ["DeskStore", "RegistrationError", "StoreWriteError", "JournalError", "PackNotFound"]
+__all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "StoreWriteError"]
 
 # Fields a registration may carry, with their type.
 TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", "ecopy_medium")
@@ -343,8 +344,15 @@ class DeskStore:
         body = b"\n".join(parts) + b"\n"
         header["bytes"] = len(body)
         header["crc"] = zlib.crc32(body)
+        path = self.locations.snapshot
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a desk killed while writing one
+            try:
+                if time.time() - stale.stat().st_mtime > 600:
+                    stale.unlink()
+            except OSError:
+                pass
         try:
-            write_atomic(self.locations.snapshot, json.dumps(header).encode("ascii") + b"\n" + body)
+            write_atomic(path, json.dumps(header).encode("ascii") + b"\n" + body)
         except OSError:
             return False
         self.snapshot_seq = header["seq"]
@@ -368,10 +376,13 @@ class DeskStore:
             cached = self._pack_cache.get(pack_id)
             if cached is not None:
                 return cached
-            if not self._packs.has(pack_id):
+            raw = self._packs.raw.get(pack_id)
+            if raw is not None:  # still bytes from the snapshot: decoding gives a private copy
+                pack = Pack.from_doc(json.loads(raw), pack_id)
+            elif self._packs.has(pack_id):
+                pack = Pack.from_doc(_deep_copy(self._packs[pack_id]), pack_id)
+            else:
                 raise PackNotFound(pack_id)
-            doc = self._packs[pack_id]
-            pack = Pack.from_doc(_deep_copy(doc), pack_id)
             self._pack_cache[pack_id] = pack
             return pack
 
