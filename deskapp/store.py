@@ -422,14 +422,6 @@ class DeskStore:
     def search_ids(self, text: str, round_id: str | None = None) -> list[int]:
         """Ids of the packs ``search`` would return, without building them (for long lists)."""
         with self._mutex:
-            found = self.search_ids(text, round_id)
-            if limit is not None:
-                found = found[:limit]
-            return [self.get(i) for i in found]
-
-    def search_ids(self, text: str, round_id: str | None = None) -> list[int]:
-        """Ids of the packs ``search`` would return, without building them (for long lists)."""
-        with self._mutex:
             found = self._index.search(text, self.ids(round_id))
             exact = self._by_receipt.get(normalise_scan(text))
             if exact is not None and exact in found:
