@@ -355,7 +355,7 @@ class Journal:
             finally:
                 self._lock.release()
         except Timeout as exc:
-            raise StoreWriteError("另一台受理台正占用记录文件超过 15 秒，本次修改未保存，请稍后重试。") from exc
+            raise StoreWriteError(f"另一台受理台正占用记录文件超过 {LOCK_TIMEOUT_S:g} 秒，本次修改未保存，请稍后重试。") from exc
         finally:
             if not self._lock.is_locked:
                 self._flush()

@@ -19,7 +19,7 @@ import pytest
 from deskapp.config import load_config
 from deskapp.journal import verify_chain
 from deskapp.locations import Locations
-from deskapp.store import DeskStore
+from deskapp.store import DeskStore, StoreWriteError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -219,7 +219,7 @@ CRASH_CHILD = """
 import os, signal, sys
 from deskapp.config import load_config
 from deskapp.locations import Locations
-from deskapp.store import DeskStore
+from deskapp.store import DeskStore, StoreWriteError
 locations = Locations.resolve(sys.argv[1])
 store = DeskStore(locations, load_config(locations.default_config, locations.config))
 store.register("studio", {"unit": "先到的单位", "name": "先到的工作室"}, "张三")
@@ -258,3 +258,32 @@ def test_a_crash_between_issuing_a_number_and_saving_never_issues_it_twice(data_
     assert pack.receipt_no == (crashed_number if moment == "mid-write" else "ZD2026-GZS-0003")
     assert_numbers_unique_and_gapless(store)
     assert store.check() == []
+
+
+HOLD_LOCK_CHILD = """
+import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(fd, fcntl.LOCK_EX)
+print("holding", flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_desk_stuck_holding_the_lock_gives_a_clear_message_and_a_killed_one_frees_it(data_dir, monkeypatch):
+    from deskapp import journal
+
+    monkeypatch.setattr(journal, "LOCK_TIMEOUT_S", 0.3)
+    store = open_store(data_dir)
+    store.register("studio", {"unit": "甲单位", "name": "甲工作室"}, "张三")
+    before = (data_dir / "journal.jsonl").read_bytes()
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK_CHILD, str(data_dir / "journal.lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        with pytest.raises(StoreWriteError, match="另一台受理台正占用记录文件.*本次修改未保存"):
+            store.register("studio", {"unit": "乙单位", "name": "乙工作室"}, "张三")
+        assert (data_dir / "journal.jsonl").read_bytes() == before
+    finally:
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait(timeout=30)
+    # The kernel released the killed desk's lock: the next write goes through with the next number.
+    assert store.register("studio", {"unit": "乙单位", "name": "乙工作室"}, "张三").receipt_no == "ZD2026-GZS-0002"
