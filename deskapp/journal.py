@@ -37,8 +37,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from filelock import FileLock, Timeout
-
 GENESIS = "0" * 64
 LOCK_TIMEOUT_S = 15.0
 LOCK_POLL_S = 0.001
@@ -47,6 +45,10 @@ RETRY_S = 2.0
 """How long to retry a file held for a moment (Windows antivirus, indexer, backup tools)."""
 
 T = TypeVar("T")
+
+
+class LockTimeout(Exception):
+    """The journal lock was not free within ``LOCK_TIMEOUT_S``."""
 
 
 class JournalError(Exception):
@@ -169,7 +171,7 @@ class _FlockLock:
             except BlockingIOError:
                 if time.monotonic() >= deadline:
                     os.close(fd)
-                    raise Timeout(str(self.path)) from None
+                    raise LockTimeout(str(self.path)) from None
                 time.sleep(LOCK_POLL_S)
         self._fd = fd
         self._depth = 1
@@ -185,17 +187,25 @@ class _FlockLock:
 
 
 class _PortableLock:
-    """``filelock`` elsewhere (Windows), polling every ``LOCK_POLL_S``."""
+    """``filelock`` elsewhere (Windows), polling every ``LOCK_POLL_S``; imported only there
+    (it costs tens of milliseconds of start-up)."""
 
     def __init__(self, path: Path, timeout: float) -> None:
+        from filelock import FileLock
+
         self._lock = FileLock(str(path), timeout=timeout)
 
     @property
     def is_locked(self) -> bool:
-        return self._lock.is_locked
+        return bool(self._lock.is_locked)
 
     def acquire(self) -> None:
-        self._lock.acquire(poll_interval=LOCK_POLL_S)
+        from filelock import Timeout
+
+        try:
+            self._lock.acquire(poll_interval=LOCK_POLL_S)
+        except Timeout as exc:
+            raise LockTimeout(str(exc)) from None
 
     def release(self) -> None:
         self._lock.release()
@@ -354,7 +364,7 @@ class Journal:
                 yield
             finally:
                 self._lock.release()
-        except Timeout as exc:
+        except LockTimeout as exc:
             raise StoreWriteError(f"另一台受理台正占用记录文件超过 {LOCK_TIMEOUT_S:g} 秒，本次修改未保存，请稍后重试。") from exc
         finally:
             if not self._lock.is_locked:
