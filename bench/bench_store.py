@@ -37,15 +37,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from filelock import FileLock  # noqa: E402
-from tinydb import Query, TinyDB  # noqa: E402
-from tinydb.storages import JSONStorage  # noqa: E402
+from filelock import FileLock
+from tinydb import Query, TinyDB
+from tinydb.storages import JSONStorage
 
-from deskapp.journal import GENESIS, canonical, entry_hash  # noqa: E402
-from deskapp.numbering import format_receipt  # noqa: E402
-from deskapp.search import search_keys  # noqa: E402
-from deskapp.service import open_desk  # noqa: E402
-from deskapp.timeutil import iso, parse_time  # noqa: E402
+from deskapp.journal import GENESIS, canonical, entry_hash
+from deskapp.numbering import format_receipt
+from deskapp.search import search_keys
+from deskapp.service import open_desk
+from deskapp.timeutil import iso, parse_time
 
 CITIES = ["准东", "奇台", "吉木萨尔", "昌吉", "阜康", "五彩湾", "芨芨湖", "大井"]
 TRADES = ["煤化工", "煤电", "铝业", "硅材料", "新能源", "矿业", "电力", "化工", "物流", "建材"]
@@ -138,30 +138,33 @@ def seed_sqlite(path: Path, docs: list[dict]) -> None:
 
 
 # -- writers -------------------------------------------------------------------------------------
-def desk_writer(data: str, count: int, tag: str, start: mp.Event, out: mp.Queue) -> None:
-    desk = open_desk(data)
+def timed(count: int, tag: str, start: mp.Event, out: mp.Queue, one) -> None:
+    """Wait for the start, then time ``one(kind, fields)`` ``count`` times; put the times on ``out``."""
     rng = random.Random(tag)
-    desk.store.register("studio", fields(rng, 0, "studio"), "张三")  # warm up (pinyin import) outside the timing
     start.wait()
     times = []
+    cpu = time.process_time()
     for n in range(count):
         kind = kind_of(n)
+        values = fields(rng, n, kind)
         t = time.perf_counter()
-        desk.store.register(kind, fields(rng, n, kind), "张三")
+        one(kind, values)
         times.append(time.perf_counter() - t)
-    out.put(times)
+    out.put((times, time.process_time() - cpu))
+
+
+def desk_writer(data: str, count: int, tag: str, start: mp.Event, out: mp.Queue) -> None:
+    desk = open_desk(data)
+    desk.store.register("studio", fields(random.Random(0), 0, "studio"), "张三")  # warm up (pinyin import), untimed
+    timed(count, tag, start, out, lambda kind, values: desk.store.register(kind, values, "张三"))
 
 
 def tinydb_writer(path: str, count: int, tag: str, start: mp.Event, out: mp.Queue) -> None:
-    rng = random.Random(tag)
     lock = FileLock(path + ".lock")
     q = Query()
-    start.wait()
-    times = []
-    for n in range(count):
-        kind = kind_of(n)
-        doc = dict(fields(rng, n, kind), kind=kind)
-        t = time.perf_counter()
+
+    def one(kind: str, values: dict) -> None:
+        doc = dict(values, kind=kind)
         with lock:
             db = TinyDB(path, storage=JSONStorage, encoding="utf-8", ensure_ascii=False)
             doc["seq"] = db.count(q.kind == kind) + 1
@@ -171,30 +174,25 @@ def tinydb_writer(path: str, count: int, tag: str, start: mp.Event, out: mp.Queu
             handle.flush()
             os.fsync(handle.fileno())
             db.close()
-        times.append(time.perf_counter() - t)
-    out.put(times)
+
+    timed(count, tag, start, out, one)
 
 
 def sqlite_writer(path: str, count: int, tag: str, start: mp.Event, out: mp.Queue) -> None:
-    rng = random.Random(tag)
     con = sqlite3.connect(path, timeout=30, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
     con.execute("PRAGMA synchronous=FULL")
-    start.wait()
-    times = []
-    for n in range(count):
-        kind = kind_of(n)
-        doc = dict(fields(rng, n, kind), kind=kind)
-        t = time.perf_counter()
+
+    def one(kind: str, values: dict) -> None:
         con.execute("BEGIN IMMEDIATE")
         (seq,) = con.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM packs WHERE kind = ?", (kind,)).fetchone()
         con.execute(
             "INSERT INTO packs (kind, seq, receipt_no, doc) VALUES (?, ?, ?, ?)",
-            (kind, seq, f"{kind}-{seq:04d}", json.dumps(doc, ensure_ascii=False)),
+            (kind, seq, f"{kind}-{seq:04d}", json.dumps(dict(values, kind=kind), ensure_ascii=False)),
         )
         con.execute("COMMIT")
-        times.append(time.perf_counter() - t)
-    out.put(times)
+
+    timed(count, tag, start, out, one)
     con.close()
 
 
@@ -206,22 +204,24 @@ def run_writers(target, where: str, writers: int, per_writer: int) -> list[float
         p.start()
     time.sleep(0.5 + 0.2 * writers)  # let every writer open its store before the start
     start.set()
-    times = [t for _ in procs for t in out.get(timeout=600)]
+    results = [out.get(timeout=600) for _ in procs]
     for p in procs:
         p.join()
+    times = [t for result in results for t in result[0]]
+    run_writers.cpu_ms = sum(result[1] for result in results) / len(times) * 1000  # type: ignore[attr-defined]
     return times
 
 
 def pct(times: list[float], q: float) -> float:
     ordered = sorted(times)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))] * 1000
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
 
 
 # -- the run -------------------------------------------------------------------------------------
 def registration_table(docs: list[dict], work: Path, quick: bool) -> None:
     print("\nRegistration: number issued and committed durably (fsync), per registration, in ms")
     print(f"{'packs':>6} {'writers':>7} | {'desk p50':>8} {'p95':>6} {'n':>4} | {'TinyDB p50':>10} {'p95':>7} {'n':>3} | "
-          f"{'sqlite p50':>10} {'p95':>5} {'n':>4} | {'TinyDB/desk p95':>15} {'desk/sqlite p95':>15}")
+          f"{'sqlite p50':>10} {'p95':>5} {'n':>4} | {'TinyDB/desk p95':>15} {'desk/sqlite p95':>15} | desk CPU")
     for size in (100, 1000, 10000):
         for writers in (1, 4):
             base = work / f"{size}-{writers}"
@@ -232,6 +232,7 @@ def registration_table(docs: list[dict], work: Path, quick: bool) -> None:
             tiny_total = {100: 100, 1000: 40, 10000: 12}[size] // (4 if quick else 1)
             tiny_n = max(2, tiny_total // writers)
             desk_t = run_writers(desk_writer, str(base / "desk"), writers, desk_n)
+            desk_cpu = run_writers.cpu_ms  # type: ignore[attr-defined]
             tiny_t = run_writers(tinydb_writer, str(base / "tiny.json"), writers, tiny_n)
             sql_t = run_writers(sqlite_writer, str(base / "db.sqlite"), writers, desk_n)
             check = open_desk(base / "desk").store
@@ -240,9 +241,10 @@ def registration_table(docs: list[dict], work: Path, quick: bool) -> None:
             t50, t95 = pct(tiny_t, 0.5), pct(tiny_t, 0.95)
             s50, s95 = pct(sql_t, 0.5), pct(sql_t, 0.95)
             print(f"{size:>6} {writers:>7} | {d50:>8.2f} {d95:>6.2f} {len(desk_t):>4} | {t50:>10.1f} {t95:>7.1f} {len(tiny_t):>3} | "
-                  f"{s50:>10.2f} {s95:>5.2f} {len(sql_t):>4} | {t95 / d95:>14.1f}x {d95 / s95:>14.1f}x")
+                  f"{s50:>10.2f} {s95:>5.2f} {len(sql_t):>4} | {t95 / d95:>14.1f}x {d95 / s95:>14.1f}x | {desk_cpu:>5.2f}")
             shutil.rmtree(base, ignore_errors=True)
     print("n = registrations timed (all writers together). TinyDB times fewer: each insert rewrites the whole file.")
+    print("desk CPU = the desk processes' CPU time per registration (pinyin keys, JSON, hash; not the fsync wait).")
 
 
 def search_figures(data: Path) -> None:
@@ -287,7 +289,7 @@ def cold_start(data: Path) -> None:
         out = subprocess.run([sys.executable, "-c", COLD, str(data)], capture_output=True, text=True, cwd=ROOT, check=True)
         return [float(x) for x in out.stdout.split()]
 
-    print(f"\nCold start at 10,000 packs (fresh process each time; median of 5; file in the OS cache)")
+    print("\nCold start at 10,000 packs (fresh process each time; median of 5; file in the OS cache)")
     with_snapshot = [run() for _ in range(5)]
     snapshot = data / "journal.snapshot"
     kept = snapshot.read_bytes()

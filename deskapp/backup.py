@@ -183,6 +183,20 @@ def daily_backup(desk: Desk, actor: str = AUTO_ACTOR) -> Backup | None:
     return backup
 
 
+def daily_backup_message(desk: Desk) -> str | None:
+    """For the app's start (in a thread worker): the daily backup, never raising.
+
+    Returns a message for the clerk when the backup could not be made (show it; the desk
+    keeps working), None when it was made or was not due.
+    """
+    try:
+        daily_backup(desk)
+    except (JournalError, OSError) as exc:
+        detail = str(exc) if isinstance(exc, JournalError) else (exc.strerror or str(exc))
+        return f"今日自动备份未完成：{detail}。受理可以照常进行；请告知管理员检查数据文件夹（或运行 deskapp backup）。"
+    return None
+
+
 @dataclass(frozen=True)
 class BackupCheck:
     path: Path

@@ -9,8 +9,8 @@ from typing import Any
 
 import tomli_w
 
-from deskapp.journal import write_atomic
 from deskapp.config import Config, StaffMember, load_config, read_toml
+from deskapp.journal import write_atomic
 from deskapp.locations import Locations
 from deskapp.models import Pack
 from deskapp.store import DeskStore

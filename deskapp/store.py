@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -39,7 +40,7 @@ from deskapp.rules import Assessment, assess
 from deskapp.search import SearchIndex, haystack, search_keys
 from deskapp.timeutil import Clock, iso, system_clock
 
-__all__ = ["DeskStore", "RegistrationError", "StoreWriteError", "JournalError", "PackNotFound"]
+__all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "StoreWriteError"]
 
 # Fields a registration may carry, with their type.
 TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", "ecopy_medium")
@@ -60,7 +61,7 @@ class PackNotFound(LookupError):
 class JournalStorage(Storage):
     """TinyDB storage over the journal-built state: reads are the live state."""
 
-    def __init__(self, store: "DeskStore") -> None:
+    def __init__(self, store: DeskStore) -> None:
         self._store = store
 
     def read(self) -> dict[str, dict[str, Any]]:
@@ -74,7 +75,7 @@ class JournalStorage(Storage):
 class _Tables(dict):  # type: ignore[type-arg]
     """TinyDB's tables: ``packs`` is live; ``history`` is read from the journal when asked for."""
 
-    def __init__(self, store: "DeskStore") -> None:
+    def __init__(self, store: DeskStore) -> None:
         super().__init__(packs={}, history={})
         self._store = store
 
@@ -249,7 +250,7 @@ class DeskStore:
     def _apply(self, entry: dict[str, Any], offset: int) -> None:
         action = entry.get("action", "")
         pack_id = entry.get("pack")
-        if action == "register":
+        if action == "register" and isinstance(pack_id, int):
             doc = entry["doc"]
             self._packs[pack_id] = doc
             self._add_pack(pack_id, _meta(doc))
@@ -270,8 +271,8 @@ class DeskStore:
                 group.sort()
                 self._meta[pack_id] = meta
             self._index.put(pack_id, doc)
-        self._pack_cache.pop(pack_id, None)
         if pack_id is not None:
+            self._pack_cache.pop(pack_id, None)
             self._lines.setdefault(pack_id, []).append(offset)
         self._last_event[action] = offset
         for listener in self._listeners:
@@ -343,8 +344,15 @@ class DeskStore:
         body = b"\n".join(parts) + b"\n"
         header["bytes"] = len(body)
         header["crc"] = zlib.crc32(body)
+        path = self.locations.snapshot
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a desk killed while writing one
+            try:
+                if time.time() - stale.stat().st_mtime > 600:
+                    stale.unlink()
+            except OSError:
+                pass
         try:
-            write_atomic(self.locations.snapshot, json.dumps(header).encode("ascii") + b"\n" + body)
+            write_atomic(path, json.dumps(header).encode("ascii") + b"\n" + body)
         except OSError:
             return False
         self.snapshot_seq = header["seq"]
@@ -368,10 +376,13 @@ class DeskStore:
             cached = self._pack_cache.get(pack_id)
             if cached is not None:
                 return cached
-            if not self._packs.has(pack_id):
+            raw = self._packs.raw.get(pack_id)
+            if raw is not None:  # still bytes from the snapshot: decoding gives a private copy
+                pack = Pack.from_doc(json.loads(raw), pack_id)
+            elif self._packs.has(pack_id):
+                pack = Pack.from_doc(_deep_copy(self._packs[pack_id]), pack_id)
+            else:
                 raise PackNotFound(pack_id)
-            doc = self._packs[pack_id]
-            pack = Pack.from_doc(_deep_copy(doc), pack_id)
             self._pack_cache[pack_id] = pack
             return pack
 
@@ -402,14 +413,6 @@ class DeskStore:
         A screen should pass ``limit`` (the rows it shows): building thousands of packs for a
         one-letter query is what costs time, not finding them.
         """
-        with self._mutex:
-            found = self.search_ids(text, round_id)
-            if limit is not None:
-                found = found[:limit]
-            return [self.get(i) for i in found]
-
-    def search_ids(self, text: str, round_id: str | None = None) -> list[int]:
-        """Ids of the packs ``search`` would return, without building them (for long lists)."""
         with self._mutex:
             found = self.search_ids(text, round_id)
             if limit is not None:

@@ -10,7 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.backup import BackupError, daily_backup, list_backups, make_backup, restore_backup, verify_backup
+from deskapp.backup import (
+    BackupError,
+    daily_backup,
+    daily_backup_message,
+    list_backups,
+    make_backup,
+    restore_backup,
+    verify_backup,
+)
 from deskapp.journal import verify_chain
 from deskapp.service import open_desk
 
@@ -102,9 +110,9 @@ def test_daily_backup_once_a_day_and_old_ones_pruned(desk):
 
 def test_backup_and_restore_from_the_command_line(desk, tmp_path):
     desk.store.register("studio", studio_fields(), "张三")
-    run = lambda *args: subprocess.run(  # noqa: E731
+    run = lambda *args: subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(desk.locations.data), *args],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        check=False, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
     )
     out = run("backup", "--to", str(tmp_path / "usb"), "--by", "张三")
     assert out.returncode == 0 and "已备份 1 条记录" in out.stdout, out.stderr
@@ -115,3 +123,12 @@ def test_backup_and_restore_from_the_command_line(desk, tmp_path):
     assert open_desk(desk.locations.data).store.count() == 1
     out = run("restore", str(tmp_path / "nothing-here"))
     assert out.returncode == 1 and "不是受理台备份" in out.stderr
+
+
+def test_the_apps_daily_backup_reports_a_failure_instead_of_raising(desk):
+    desk.store.register("studio", studio_fields(), "张三")
+    (desk.locations.data / "backups").write_text("not a folder", encoding="utf-8")  # the folder cannot be made
+    message = daily_backup_message(desk)
+    assert message is not None and message.startswith("今日自动备份未完成") and "照常" in message
+    (desk.locations.data / "backups").unlink()
+    assert daily_backup_message(desk) is None and len(list_backups(desk.locations.backups)) == 1

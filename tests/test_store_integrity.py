@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def deskapp(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(data), *args],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        check=False, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
     )
 
 

@@ -156,3 +156,21 @@ def test_replace_is_retried_while_another_program_holds_the_file(tmp_path, monke
     assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["desk.toml"]
     with pytest.raises(PermissionError):
         retrying(lambda: held_for_good("a", "b"), bound_s=0.05)
+
+
+def test_the_windows_lock_times_out_with_the_desks_own_error(tmp_path):
+    """The filelock-based lock used on Windows also runs here: same behaviour as the POSIX one."""
+    from deskapp.journal import LockTimeout, _FlockLock, _PortableLock
+
+    for kind in (_PortableLock, _FlockLock):
+        first, second = kind(tmp_path / f"{kind.__name__}.lock", 0.2), kind(tmp_path / f"{kind.__name__}.lock", 0.2)
+        first.acquire()
+        first.acquire()  # reentrant
+        with pytest.raises(LockTimeout):
+            second.acquire()
+        first.release()
+        assert first.is_locked
+        first.release()
+        second.acquire()
+        assert second.is_locked and not first.is_locked
+        second.release()
