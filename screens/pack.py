@@ -164,7 +164,7 @@ class PackScreen(Screen[None]):
         """Redraw from the store (after own changes and other desks' writes)."""
         pack = self.pack
         round_ = self.desk.config.round
-        verdict = self.app.listing.assess(pack)  # type: ignore[attr-defined]
+        verdict = self.desk.store.assess(pack)
         self.query_one("#pack-title", Static).update(
             Content.assemble(
                 (pack.receipt_no, "bold $accent"),

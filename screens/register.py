@@ -332,7 +332,7 @@ class SavedScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         pack = self.pack
-        verdict = self.app.listing.assess(pack)  # type: ignore[attr-defined]
+        verdict = self.app.desk.store.assess(pack)  # type: ignore[attr-defined]
         with Vertical(id="saved"):
             yield Static(Content.assemble(("已登记  ", "bold $success"), f"{pack.kind_label}  收件编号："))
             yield BigText(pack.receipt_no, id="saved-number")
