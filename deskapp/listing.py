@@ -37,14 +37,14 @@ class Row:
 
 @dataclass(frozen=True)
 class Page:
-    """What one search shows: the first rows and how many packs matched in all."""
+    """What one search shows: the ids of the first matches (newest first) and how many matched."""
 
-    rows: tuple[Row, ...]
+    ids: tuple[int, ...]
     total: int
 
     @property
     def truncated(self) -> bool:
-        return self.total > len(self.rows)
+        return self.total > len(self.ids)
 
 
 class Listing:
@@ -59,6 +59,7 @@ class Listing:
         self._ids: list[int] = []
         self._ids_key: tuple[str, int] | None = None
         self._last: tuple[str, int, str, list[int]] | None = None
+        self._recent: dict[str, tuple[tuple[str, int], list[int]]] = {}
         store.subscribe(self._on_entry)
 
     def _on_entry(self, entry: dict[str, Any]) -> None:
@@ -109,18 +110,27 @@ class Listing:
         wanted = fold(text)
         if not wanted:
             return self.round_ids(round_id)
+        recent = self._recent.get(wanted)
+        if recent is not None and recent[0] == (round_id, self.version):
+            return recent[1]  # e.g. back to an earlier text with Backspace
         within = None
         last = self._last
         if last is not None and last[:2] == (round_id, self.version) and last[2] and wanted.startswith(last[2]):
             within = sorted(last[3], reverse=True)  # ids grow with registration: newest first
         found = self.store.search_ids(text, round_id, within=within)
         self._last = (round_id, self.version, wanted, found)
+        self._recent[wanted] = ((round_id, self.version), found)
+        if len(self._recent) > 64:
+            self._recent.pop(next(iter(self._recent)))
         return found
 
     def page(self, text: str = "", round_id: str | None = None) -> Page:
-        """Rows for ``text`` (everything when empty), newest first, at most ``limit``."""
+        """Matches of ``text`` (everything when empty), newest first, at most ``limit``.
+
+        Rows are built by :meth:`row` only when shown: a screen draws twenty of them, not 200.
+        """
         ids = self.match(text, round_id or self.store.config.round.id)
-        return Page(tuple(self.row(i) for i in ids[: self.limit]), len(ids))
+        return Page(tuple(ids[: self.limit]), len(ids))
 
 
 def mask_phone(phone: str) -> str:

@@ -150,23 +150,20 @@ class MainScreen(Screen[None]):
         """The list for what is in the box now (skipped when nothing changed)."""
         text = self.query_one(ScanBox).value
         listing = self.app.listing  # type: ignore[attr-defined]
-        if not force and text == self._shown_text and listing.version == self._shown_version:
+        changed = force or listing.version != self._shown_version
+        if not changed and text == self._shown_text:
             return
         self._shown_text, self._shown_version = text, listing.version
         page = listing.page(text)
-        self._fill_table(page)
+        self.query_one(PackList).set_rows(page.ids, self.list_row, changed)
         self._show_count(page, text)
 
-    def _fill_table(self, page: Page) -> None:
-        self.query_one(PackList).set_rows(
-            tuple(
-                ListRow(
-                    row.pack_id,
-                    (row.receipt_no, row.received[5:], row.kind_label, row.unit, row.name, row.status, row.summary),
-                    "late" if row.late else ("ok" if row.summary == "齐全" else "missing"),
-                )
-                for row in page.rows
-            )
+    def list_row(self, pack_id: int) -> ListRow:
+        row = self.app.listing.row(pack_id)  # type: ignore[attr-defined]
+        return ListRow(
+            row.pack_id,
+            (row.receipt_no, row.received[5:], row.kind_label, row.unit, row.name, row.status, row.summary),
+            "late" if row.late else ("ok" if row.summary == "齐全" else "missing"),
         )
 
     def _show_count(self, page: Page, text: str) -> None:
@@ -177,7 +174,7 @@ class MainScreen(Screen[None]):
         else:
             head = f"没有找到“{text.strip()}”：可按收件编号、单位、名称、领衔人或拼音首字母查找；F2 登记新材料"
         if page.truncated:
-            head += f"，只显示最新的 {len(page.rows)} 件（继续输入可缩小范围）"
+            head += f"，列出最新的 {len(page.ids)} 件（继续输入可缩小范围）"
         self.query_one("#count", Line).update(head)
 
     def say(self, text: str, style: str = "") -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -9,6 +10,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -156,11 +158,18 @@ class PackList(ScrollView, can_focus=True):
     def __init__(self, columns: tuple[tuple[str, int], ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = columns
-        self.rows: tuple[ListRow, ...] = ()
+        self.ids: tuple[int, ...] = ()
+        self._make_row: Callable[[int], ListRow] | None = None
+        self._strips: LRUCache[tuple[ListRow, bool, int, bool], Strip] = LRUCache(1024)
 
     @property
     def row_count(self) -> int:
-        return len(self.rows)
+        return len(self.ids)
+
+    def row_at(self, index: int) -> ListRow:
+        """The row at ``index``, built on demand (only shown rows are ever built)."""
+        assert self._make_row is not None
+        return self._make_row(self.ids[index])
 
     def widths(self) -> list[int]:
         """Column widths; a width of 0 takes what the others leave."""
@@ -168,10 +177,17 @@ class PackList(ScrollView, can_focus=True):
         rest = max(12, self.size.width - fixed - 1)
         return [w or rest for _, w in self.columns]
 
-    def set_rows(self, rows: tuple[ListRow, ...]) -> None:
-        self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
-        self.cursor = min(self.cursor, max(0, len(rows) - 1))
+    def set_rows(self, ids: tuple[int, ...], make_row: Callable[[int], ListRow], changed: bool = True) -> None:
+        """Show the packs ``ids``; ``make_row(pack_id)`` builds a row when it comes into view.
+
+        ``changed=False`` says no pack changed since the last call: same ids, nothing to redraw.
+        """
+        if not changed and ids == self.ids:
+            return
+        self.ids = ids
+        self._make_row = make_row
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        self.cursor = min(self.cursor, max(0, len(ids) - 1))
         self.refresh()
 
     def _line(self, cells: tuple[str, ...], style: Style, last: Style | None = None) -> Strip:
@@ -190,14 +206,22 @@ class PackList(ScrollView, can_focus=True):
             header = self.get_component_rich_style("pack-list--header")
             return self._line(tuple(label for label, _ in self.columns), base + header)
         index = y - 1 + self.scroll_offset.y
-        if index >= len(self.rows):
+        if index >= len(self.ids):
             return Strip.blank(self.size.width, base)
-        row = self.rows[index]
-        style = base
-        if index == self.cursor:
-            style = base + self.get_component_rich_style("pack-list--cursor")
-        tone = self.get_component_rich_style(f"pack-list--{row.tone}") if row.tone else None
-        return self._line(row.cells, style, style + tone if tone else None)
+        row = self.row_at(index)
+        is_cursor = index == self.cursor
+        key = (row, is_cursor, self.size.width, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            style = base + self.get_component_rich_style("pack-list--cursor") if is_cursor else base
+            tone = self.get_component_rich_style(f"pack-list--{row.tone}") if row.tone else None
+            strip = self._line(row.cells, style, style + tone if tone else None)
+            self._strips.set(key, strip)
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # theme or CSS changed: colours are baked into the cached lines
 
     def watch_cursor(self, old: int, new: int) -> None:
         top = self.scroll_offset.y
@@ -209,23 +233,23 @@ class PackList(ScrollView, can_focus=True):
         self.refresh()
 
     def action_move(self, step: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + step))
+        if self.ids:
+            self.cursor = max(0, min(len(self.ids) - 1, self.cursor + step))
 
     def action_page(self, step: int) -> None:
         self.action_move(step * max(1, self.size.height - 2))
 
     def action_move_to(self, index: int) -> None:
-        if self.rows:
-            self.cursor = index % len(self.rows)
+        if self.ids:
+            self.cursor = index % len(self.ids)
 
     def action_select(self) -> None:
-        if self.rows:
-            self.post_message(self.Selected(self, self.rows[self.cursor].pack_id))
+        if self.ids:
+            self.post_message(self.Selected(self, self.ids[self.cursor]))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y - 1 + self.scroll_offset.y
-        if 0 <= index < len(self.rows):
+        if 0 <= index < len(self.ids):
             self.cursor = index
             if event.chain > 1:
                 self.action_select()

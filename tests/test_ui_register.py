@@ -52,7 +52,7 @@ async def test_register_studio_by_keys(desk: Desk) -> None:
         assert app.focused is app.screen.query_one("#scan")
         table = app.screen.query_one("#packs")
         assert table.row_count == 1
-        assert table.rows[0].cells[0] == "ZD2026-GZS-0001"
+        assert table.row_at(0).cells[0] == "ZD2026-GZS-0001"
 
 
 async def test_register_project_by_keys_and_reopen_by_scan(desk: Desk) -> None:
