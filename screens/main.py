@@ -86,7 +86,7 @@ class MainScreen(Screen[None]):
     SCAN_BOX: type[ScanBox] = ScanBox
 
     BINDINGS = [
-        Binding("f2", "register", "登记新材料", id="register"),
+        Binding("f2", "register", "登记新材料", id="register", priority=True),
         Binding("escape", "focus_box", "回输入框", id="to_box"),
         Binding("f10", "app.switch_clerk", "换人", id="switch_clerk"),
     ]

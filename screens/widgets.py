@@ -311,6 +311,19 @@ class Checklist(Widget, can_focus=True):
 
     cursor = reactive(0)
 
+    async def _on_key(self, event: events.Key) -> None:
+        """This widget's keys act here, in order with the keys around them.
+
+        A binding runs only when its key has bubbled up to the app; a Tab typed right after
+        (a priority binding) may have moved the focus on by then and the tick would be lost.
+        """
+        action = _CHECKLIST_KEYS.get(event.key)
+        if action is None:
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
+
     @dataclass
     class Toggled(Message):
         """An item was ticked or unticked by the clerk (``value`` is the new state)."""
@@ -387,6 +400,9 @@ class Checklist(Widget, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+_CHECKLIST_KEYS = {b.key: b.action for b in Checklist.BINDINGS if isinstance(b, Binding)}
 
 
 # A 3x5 pixel font drawn with half blocks: three text rows per character.
