@@ -92,7 +92,8 @@ class DeskApp(App[int]):
     def on_mount(self) -> None:
         self.apply_keymap()
         self.set_interval(self.POLL_SECONDS, self.poll_store, name="poll-store")
-        self.run_worker(_warm_up_pinyin, thread=True, exclusive=True, group="warm-up")
+        # pypinyin (0.4 s to import) is needed only when a pack is written: load it after the first paint.
+        self.set_timer(1.0, lambda: self.run_worker(_warm_up_pinyin, thread=True, exclusive=True, group="warm-up"))
         if self.clerk is not None:
             self.push_screen(self.main_screen())
         elif self.config.staff:

@@ -419,10 +419,14 @@ class DeskStore:
                 found = found[:limit]
             return [self.get(i) for i in found]
 
-    def search_ids(self, text: str, round_id: str | None = None) -> list[int]:
-        """Ids of the packs ``search`` would return, without building them (for long lists)."""
+    def search_ids(self, text: str, round_id: str | None = None, within: list[int] | None = None) -> list[int]:
+        """Ids of the packs ``search`` would return, without building them (for long lists).
+
+        ``within``: look only among these ids (newest first), e.g. the matches of the text
+        typed one key earlier.
+        """
         with self._mutex:
-            found = self._index.search(text, self.ids(round_id))
+            found = self._index.search(text, self.ids(round_id) if within is None else within)
             exact = self._by_receipt.get(normalise_scan(text))
             if exact is not None and exact in found:
                 found.remove(exact)

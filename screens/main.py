@@ -11,13 +11,13 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer
 
 from deskapp.listing import Page
 from deskapp.numbering import normalise_scan, parse_receipt
 from deskapp.service import Desk
 from deskapp.timeutil import show
-from screens.widgets import PackTable, ScanBox
+from screens.widgets import Line, ListRow, PackList, ScanBox
 
 COLUMNS = (
     ("收件编号", 15),
@@ -86,7 +86,7 @@ class MainScreen(Screen[None]):
     SCAN_BOX: type[ScanBox] = ScanBox
 
     BINDINGS = [
-        Binding("f2", "register", "登记新材料", id="register"),
+        Binding("f2", "register", "登记新材料", id="register", priority=True),
         Binding("escape", "focus_box", "回输入框", id="to_box"),
         Binding("f10", "app.switch_clerk", "换人", id="switch_clerk"),
     ]
@@ -101,19 +101,15 @@ class MainScreen(Screen[None]):
         self._open_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(id="status")
+        yield Line(id="status")
         yield self.SCAN_BOX(
             placeholder="扫描或输入收件编号后按 Enter 打开；输入单位、名称、领衔人或拼音首字母（如 zdmh）即时查找",
             id="scan",
         )
-        yield Static(id="message")
-        table = PackTable(id="packs", cursor_type="row", zebra_stripes=True)
-        # The last column (what is missing) takes the width the others leave.
-        rest = self.app.size.width - sum(w for _, w in COLUMNS) - 2 * table.cell_padding * len(COLUMNS) - 4
-        for label, width in COLUMNS:
-            table.add_column(label, width=width or max(16, rest), key=label)
+        yield Line(id="message")
+        table = PackList(COLUMNS, id="packs")
         yield table
-        yield Static(id="count")
+        yield Line(id="count")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -148,34 +144,27 @@ class MainScreen(Screen[None]):
             (clerk, "bold $accent"),
             f"  ·  本批次 {total} 件",
         )
-        self.query_one("#status", Static).update(line)
+        self.query_one("#status", Line).update(line)
 
     def show_rows(self, force: bool = False) -> None:
         """The list for what is in the box now (skipped when nothing changed)."""
         text = self.query_one(ScanBox).value
         listing = self.app.listing  # type: ignore[attr-defined]
-        if not force and text == self._shown_text and listing.version == self._shown_version:
+        changed = force or listing.version != self._shown_version
+        if not changed and text == self._shown_text:
             return
         self._shown_text, self._shown_version = text, listing.version
         page = listing.page(text)
-        self._fill_table(page)
+        self.query_one(PackList).set_rows(page.ids, self.list_row, changed)
         self._show_count(page, text)
 
-    def _fill_table(self, page: Page) -> None:
-        table = self.query_one("#packs", DataTable)
-        table.clear()
-        for row in page.rows:
-            summary_style = "$success" if row.summary == "齐全" else ("$error" if row.late else "$warning")
-            table.add_row(
-                row.receipt_no,
-                row.received[5:],
-                row.kind_label,
-                row.unit,
-                row.name,
-                row.status,
-                Content.styled(row.summary, summary_style),
-                key=str(row.pack_id),
-            )
+    def list_row(self, pack_id: int) -> ListRow:
+        row = self.app.listing.row(pack_id)  # type: ignore[attr-defined]
+        return ListRow(
+            row.pack_id,
+            (row.receipt_no, row.received[5:], row.kind_label, row.unit, row.name, row.status, row.summary),
+            "late" if row.late else ("ok" if row.summary == "齐全" else "missing"),
+        )
 
     def _show_count(self, page: Page, text: str) -> None:
         if not text.strip():
@@ -185,11 +174,11 @@ class MainScreen(Screen[None]):
         else:
             head = f"没有找到“{text.strip()}”：可按收件编号、单位、名称、领衔人或拼音首字母查找；F2 登记新材料"
         if page.truncated:
-            head += f"，只显示最新的 {len(page.rows)} 件（继续输入可缩小范围）"
-        self.query_one("#count", Static).update(head)
+            head += f"，列出最新的 {len(page.ids)} 件（继续输入可缩小范围）"
+        self.query_one("#count", Line).update(head)
 
     def say(self, text: str, style: str = "") -> None:
-        self.query_one("#message", Static).update(Content.styled(text, style) if style else text)
+        self.query_one("#message", Line).update(Content.styled(text, style) if style else text)
 
     # -- the box ---------------------------------------------------------------------------
     @on(ScanBox.Changed, "#scan")
@@ -243,20 +232,19 @@ class MainScreen(Screen[None]):
         start_registration(self.app)
 
     def action_focus_table(self) -> None:
-        table = self.query_one("#packs", DataTable)
+        table = self.query_one(PackList)
         if table.row_count:
             table.focus()
 
     def action_focus_box(self) -> None:
         self.query_one(ScanBox).focus()
 
-    @on(DataTable.RowSelected, "#packs")
-    def row_chosen(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.open_pack(int(event.row_key.value))  # type: ignore[attr-defined]
+    @on(PackList.Selected, "#packs")
+    def row_chosen(self, event: PackList.Selected) -> None:
+        self.app.open_pack(event.pack_id)  # type: ignore[attr-defined]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        on_table = isinstance(self.focused, DataTable)
+        on_table = isinstance(self.focused, PackList)
         if action == "focus_box":
             return on_table
         if action == "focus_table":

@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
+from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -84,6 +85,7 @@ class PackScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "返回", id="back"),
+        Binding("enter", "commit", "保存这一项", id="pack.commit", show=False, priority=True),
         Binding("f3", "edit('pages')", "页数", id="pack.pages"),
         Binding("f4", "edit('ecopy_medium')", "电子版介质", id="pack.medium"),
         Binding("f6", "edit('reason')", "填写原因", id="pack.reason"),
@@ -164,7 +166,7 @@ class PackScreen(Screen[None]):
         """Redraw from the store (after own changes and other desks' writes)."""
         pack = self.pack
         round_ = self.desk.config.round
-        verdict = self.app.listing.assess(pack)  # type: ignore[attr-defined]
+        verdict = self.desk.store.assess(pack)
         self.query_one("#pack-title", Static).update(
             Content.assemble(
                 (pack.receipt_no, "bold $accent"),
@@ -221,20 +223,23 @@ class PackScreen(Screen[None]):
         label = change_label(self.desk.config.round, self.pack.kind, f"checklist.{event.key}")
         self.change({f"checklist.{event.key}": event.value}, f"{label}：{'已收到' if event.value else '未收到'}")
 
-    @on(Input.Submitted, "#e-pages")
-    def pages_entered(self, event: Input.Submitted) -> None:
-        if self.change({"pages": event.value.strip() or None}, "页数已保存"):
-            self.query_one(Checklist).focus()
+    def action_commit(self) -> None:
+        """Enter in 页数 / 电子版介质 / 原因: focus back to the checklist at once (so keys typed
+        next go there), then save the field once the keys typed before Enter are in it."""
+        box = self.focused
+        if not isinstance(box, Input) or box.id not in ("e-pages", "e-ecopy_medium", "e-reason"):
+            raise SkipAction()  # the scan box handles its own Enter
+        self.set_focus(self.query_one(Checklist))  # now, not after a refresh like widget.focus()
+        box.call_later(self.commit_field, box)
 
-    @on(Input.Submitted, "#e-ecopy_medium")
-    def medium_entered(self, event: Input.Submitted) -> None:
-        if self.change({"ecopy_medium": expand_medium(event.value)}, "电子版介质已保存"):
-            self.query_one(Checklist).focus()
-
-    @on(Input.Submitted, "#e-reason")
-    def reason_entered(self) -> None:
-        self.query_one(Checklist).focus()
-        self.notify("原因会记入下一次修改", timeout=3)
+    def commit_field(self, box: Input) -> None:
+        if box.id == "e-pages":
+            self.change({"pages": box.value.strip() or None}, "页数已保存")
+        elif box.id == "e-ecopy_medium":
+            box.value = expand_medium(box.value)
+            self.change({"ecopy_medium": box.value}, "电子版介质已保存")
+        elif box.value.strip():
+            self.notify("原因会记入下一次修改", timeout=3)
 
     # -- actions ---------------------------------------------------------------------------
     def action_edit(self, what: str) -> None:

@@ -67,9 +67,14 @@ class KindDialog(ModalScreen[str | None]):
 class RegisterScreen(Screen[None]):
     """The form of one pack. Enter or Tab moves on; Ctrl+S saves; Esc cancels."""
 
+    # Enter and Tab are priority bindings: they move the focus in the app's own queue, before
+    # the keys typed after them are handed on, so fast typing (or a busy moment) never puts
+    # the next field's text into this one.
     BINDINGS = [
         Binding("ctrl+s", "save", "保存登记", id="save", priority=True),
-        Binding("tab", "app.focus_next", "下一项", id="next_field"),
+        Binding("tab", "app.focus_next", "下一项", id="next_field", priority=True),
+        Binding("enter", "app.focus_next", "下一项", id="next_field_enter", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", "上一项", id="previous_field", show=False, priority=True),
         Binding("escape", "cancel", "取消", id="cancel"),
     ]
 
@@ -122,10 +127,6 @@ class RegisterScreen(Screen[None]):
         self.query_one("#f-unit", Input).focus()
 
     # -- typing ----------------------------------------------------------------------------
-    @on(Input.Submitted)
-    def next_field(self) -> None:
-        self.focus_next()
-
     @on(Input.Changed, "#f-sector")
     def sector_typed(self, event: Input.Changed) -> None:
         _, hint = sector_hint(self.desk.config.round.sectors, event.value)
@@ -316,9 +317,9 @@ class SavedScreen(Screen[None]):
     """The number just issued, large, and what the pack lacks. Enter: next pack."""
 
     BINDINGS = [
-        Binding("enter", "done", "下一件", id="saved.next"),
-        Binding("escape", "done", "回主界面", id="saved.back", show=False),
-        Binding("o", "open", "打开这件", id="saved.open"),
+        Binding("enter", "done", "下一件", id="saved.next", priority=True),
+        Binding("escape", "done", "回主界面", id="saved.back", show=False, priority=True),
+        Binding("o", "open", "打开这件", id="saved.open", priority=True),
         # Extension point: the slips helper adds  Binding("p", "print_slip", "打印回执", id="saved.print")
     ]
 
@@ -332,7 +333,7 @@ class SavedScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         pack = self.pack
-        verdict = self.app.listing.assess(pack)  # type: ignore[attr-defined]
+        verdict = self.app.desk.store.assess(pack)  # type: ignore[attr-defined]
         with Vertical(id="saved"):
             yield Static(Content.assemble(("已登记  ", "bold $success"), f"{pack.kind_label}  收件编号："))
             yield BigText(pack.receipt_no, id="saved-number")

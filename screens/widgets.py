@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.binding import Binding
+from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from deskapp.config import ChecklistItem
 
@@ -60,10 +69,219 @@ class ScanBox(Input):
         self.post_message(self.Submitted(self, value))
 
 
-class PackTable(DataTable):  # type: ignore[type-arg]
-    """The list of packs; Enter opens the highlighted one."""
+@dataclass(frozen=True)
+class ListRow:
+    """One row of a :class:`PackList`: the pack it opens, its cells, and how to colour the last."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "打开", id="open")]
+    pack_id: int
+    cells: tuple[str, ...]
+    tone: str = ""
+    """"ok", "missing" or "late": colours the last cell."""
+
+
+_PAD = Style(meta={"pad": True})
+
+
+def fit_cell(text: str, width: int) -> str:
+    """``text`` cropped (with …) or padded to exactly ``width`` cells (Chinese counts two)."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
+class PackList(ScrollView, can_focus=True):
+    """The round's packs: only the lines on screen are drawn, so 200 rows cost no more than 20.
+
+    (Textual's DataTable measures every cell of every row on each change: at 200 rows that
+    is most of a keystroke's time budget, hence this small line-API list.)
+    """
+
+    DEFAULT_CSS = """
+    PackList {
+        height: 1fr;
+        overflow-x: hidden;
+    }
+    PackList > .pack-list--header {
+        text-style: bold;
+        background: $panel;
+    }
+    PackList > .pack-list--cursor {
+        background: $block-cursor-blurred-background;
+    }
+    PackList:focus > .pack-list--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    PackList > .pack-list--ok {
+        color: $text-success;
+    }
+    PackList > .pack-list--missing {
+        color: $text-warning;
+    }
+    PackList > .pack-list--late {
+        color: $text-error;
+    }
+    """
+
+    COMPONENT_CLASSES = {
+        "pack-list--header",
+        "pack-list--cursor",
+        "pack-list--ok",
+        "pack-list--missing",
+        "pack-list--late",
+    }
+
+    BINDINGS = [
+        Binding("enter", "select", "打开", id="open"),
+        Binding("up", "move(-1)", "上一行", show=False),
+        Binding("down", "move(1)", "下一行", show=False),
+        Binding("pageup", "page(-1)", "上一页", show=False),
+        Binding("pagedown", "page(1)", "下一页", show=False),
+        Binding("home", "move_to(0)", show=False),
+        Binding("end", "move_to(-1)", show=False),
+    ]
+
+    cursor = reactive(0, always_update=True)
+
+    @dataclass
+    class Selected(Message):
+        """Enter (or a click) on a row: open ``pack_id``."""
+
+        pack_list: "PackList"
+        pack_id: int
+
+        @property
+        def control(self) -> "PackList":
+            return self.pack_list
+
+    def __init__(self, columns: tuple[tuple[str, int], ...], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns = columns
+        self.ids: tuple[int, ...] = ()
+        self._make_row: Callable[[int], ListRow] | None = None
+        self._strips: LRUCache[tuple[ListRow, bool, int, bool], Strip] = LRUCache(1024)
+
+    @property
+    def row_count(self) -> int:
+        return len(self.ids)
+
+    def row_at(self, index: int) -> ListRow:
+        """The row at ``index``, built on demand (only shown rows are ever built)."""
+        assert self._make_row is not None
+        return self._make_row(self.ids[index])
+
+    def widths(self) -> list[int]:
+        """Column widths; a width of 0 takes what the others leave."""
+        fixed = sum(w + 1 for _, w in self.columns if w)
+        rest = max(12, self.size.width - fixed - 1)
+        return [w or rest for _, w in self.columns]
+
+    def set_rows(self, ids: tuple[int, ...], make_row: Callable[[int], ListRow], changed: bool = True) -> None:
+        """Show the packs ``ids``; ``make_row(pack_id)`` builds a row when it comes into view.
+
+        ``changed=False`` says no pack changed since the last call: same ids, nothing to redraw.
+        """
+        if not changed and ids == self.ids:
+            return
+        self.ids = ids
+        self._make_row = make_row
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        self.cursor = min(self.cursor, max(0, len(ids) - 1))
+        self.refresh()
+
+    def _line(self, cells: tuple[str, ...], style: Style, last: Style | None = None) -> Strip:
+        segments = [Segment(" ", style)]
+        for n, (cell, width) in enumerate(zip(cells, self.widths())):
+            is_last = n == len(self.columns) - 1
+            text = fit_cell(cell, width).rstrip(" ")
+            segments.append(Segment(text, last if (is_last and last) else style))
+            # Padding as its own segment (distinct style), so exported screenshots keep columns aligned.
+            segments.append(Segment(" " * (width - cell_len(text) + (0 if is_last else 1)), style + _PAD))
+        return Strip(segments).adjust_cell_length(self.size.width, style)
+
+    def render_line(self, y: int) -> Strip:
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("pack-list--header")
+            return self._line(tuple(label for label, _ in self.columns), base + header)
+        index = y - 1 + self.scroll_offset.y
+        if index >= len(self.ids):
+            return Strip.blank(self.size.width, base)
+        row = self.row_at(index)
+        is_cursor = index == self.cursor
+        key = (row, is_cursor, self.size.width, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            style = base + self.get_component_rich_style("pack-list--cursor") if is_cursor else base
+            tone = self.get_component_rich_style(f"pack-list--{row.tone}") if row.tone else None
+            strip = self._line(row.cells, style, style + tone if tone else None)
+            self._strips.set(key, strip)
+        return strip
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()  # theme or CSS changed: colours are baked into the cached lines
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        top = self.scroll_offset.y
+        visible = max(1, self.size.height - 1)
+        if new < top:
+            self.scroll_to(y=new, animate=False)
+        elif new >= top + visible:
+            self.scroll_to(y=new - visible + 1, animate=False)
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        if self.ids:
+            self.cursor = max(0, min(len(self.ids) - 1, self.cursor + step))
+
+    def action_page(self, step: int) -> None:
+        self.action_move(step * max(1, self.size.height - 2))
+
+    def action_move_to(self, index: int) -> None:
+        if self.ids:
+            self.cursor = index % len(self.ids)
+
+    def action_select(self) -> None:
+        if self.ids:
+            self.post_message(self.Selected(self, self.ids[self.cursor]))
+
+    def on_click(self, event: events.Click) -> None:
+        index = event.y - 1 + self.scroll_offset.y
+        if 0 <= index < len(self.ids):
+            self.cursor = index
+            if event.chain > 1:
+                self.action_select()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+class Line(Widget):
+    """One line of text that changes often (status, counts): redraws without a new layout."""
+
+    DEFAULT_CSS = """
+    Line {
+        height: 1;
+        width: 1fr;
+    }
+    """
+
+    text: reactive[Content | str] = reactive("", layout=False)
+
+    def __init__(self, text: Content | str = "", *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.text = text
+
+    def update(self, text: Content | str) -> None:
+        self.text = text
+
+    def render(self) -> Content | str:
+        return self.text
 
 
 CHECK_KEYS = "123456789abcdefghijklmn"
@@ -92,6 +310,19 @@ class Checklist(Widget, can_focus=True):
     ]
 
     cursor = reactive(0)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """This widget's keys act here, in order with the keys around them.
+
+        A binding runs only when its key has bubbled up to the app; a Tab typed right after
+        (a priority binding) may have moved the focus on by then and the tick would be lost.
+        """
+        action = _CHECKLIST_KEYS.get(event.key)
+        if action is None:
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
 
     @dataclass
     class Toggled(Message):
@@ -169,6 +400,9 @@ class Checklist(Widget, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+_CHECKLIST_KEYS = {b.key: b.action for b in Checklist.BINDINGS if isinstance(b, Binding)}
 
 
 # A 3x5 pixel font drawn with half blocks: three text rows per character.

@@ -11,20 +11,27 @@ from tests.conftest import ON_TIME, full_checklist, studio_fields
 from tests.ui_keys import burst, shown, type_text
 
 
-async def fill_studio(pilot) -> None:  # type: ignore[no-untyped-def]
+STUDIO_TYPED = ["准东某煤化工有限公司", "煤化工技能大师工作室", "mt", "王建国", "刘敏", "13900000000", "6", "周五前补交电子版"]
+
+
+async def fill_studio(pilot, key_by_key: bool = False) -> None:  # type: ignore[no-untyped-def]
+    """F2, 1, then every field and Enter: key by key as a clerk, or all at once (fast)."""
     await pilot.press("f2")
     assert isinstance(pilot.app.screen, KindDialog)
     await pilot.press("1")
     assert isinstance(pilot.app.screen, RegisterScreen)
-    for text in ["准东某煤化工有限公司", "煤化工技能大师工作室", "mt", "王建国", "刘敏", "13900000000", "6", "周五前补交电子版"]:
-        await type_text(pilot, text, enter=True)
+    if key_by_key:
+        for text in STUDIO_TYPED:
+            await type_text(pilot, text, enter=True)
+    else:
+        await burst(pilot, "\r".join(STUDIO_TYPED) + "\r")
 
 
 async def test_register_studio_by_keys(desk: Desk) -> None:
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
         assert isinstance(app.screen, MainScreen)
-        await fill_studio(pilot)
+        await fill_studio(pilot, key_by_key=True)
         assert shown(app.screen.query_one("#sector-hint")) == "→ 煤炭煤电煤化工"
         await pilot.press("1", "2", "3", "4", "5", "6", "7", "8")  # all but 9 电子版
         await pilot.press("tab")
@@ -52,7 +59,7 @@ async def test_register_studio_by_keys(desk: Desk) -> None:
         assert app.focused is app.screen.query_one("#scan")
         table = app.screen.query_one("#packs")
         assert table.row_count == 1
-        assert table.get_row_at(0)[0] == "ZD2026-GZS-0001"
+        assert table.row_at(0).cells[0] == "ZD2026-GZS-0001"
 
 
 async def test_register_project_by_keys_and_reopen_by_scan(desk: Desk) -> None:
@@ -181,3 +188,37 @@ async def test_cancel_asks_before_dropping_typed_text(desk: Desk) -> None:
         assert app.screen.query_one("#f-unit").value == "准东某单位"
         await pilot.press("escape", "escape")
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_fast_typing_keeps_each_field_in_its_box(desk: Desk) -> None:
+    """Keys arriving faster than the screen reacts (a busy moment, a fast typist, an IME committing
+    a phrase together with Enter) still land in the field they were typed for."""
+    app = DeskApp(desk, clerk="张三")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2", "1")
+        await burst(pilot, "准东某煤化工有限公司\r煤化工技能大师工作室\rmt\r王建国\r刘敏\t13900000000\r6\r无\r0\t20\r光\r")
+        screen = app.screen
+        assert isinstance(screen, RegisterScreen)
+        values = {key: screen.value(key) for key in ("unit", "name", "sector", "leader", "contact", "phone", "members")}
+        assert values == {
+            "unit": "准东某煤化工有限公司", "name": "煤化工技能大师工作室", "sector": "mt", "leader": "王建国",
+            "contact": "刘敏", "phone": "13900000000", "members": "6",
+        }
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        pack = desk.store.by_receipt("ZD2026-GZS-0001")
+        assert pack is not None and pack.notes == "无" and pack.pages == 20 and pack.ecopy_medium == "光盘"
+        assert pack.checklist == full_checklist(desk, "studio")
+
+
+async def test_fast_enter_in_pack_fields_saves_then_ticks(desk: Desk) -> None:
+    pack = desk.store.register("studio", studio_fields(), "李四", checklist={"unit_seal": True})
+    app = DeskApp(desk, clerk="张三")
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f3")
+        await burst(pilot, "26\r9")  # page count, Enter, then 9 = 电子版 on the checklist
+        changed = desk.store.get(pack.id)
+        assert changed.pages == 26 and changed.checklist["ecopy"] is True
+        assert [list(h.changes) for h in desk.store.history(pack.id)[1:]] == [["pages"], ["checklist.ecopy"]]
