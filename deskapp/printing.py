@@ -172,9 +172,14 @@ def render_for(
     return render(main, desk.config.slip.paper, stub, created=moment), copy
 
 
-def _file_name(pack: Pack, doc: str, copy: int, moment: datetime) -> str:
+def job_title(pack: Pack, doc: str, copy: int) -> str:
+    """The print job's name (ASCII: queues and PDF printers name files after it)."""
     safe = re.sub(r"[^0-9A-Za-z\-]", "_", pack.receipt_no)
-    return f"{safe}-{doc}-{copy}-{moment.strftime('%Y%m%d-%H%M%S')}.pdf"
+    return f"{safe}-{doc}-{copy}"
+
+
+def _file_name(pack: Pack, doc: str, copy: int, moment: datetime) -> str:
+    return f"{job_title(pack, doc, copy)}-{moment.strftime('%Y%m%d-%H%M%S')}.pdf"
 
 
 def issue(
@@ -188,6 +193,8 @@ def issue(
     deadline: date | None = None,
 ) -> IssueResult:
     """Make the next copy of ``doc`` (``slip`` / ``notice``) of ``pack``: to ``out``, to the printer, or both.
+
+    ``out`` is a PDF file to write, or a folder to write it into under a name of its own.
 
     Never raises for a counter's troubles; see the module's docstring.
     """
@@ -205,6 +212,8 @@ def issue(
     path: Path | None = None
     problems: list[str] = []
     done: list[str] = []
+    if out is not None and out.is_dir():
+        out = out / _file_name(pack, doc, copy, moment)
     if out is not None:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -216,7 +225,7 @@ def issue(
             problems.append(f"无法写入 {out}：{exc.strerror or exc}")
     sent = PrinterResult(False)
     if to_printer:
-        sent = _send(pdf, desk.config.slip.printer, f"{pack.receipt_no} {label} {copy}")
+        sent = _send(pdf, desk.config.slip.printer, job_title(pack, doc, copy))
         record["printer"] = sent.printer
         if sent.ok:
             record["job"] = sent.job
