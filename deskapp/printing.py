@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -31,6 +32,8 @@ from deskapp.timeutil import iso, to_beijing
 
 DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书"}
 LP_TIMEOUT_S = 20.0
+# How long a print waits to see its job fail or go through (in a worker: the desk carries on).
+JOB_WAIT_S = 8.0
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,60 @@ def _print_cups(pdf_path: Path, printer: str, title: str) -> PrinterResult:
         detail = (out.stderr or out.stdout).strip().splitlines()
         return PrinterResult(False, name, error="打印任务被拒绝：" + (detail[-1] if detail else f"lp 退出码 {out.returncode}"))
     match = re.search(r"request id is (\S+)", out.stdout)
-    return PrinterResult(True, name, job=match.group(1) if match else "")
+    job = match.group(1) if match else ""
+    failure = _follow_job(name, job) if job else ""
+    if failure:
+        _lpstat_cancel(job)
+        return PrinterResult(False, name, job, error=failure)
+    return PrinterResult(True, name, job=job)
+
+
+def _follow_job(printer: str, job: str) -> str:
+    """Watch a queued job for up to ``JOB_WAIT_S``: why it failed, or empty (done, or still printing)."""
+    deadline = time.monotonic() + JOB_WAIT_S
+    while True:
+        listing = _lpstat("-l", "-o", printer)
+        if listing is None:
+            return ""
+        block = _job_block(listing, job)
+        if block is None:  # no longer waiting: CUPS handed it to the printer, or gave up on it
+            block = _job_block(_lpstat("-l", "-W", "completed", "-o", printer) or "", job) or ""
+            if not re.search(r"Alerts:.*(error|aborted|canceled)", block):
+                return ""
+        status = re.search(r"Status:\s*(.+)", block)
+        alerts = re.search(r"Alerts:\s*(.+)", block)
+        if (alerts and re.search(r"error|stopped|aborted", alerts.group(1))) or (status and "failed" in status.group(1).lower()):
+            return f"打印任务失败（{status.group(1).strip() if status else alerts.group(1).strip() if alerts else ''}）"
+        state = _printer_state(printer)
+        if state:
+            return state
+        if time.monotonic() > deadline:
+            return ""
+        time.sleep(0.25)
+
+
+def _job_block(listing: str, job: str) -> str | None:
+    lines = listing.splitlines()
+    for n, line in enumerate(lines):
+        if line.split(" ", 1)[0] == job:
+            rest = []
+            for follow in lines[n + 1 :]:
+                if not follow.startswith(("\t", " ")):
+                    break
+                rest.append(follow)
+            return "\n".join(rest)
+    return None
+
+
+def _lpstat_cancel(job: str) -> None:
+    """Take a failed job off the queue, so it cannot print later beside its outbox copy."""
+    cancel = shutil.which("cancel")
+    if cancel is None:
+        return
+    try:
+        subprocess.run([cancel, job], capture_output=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
+    except (subprocess.TimeoutExpired, OSError):
+        pass
 
 
 def _lpstat(*args: str) -> str | None:
