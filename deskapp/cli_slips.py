@@ -7,7 +7,6 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from deskapp.printing import issue
 from deskapp.receipt_qr import SecretError, read_scan
 from deskapp.service import Desk, open_desk
 from deskapp.timeutil import show
@@ -24,6 +23,8 @@ def _pack_or_fail(desk: Desk, receipt_no: str):  # type: ignore[no-untyped-def]
 
 
 def _cmd_document(args: argparse.Namespace, doc: str) -> int:
+    from deskapp.printing import issue  # fpdf2 takes a second to import: only when a PDF is made
+
     desk = open_desk(args.data)
     pack = _pack_or_fail(desk, args.receipt_no)
     if pack is None:

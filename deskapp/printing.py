@@ -87,7 +87,7 @@ def _print_cups(pdf_path: Path, printer: str, title: str) -> PrinterResult:
         command += ["-t", title]
     command.append(str(pdf_path))
     try:
-        out = subprocess.run(command, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
+        out = subprocess.run(command, check=False, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired:
         return PrinterResult(False, name, error=f"打印服务 {LP_TIMEOUT_S:.0f} 秒内没有响应")
     except OSError as exc:
@@ -147,7 +147,7 @@ def _lpstat_cancel(job: str) -> None:
     if cancel is None:
         return
     try:
-        subprocess.run([cancel, job], capture_output=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
+        subprocess.run([cancel, job], check=False, capture_output=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
     except (subprocess.TimeoutExpired, OSError):
         pass
 
@@ -158,7 +158,7 @@ def _lpstat(*args: str) -> str | None:
         return None
     try:
         out = subprocess.run(
-            [lpstat, *args], capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL,
+            [lpstat, *args], check=False, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL,
             env={**os.environ, "LC_ALL": "C", "LANG": "C"},
         )
     except (subprocess.TimeoutExpired, OSError):

@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -208,7 +209,7 @@ class ScanOutcome:
     """A scan read against the store: the verdict and, when genuine, the pack it names."""
 
     result: ScanResult
-    pack: "Pack | None" = None
+    pack: Pack | None = None
 
     @property
     def genuine(self) -> bool:
@@ -221,18 +222,22 @@ class ScanOutcome:
         return self.result.message
 
 
-def find_pack(store: "DeskStore", key: str) -> "Pack | None":
+_keys: weakref.WeakKeyDictionary[DeskStore, tuple[int, dict[str, int]]] = weakref.WeakKeyDictionary()
+
+
+def find_pack(store: DeskStore, key: str) -> Pack | None:
     """The pack whose receipt number reduces to ``key`` (see :func:`receipt_key`)."""
-    direct = store.by_receipt(key)
-    if direct is not None:
-        return direct
-    for receipt_no, pack_id in store.receipt_numbers().items():
-        if receipt_key(receipt_no) == key:
-            return store.get(pack_id)
-    return None
+    numbers = store.receipt_numbers()
+    cached = _keys.get(store)
+    if cached is None or cached[0] != len(numbers):
+        # Receipt numbers are never deleted nor changed: the count tells whether the map is current.
+        cached = (len(numbers), {receipt_key(number): pack_id for number, pack_id in numbers.items()})
+        _keys[store] = cached
+    pack_id = cached[1].get(key)
+    return None if pack_id is None else store.get(pack_id)
 
 
-def read_scan(store: "DeskStore", secret_path: Path, scanned: str, actor: str) -> ScanOutcome:
+def read_scan(store: DeskStore, secret_path: Path, scanned: str, actor: str) -> ScanOutcome:
     """Verify a scanned payload and find its pack; a refused scan is recorded in the journal."""
     result = signer_for(secret_path).verify(scanned)
     pack = find_pack(store, result.receipt_key) if result.genuine else None

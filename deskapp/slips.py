@@ -28,6 +28,8 @@ from pathlib import Path
 
 import qrcode
 from fpdf import FPDF
+from fpdf.enums import WrapMode
+from fpdf.fonts import TTFFont
 from qrcode.constants import ERROR_CORRECT_M
 
 from deskapp.config import Config
@@ -107,6 +109,16 @@ def _deadline_text(config: Config, pack: Pack) -> str:
     return f"{show(config.round.deadline)}（北京时间）"
 
 
+def _headed(name: str, title: str, subtitle: str, payload: str, reprint: Reprint | None) -> Document:
+    """A document with its title, subtitle and, on a reprint, the 补打 mark."""
+    doc = Document(name, qr_payload=payload)
+    doc.blocks.append(Block("title", title))
+    doc.blocks.append(Block("subtitle", subtitle))
+    if reprint is not None:
+        doc.blocks.append(Block("mark", f"补打（第{reprint.count}次） {show(reprint.at)}"))
+    return doc
+
+
 def slip_document(
     config: Config,
     pack: Pack,
@@ -118,12 +130,8 @@ def slip_document(
 ) -> Document:
     """The contents of a 受理回执, exactly what the courier takes away."""
     office = config.office
-    doc = Document(f"受理回执 {pack.receipt_no}", qr_payload=payload)
+    doc = _headed(f"受理回执 {pack.receipt_no}", "申报材料受理回执", f"{office.name} · {copy_label}", payload, reprint)
     add = doc.blocks.append
-    add(Block("title", "申报材料受理回执"))
-    add(Block("subtitle", f"{office.name} · {copy_label}"))
-    if reprint is not None:
-        add(Block("mark", f"补打（第{reprint.count}次） {show(reprint.at)}"))
     if pack.voided:
         add(Block("mark", f"本登记已作废：{pack.void_reason or '见受理台记录'}"))
     add(Block("qr", payload))
@@ -191,12 +199,8 @@ def notice_document(
         raise SlipError(f"{pack.receipt_no} 清单所列材料齐全，无需出具补正告知书。")
     office = config.office
     by = deadline or notice_deadline(config, issued_at)
-    doc = Document(f"补正告知书 {pack.receipt_no}", qr_payload=payload)
+    doc = _headed(f"补正告知书 {pack.receipt_no}", "申报材料补正告知书", f"收件编号：{pack.receipt_no}", payload, reprint)
     add = doc.blocks.append
-    add(Block("title", "申报材料补正告知书"))
-    add(Block("subtitle", f"收件编号：{pack.receipt_no}"))
-    if reprint is not None:
-        add(Block("mark", f"补打（第{reprint.count}次） {show(reprint.at)}"))
     add(Block("qr", payload))
     add(Block("lines", items=(f"{pack.unit}：",)))
     name_label = field_label(pack.kind, "name")
@@ -204,8 +208,10 @@ def notice_document(
         Block(
             "lines",
             items=(
-                f"你单位于 {show(pack.received_at)} 报送的{pack.kind_label}申报材料（{name_label}：{pack.name}），"
-                f"经受理窗口核对，尚缺下列 {len(missing)} 项材料，现一次性告知如下：",
+                (
+                    f"你单位于 {show(pack.received_at)} 报送的{pack.kind_label}申报材料（{name_label}：{pack.name}），"
+                    f"经受理窗口核对，尚缺下列 {len(missing)} 项材料，现一次性告知如下："
+                ),
             ),
         )
     )
@@ -320,11 +326,11 @@ class _Layout:
                 pdf.cell(frame.w, 9 * self.scale, block.text, align="C", new_x="LEFT", new_y="NEXT")
             elif block.kind == "subtitle":
                 self.size(9.5)
-                pdf.multi_cell(frame.w, 5 * self.scale, block.text, align="C", wrapmode="CHAR", new_x="LEFT")
+                pdf.multi_cell(frame.w, 5 * self.scale, block.text, align="C", wrapmode=WrapMode.CHAR, new_x="LEFT")
             elif block.kind == "mark":
                 self.size(10.5)
                 pdf.set_line_width(0.4)
-                pdf.multi_cell(frame.w, 6.5 * self.scale, block.text, border=1, align="C", wrapmode="CHAR", new_x="LEFT")
+                pdf.multi_cell(frame.w, 6.5 * self.scale, block.text, border=1, align="C", wrapmode=WrapMode.CHAR, new_x="LEFT")
                 pdf.set_line_width(0.2)
             elif block.kind == "qr":
                 top = pdf.get_y() + 2
@@ -349,14 +355,14 @@ class _Layout:
                 self.size(9.5)
                 for line in block.items:
                     pdf.set_x(frame.x)
-                    pdf.multi_cell(width(), 5 * self.scale, line, wrapmode="CHAR", new_x="LEFT")
+                    pdf.multi_cell(width(), 5 * self.scale, line, wrapmode=WrapMode.CHAR, new_x="LEFT")
             elif block.kind == "sign":
                 self.size(10)
                 pdf.set_xy(frame.x, max(pdf.get_y() + 3, qr_bottom))
-                pdf.multi_cell(frame.w, 7 * self.scale, block.text, wrapmode="CHAR", new_x="LEFT")
+                pdf.multi_cell(frame.w, 7 * self.scale, block.text, wrapmode=WrapMode.CHAR, new_x="LEFT")
             elif block.kind == "small":
                 self.size(7.5)
-                pdf.multi_cell(frame.w, 4 * self.scale, block.text, wrapmode="CHAR", new_x="LEFT")
+                pdf.multi_cell(frame.w, 4 * self.scale, block.text, wrapmode=WrapMode.CHAR, new_x="LEFT")
             elif block.kind == "gap":
                 pdf.set_y(pdf.get_y() + 3 * self.scale)
         return max(pdf.get_y(), qr_bottom)
@@ -372,7 +378,7 @@ class _Layout:
             size = 12 if label == "收件编号" else 10
             self.size(size)
             pdf.set_xy(x + label_w, top)
-            pdf.multi_cell(width() - label_w, 5.4 * self.scale, value or "—", wrapmode="CHAR", new_x="LEFT")
+            pdf.multi_cell(width() - label_w, 5.4 * self.scale, value or "—", wrapmode=WrapMode.CHAR, new_x="LEFT")
             pdf.set_x(x)
 
     def _ticks(self, items: tuple[str, ...], x: float, width: float) -> None:
@@ -386,7 +392,7 @@ class _Layout:
             for n, item in enumerate(items[start : start + columns]):
                 pdf.set_xy(x + n * col_w, top)
                 mark = "" if item.startswith("（") else "✓ "
-                pdf.multi_cell(col_w - 1, 5 * self.scale, mark + item, wrapmode="CHAR", new_x="LEFT")
+                pdf.multi_cell(col_w - 1, 5 * self.scale, mark + item, wrapmode=WrapMode.CHAR, new_x="LEFT")
                 bottom = max(bottom, pdf.get_y())
             pdf.set_y(bottom)
 
@@ -397,7 +403,7 @@ class _Layout:
         pdf.set_y(top + 1.5)
         for item in items:
             pdf.set_x(x + 2)
-            pdf.multi_cell(width - 4, 5.6 * self.scale, item, wrapmode="CHAR", new_x="LEFT")
+            pdf.multi_cell(width - 4, 5.6 * self.scale, item, wrapmode=WrapMode.CHAR, new_x="LEFT")
         bottom = pdf.get_y() + 1.5
         pdf.set_line_width(0.5)
         pdf.rect(x, top, width, bottom - top)
@@ -452,7 +458,8 @@ def _new_pdf(doc: Document, font_file: str | None, page: tuple[float, float], la
         # The HarfBuzz subset has right bounding boxes: fpdf2's own subsetting then copies
         # the glyphs as they are instead of decoding and re-encoding every outline.
         for font in pdf.fonts.values():
-            font.ttfont.recalcBBoxes = False
+            if isinstance(font, TTFFont):
+                font.ttfont.recalcBBoxes = False
     pdf.set_auto_page_break(True, margin=8)
     pdf.c_margin = 0.5
     return pdf

@@ -135,15 +135,16 @@ def cups():
         "DataDir /usr/share/cups\nSystemGroup root\nFileDevice No\n"
     )
     log = root / "log/error_log"
-    daemon = subprocess.Popen(
-        [_tool("cupsd"), "-f", "-c", str(root / "conf/cupsd.conf"), "-s", str(root / "conf/cups-files.conf")],
-        stdout=subprocess.DEVNULL, stderr=open(root / "log/stderr", "wb"), stdin=subprocess.DEVNULL,
-    )
+    with open(root / "log/stderr", "wb") as stderr:
+        daemon = subprocess.Popen(
+            [_tool("cupsd"), "-f", "-c", str(root / "conf/cupsd.conf"), "-s", str(root / "conf/cups-files.conf")],
+            stdout=subprocess.DEVNULL, stderr=stderr, stdin=subprocess.DEVNULL,
+        )
     env = {**os.environ, "CUPS_SERVER": str(socket), "LC_ALL": "C"}
     try:
         deadline = time.monotonic() + 20
         while True:
-            state = subprocess.run([_tool("lpstat"), "-r"], env=env, capture_output=True, text=True)
+            state = subprocess.run([_tool("lpstat"), "-r"], env=env, check=False, capture_output=True, text=True)
             if "scheduler is running" in state.stdout:
                 break
             if daemon.poll() is not None or time.monotonic() > deadline:
@@ -151,7 +152,7 @@ def cups():
             time.sleep(0.2)
         added = subprocess.run(
             [_tool("lpadmin"), "-p", QUEUE, "-E", "-v", "cups-pdf:/", "-P", str(_ppd())],
-            env=env, capture_output=True, text=True,
+            env=env, check=False, capture_output=True, text=True,
         )
         assert added.returncode == 0, added.stderr
         # A queue whose filter always fails: a job that is accepted, then fails.
@@ -159,7 +160,7 @@ def cups():
         added = subprocess.run(
             [_tool("lpadmin"), "-p", FAILING_QUEUE, "-E", "-v", "cups-pdf:/", "-P", str(root / "conf/failing.ppd"),
              "-o", "printer-error-policy=abort-job"],
-            env=env, capture_output=True, text=True,
+            env=env, check=False, capture_output=True, text=True,
         )
         assert added.returncode == 0, added.stderr
         yield CupsServer(socket, QUEUE, _cups_pdf_out_dir(), log)
@@ -186,10 +187,10 @@ def _wait_for_output(cups: CupsServer, title: str, since: float, timeout: float 
     while time.monotonic() < deadline:
         if cups.out_dir.is_dir():
             for path in cups.out_dir.glob("*.pdf"):
-                if path.name.startswith(title) and path.stat().st_mtime >= since - 1:
-                    # cups-pdf (through Ghostscript) writes the file bit by bit: wait for its end
-                    if path.read_bytes().rstrip().endswith(b"%%EOF"):
-                        return path
+                # cups-pdf (through Ghostscript) writes the file bit by bit: wait for its end
+                fresh = path.name.startswith(title) and path.stat().st_mtime >= since - 1
+                if fresh and path.read_bytes().rstrip().endswith(b"%%EOF"):
+                    return path
         time.sleep(0.25)
     log = cups.log.read_text(errors="replace")[-3000:] if cups.log.exists() else ""
     pytest.fail(f"cups-pdf wrote no {title}*.pdf into {cups.out_dir} within {timeout} s\n{log}")
@@ -251,7 +252,7 @@ def test_job_that_fails_after_it_was_queued_goes_to_the_outbox(printer_desk):
     assert desk.store.get(pack.id).prints[-1]["printer"] == FAILING_QUEUE
     # the failed job is off the queue: it cannot come out later beside the outbox copy
     env = {**os.environ, "LC_ALL": "C"}
-    waiting = subprocess.run([_tool("lpstat"), "-o", FAILING_QUEUE], env=env, capture_output=True, text=True)
+    waiting = subprocess.run([_tool("lpstat"), "-o", FAILING_QUEUE], env=env, check=False, capture_output=True, text=True)
     assert result.job and result.job not in waiting.stdout
 
 
