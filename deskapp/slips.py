@@ -45,8 +45,10 @@ INTERNAL_FLAGS = frozenset({"duplicate"})
 # Paper: (width, height) in mm for one copy; the roll's height is fitted to the content.
 PAPER_SIZES: dict[str, tuple[float, float]] = {"A5": (148.0, 210.0), "A4": (210.0, 297.0), "80mm": (80.0, 0.0)}
 MARGINS: dict[str, float] = {"A5": 10.0, "A4": 16.0, "80mm": 4.0}
+# Printed for a character the font does not have (rare characters beyond the 20,902 basic ideographs).
+MISSING_GLYPH = "〓"
 # Characters always in the font subset (digits, Latin, marks the layout itself draws).
-BASE_CHARS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("✓□！：，。（）—·【】")
+BASE_CHARS = frozenset(chr(c) for c in range(0x20, 0x7F)) | frozenset("✓□！：，。（）—·【】〓")
 
 
 class SlipError(ValueError):
@@ -84,6 +86,26 @@ class Document:
             for item in block.items:
                 found.update(item)
         return found
+
+
+    def printable(self, covered: frozenset[int] | None) -> Document:
+        """The document with every character the font lacks shown as 〓 (a visible gap, never a silent one)."""
+        if covered is None:
+            return self
+        lacking = {ord(c): MISSING_GLYPH for c in self.chars() if ord(c) not in covered and not c.isspace()}
+        if not lacking:
+            return self
+        table = str.maketrans(lacking)  # type: ignore[arg-type]
+        blocks = [
+            Block(
+                b.kind,
+                b.text.translate(table),
+                tuple((label.translate(table), value.translate(table)) for label, value in b.rows),
+                tuple(item.translate(table) for item in b.items),
+            )
+            for b in self.blocks
+        ]
+        return Document(self.title, blocks, self.qr_payload)
 
 
 @dataclass(frozen=True)
@@ -245,6 +267,7 @@ class _FontCache:
         self._lock = threading.Lock()
         self._face: object | None = None
         self._path: Path | None = None
+        self._coverage: frozenset[int] | None = None
 
     @property
     def path(self) -> Path:
@@ -255,8 +278,16 @@ class _FontCache:
             self._path = path
         return self._path
 
-    def subset(self, chars: Iterable[str]) -> bytes | None:
-        """A TrueType font holding just ``chars``; None when HarfBuzz is not installed."""
+    def coverage(self) -> frozenset[int] | None:
+        """Code points the font has (None when HarfBuzz is not installed: then not checked)."""
+        if self._coverage is None:
+            face = self._load()
+            if face is None:
+                return None
+            self._coverage = frozenset(face.unicodes)  # type: ignore[attr-defined]
+        return self._coverage
+
+    def _load(self) -> object | None:
         try:
             import uharfbuzz as hb
         except ImportError:  # pragma: no cover - the desk depends on it; kept working without
@@ -264,7 +295,15 @@ class _FontCache:
         with self._lock:
             if self._face is None:
                 self._face = hb.Face(hb.Blob.from_file_path(str(self.path)), 0)
-            face = self._face
+            return self._face
+
+    def subset(self, chars: Iterable[str]) -> bytes | None:
+        """A TrueType font holding just ``chars``; None when HarfBuzz is not installed."""
+        face = self._load()
+        if face is None:
+            return None
+        import uharfbuzz as hb
+
         spec = hb.SubsetInput()
         # Print needs no hinting; dropping it here spares fpdf2 stripping it glyph by glyph.
         spec.flags = hb.SubsetFlags.NO_HINTING
@@ -469,7 +508,8 @@ def render(doc: Document, paper: str = "A5", counterfoil: Document | None = None
     """Lay out ``doc`` (and the ``counterfoil`` copy, when given) on ``paper``; the PDF's bytes."""
     if paper not in PAPER_SIZES:
         raise SlipError(f"纸张只能是 {' / '.join(PAPER_SIZES)}，不是 {paper!r}")
-    copies = [doc] + ([counterfoil] if counterfoil is not None else [])
+    covered = FONTS.coverage()
+    copies = [copy.printable(covered) for copy in [doc] + ([counterfoil] if counterfoil is not None else [])]
     chars: set[str] = set()
     for copy in copies:
         chars |= copy.chars()

@@ -164,3 +164,12 @@ def test_long_names_wrap_and_rare_characters_print(desk):
     text = pdf_text(pdf).replace("\n", "")
     assert "鱻龘" in text and "项目名称" in text
     assert len(page_sizes_mm(pdf)) == 1
+
+
+def test_characters_the_font_lacks_show_as_a_visible_mark(desk, caplog):
+    pack = desk.store.register("studio", studio_fields(unit="𠀀𪚥科技有限公司"), "张三", pages=4)
+    payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
+    with caplog.at_level("WARNING"):
+        pdf = render(slip_document(desk.config, pack, desk.store.assess(pack), payload))
+    assert "〓〓科技有限公司" in pdf_text(pdf)
+    assert not [r for r in caplog.records if "missing" in r.getMessage()]
