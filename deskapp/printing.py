@@ -114,18 +114,26 @@ def _follow_job(printer: str, job: str) -> str:
         block = _job_block(listing, job)
         if block is None:  # no longer waiting: CUPS handed it to the printer, or gave up on it
             block = _job_block(_lpstat("-l", "-W", "completed", "-o", printer) or "", job) or ""
-            if not re.search(r"Alerts:.*(error|aborted|canceled)", block):
-                return ""
-        status = re.search(r"Status:\s*(.+)", block)
-        alerts = re.search(r"Alerts:\s*(.+)", block)
-        if (alerts and re.search(r"error|stopped|aborted", alerts.group(1))) or (status and "failed" in status.group(1).lower()):
-            return f"打印任务失败（{status.group(1).strip() if status else alerts.group(1).strip() if alerts else ''}）"
+            return _job_failure(block, r"error|stopped|aborted|canceled")
+        failure = _job_failure(block, r"error|stopped|aborted")
+        if failure:
+            return failure
         state = _printer_state(printer)
         if state:
             return state
         if time.monotonic() > deadline:
             return ""
         time.sleep(0.25)
+
+
+def _job_failure(block: str, bad_alerts: str) -> str:
+    """Why a job listed by ``lpstat -l`` failed, from its Status and Alerts lines (empty: it did not)."""
+    status = re.search(r"Status:\s*(.+)", block)
+    alerts = re.search(r"Alerts:\s*(.+)", block)
+    if (alerts and re.search(bad_alerts, alerts.group(1))) or (status and "failed" in status.group(1).lower()):
+        reason = (status or alerts).group(1).strip()  # type: ignore[union-attr]
+        return f"打印任务失败（{reason}）"
+    return ""
 
 
 def _job_block(listing: str, job: str) -> str | None:
