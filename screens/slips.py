@@ -35,7 +35,10 @@ def print_document(app: App[Any], pack_id: int, doc: str = "slip") -> None:
             result = issue(desk, desk.store.get(pack_id), clerk, doc)
         except Exception as exc:  # noqa: BLE001 - nothing may escape a print into the desk
             result = IssueResult(False, f"{label}没有打印：{exc}", doc, recorded=False)
-        app.call_from_thread(_printed, app, result)
+        try:
+            app.call_from_thread(_printed, app, result)
+        except RuntimeError:
+            pass  # the desk was closed meanwhile: the print is recorded in the pack's history anyway
 
     app.notify(f"正在生成并打印{label}…", timeout=3)
     app.run_worker(work, thread=True, group="print", exit_on_error=False, name=f"print-{doc}-{pack_id}")
