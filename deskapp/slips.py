@@ -156,6 +156,10 @@ def slip_document(
     add = doc.blocks.append
     if pack.voided:
         add(Block("mark", f"本登记已作废：{pack.void_reason or '见受理台记录'}"))
+    # Lateness is the first thing the courier must see: a mark at the top, not a line among the notes.
+    for flag in verdict.flags:
+        if flag.code == "late":
+            add(Block("mark", flag.text))
     add(Block("qr", payload))
     rows = [
         ("收件编号", pack.receipt_no),
@@ -179,7 +183,7 @@ def slip_document(
         add(Block("lines", items=("请补齐上述材料后送回本窗口；补正告知书另行出具。",)))
     else:
         add(Block("lines", items=("清单所列材料齐全。",)))
-    notes = [f.text for f in verdict.flags if f.code not in INTERNAL_FLAGS]
+    notes = [f.text for f in verdict.flags if f.code not in INTERNAL_FLAGS and f.code != "late"]
     if notes:
         add(Block("heading", "提示"))
         add(Block("lines", items=tuple(f"！{text}" for text in notes)))
