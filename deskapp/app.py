@@ -77,6 +77,9 @@ class DeskApp(App[int]):
         self.listing = Listing(desk.store)
         self.scan_handlers: list[Callable[[str], bool]] = []
         """Called in order with each submitted scan/typed line; one returning True consumes it."""
+        from screens.slips import install_slip_scans
+
+        install_slip_scans(self)  # a slip's QR payload opens its pack, a forged one is refused
         self._seen_version = self.listing.version
         self._poll_failed = False
         super().__init__()

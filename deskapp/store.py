@@ -391,6 +391,12 @@ class DeskStore:
         pack_id = self._by_receipt.get(normalise_scan(receipt_no))
         return None if pack_id is None else self.get(pack_id)
 
+    def receipt_numbers(self) -> dict[str, int]:
+        """Every receipt number on file (all rounds) -> pack id."""
+        self.refresh()
+        with self._mutex:
+            return dict(self._by_receipt)
+
     def count(self, round_id: str | None = None) -> int:
         self.refresh()
         if round_id is None:

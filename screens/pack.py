@@ -29,13 +29,16 @@ ACTION_LABELS: dict[str, str] = {
     "supplement": "补充材料",
     "void": "作废",
     "outcome": "受理结论",
-    "print": "打印回执",
+    "print": "打印",
+    "scan_refused": "扫码核验未通过",
     "sign_in": "登录",
     "sign_out": "退出登录",
 }
 """What the history calls each action (other actions show as stored)."""
 
-OTHER_LABELS = {"pages": "页数", "ecopy_medium": "电子版介质", "status": "状态", "voided": "作废", "void_reason": "作废原因"}
+OTHER_LABELS = {"pages": "页数", "ecopy_medium": "电子版介质", "status": "状态", "voided": "作废", "void_reason": "作废原因",
+                "doc": "文书", "copy": "第几份", "ok": "成功", "printer": "打印机", "job": "打印任务", "file": "文件",
+                "error": "问题"}
 
 
 def change_label(round_: Round, kind: str, path: str) -> str:
@@ -90,8 +93,9 @@ class PackScreen(Screen[None]):
         Binding("f4", "edit('ecopy_medium')", "电子版介质", id="pack.medium"),
         Binding("f6", "edit('reason')", "填写原因", id="pack.reason"),
         Binding("f7", "focus_checklist", "材料清单", id="pack.checklist"),
+        Binding("f8", "print('slip')", "打印回执", id="pack.print"),
+        Binding("f12", "print('notice')", "补正告知书", id="pack.notice"),
         # Extension points — other helpers add their lines here:
-        #   slips:      Binding("f8", "print_slip", "打印回执", id="pack.print"),
         #   supervisor: outcome / void keys,
         #   readers:    Binding("f9", "read_files", "读取电子版", id="pack.read"),
     ]
@@ -248,7 +252,14 @@ class PackScreen(Screen[None]):
     def action_focus_checklist(self) -> None:
         self.query_one(Checklist).focus()
 
+    def action_print(self, doc: str) -> None:
+        from screens.slips import print_document
+
+        print_document(self.app, self.pack_id, doc)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "print" and parameters == ("notice",):
+            return not self.app.listing.assess(self.pack).complete or None  # type: ignore[attr-defined]
         return action != "focus_table"  # the scan box's "to the list" belongs to the main screen
 
     def action_back(self) -> None:

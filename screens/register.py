@@ -320,7 +320,8 @@ class SavedScreen(Screen[None]):
         Binding("enter", "done", "下一件", id="saved.next", priority=True),
         Binding("escape", "done", "回主界面", id="saved.back", show=False, priority=True),
         Binding("o", "open", "打开这件", id="saved.open", priority=True),
-        # Extension point: the slips helper adds  Binding("p", "print_slip", "打印回执", id="saved.print")
+        Binding("p", "print('slip')", "打印回执", id="saved.print", priority=True),
+        Binding("n", "print('notice')", "补正告知书", id="saved.notice", priority=True),
     ]
 
     def __init__(self, pack_id: int) -> None:
@@ -348,11 +349,21 @@ class SavedScreen(Screen[None]):
                 for flag in verdict.flags:
                     lines.append((flag.text, "bold $error" if flag.severity == "error" else "$warning"))
                 yield Static(Content("\n").join(Content.styled(t, s) for t, s in lines), id="saved-verdict")
-            yield Static("Enter 登记下一件（回主界面）   O 打开这件查看或修改", classes="hint")
+            yield Static("P 打印回执   Enter 登记下一件（回主界面）   O 打开这件查看或修改", classes="hint")
         yield Footer()
 
     def action_done(self) -> None:
         self.dismiss()
+
+    def action_print(self, doc: str) -> None:
+        from screens.slips import print_document
+
+        print_document(self.app, self.pack_id, doc)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "print" and parameters == ("notice",):
+            return not self.app.listing.assess(self.pack).complete or None  # type: ignore[attr-defined]
+        return True
 
     def action_open(self) -> None:
         from screens.pack import PackScreen
