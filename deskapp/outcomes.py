@@ -240,6 +240,7 @@ def supplement_received(
         if key not in pack.checklist:
             raise OutcomeError(f"清单中没有这一项：{key}")
         resolved.append(key)
+    resolved = [item.key for item in checklist if item.key in resolved]  # checklist order
     if not resolved and pages is None:
         raise OutcomeError("请勾选收到的补正材料。")
     changes: dict[str, Any] = {f"checklist.{key}": True for key in resolved}

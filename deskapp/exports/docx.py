@@ -15,11 +15,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, TITLE, rows_of, select_packs
+from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, STEM, TITLE, rows_of, select_packs
 from deskapp.exports.common import ExportResult, Progress, clean_text, export_path, paused_gc, save_new
 from deskapp.store import DeskStore
 
-STEM = "附件2_工作室申报汇总表"
 BODY_FONT = "仿宋_GB2312"
 HEAD_FONT = "黑体"
 TITLE_FONT = "方正小标宋简体"
