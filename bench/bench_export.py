@@ -26,7 +26,7 @@ from deskapp.timeutil import BEIJING  # noqa: E402
 SECTORS = ["煤炭煤电煤化工", "有色金属冶炼", "绿色矿业", "新能源新材料", "教育", "卫生"]
 
 
-def make_desk(folder: Path, n: int):  # type: ignore[no-untyped-def]
+def make_desk(folder: Path, n: int, incomplete_every: int = 0):  # type: ignore[no-untyped-def]
     start = datetime(2026, 6, 3, 9, 0, tzinfo=BEIJING)
     ticks = iter(start + timedelta(minutes=7 * i) for i in range(10**7))
     desk = open_desk(folder, clock=lambda: next(ticks))
@@ -51,7 +51,8 @@ def make_desk(folder: Path, n: int):  # type: ignore[no-untyped-def]
             "members": 5 + i % 6,
             "details": details,
         }
-        desk.store.register("studio", fields, "张三", checklist=checklist, pages=20)
+        ticks_list = dict(checklist, ecopy=False) if incomplete_every and i % incomplete_every == 0 else checklist
+        desk.store.register("studio", fields, "张三", checklist=ticks_list, pages=20)
     return desk
 
 

@@ -42,16 +42,18 @@ def mask_phone(phone: str) -> str:
 def assess_packs(store: DeskStore, packs: Iterable[Pack]) -> dict[int, Assessment]:
     """``store.assess`` for many packs at once: the same verdicts in one pass."""
     packs = list(packs)
+    keys = {p.id: (p.round, fold(p.unit), fold(p.name)) for p in packs}
     groups: dict[tuple[str, str, str], list[Pack]] = defaultdict(list)
     for pack in packs:
         if not pack.voided:
-            groups[(pack.round, fold(pack.unit), fold(pack.name))].append(pack)
+            groups[keys[pack.id]].append(pack)
     round_ = store.config.round
     verdicts: dict[int, Assessment] = {}
     for pack in packs:
         dups: tuple[str, ...] = ()
-        group = groups.get((pack.round, fold(pack.unit), fold(pack.name)), [])
-        if len(group) > 1 and fold(pack.unit) and fold(pack.name):
+        key = keys[pack.id]
+        group = groups.get(key, ())
+        if len(group) > 1 and key[1] and key[2]:
             dups = tuple(
                 p.receipt_no
                 for p in sorted(group, key=lambda p: -p.id)
