@@ -46,6 +46,15 @@ ACTIONS: dict[str, str] = {
     "void": "作废",
     "correct": "更正",
 }
+DATA_LABELS: dict[str, str] = {
+    "due": "截止日期",
+    "missing": "缺少材料",
+    "items": "补交材料",
+    "pages": "页数",
+    "still_missing": "仍缺",
+    "after_due": "超过补正截止日期",
+}
+"""What a pack's history calls the ``data`` keys these actions record."""
 SUPERVISOR_ACTIONS = frozenset({"accept_pending", "reject", "void", "correct"})
 DECIDED = frozenset({"accepted", "rejected", "withdrawn"})
 """Statuses that close a pack: changing them again needs the supervisor."""
@@ -157,7 +166,7 @@ def _decide(
         by,
         action=action,
         reason=reason.strip(),
-        data={k: v for k, v in outcome.items() if k not in ("history", "by", "at")},
+        data={k: outcome[k] for k in ("due", "missing") if k in outcome},
     )
 
 
@@ -267,8 +276,9 @@ def supplement_received(
     elif pack.status == "supplement":
         changes["status"] = "registered"
     entry["still_missing"] = list(still_missing)
+    data = {k: entry[k] for k in ("items", "pages", "still_missing", "after_due") if entry.get(k)}
     return store.update(
-        pack.id, changes, by, action="supplement_received", reason=reason.strip(), push={"supplements": entry}, data=entry
+        pack.id, changes, by, action="supplement_received", reason=reason.strip(), push={"supplements": entry}, data=data
     )
 
 
