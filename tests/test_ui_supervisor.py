@@ -1,0 +1,210 @@
+"""Pilot tests of the supervisor's screens: export key, outcomes, refusals, voids, the dashboard."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from screens.dashboard import DashboardScreen
+from screens.exporting import start_export
+from screens.outcomes import choose_outcome
+
+from .supervisor_helpers import PIN, SUPERVISOR, add_supervisor, complete_studio, incomplete_studio, known_round
+
+SIZE = (120, 36)
+
+
+class PackStub(Screen[None]):
+    BINDINGS = [Binding("f5", "outcome", "结论", id="pack.outcome"), Binding("escape", "app.pop_screen", "返回")]
+
+    def __init__(self, pack_id: int) -> None:
+        super().__init__()
+        self.pack_id = pack_id
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="stub-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        pack = self.app.desk.store.get(self.pack_id)
+        self.query_one("#stub-status", Static).update(f"{pack.receipt_no} {pack.status_label}")
+
+    def action_outcome(self) -> None:
+        choose_outcome(self, self.pack_id)
+
+
+class Harness(App[None]):
+    BINDINGS = [
+        Binding("ctrl+t", "export_annex2", "导出附件2", id="export_annex2", priority=True),
+        Binding("ctrl+o", "dashboard", "总览", id="dashboard"),
+    ]
+
+    def __init__(self, desk, clerk: str) -> None:
+        super().__init__()
+        self.desk = desk
+        self.clerk = clerk
+
+    def compose(self) -> ComposeResult:
+        yield Static("主界面")
+        yield Footer()
+
+    def open_pack(self, pack_id: int) -> None:
+        self.push_screen(PackStub(pack_id))
+
+    def action_export_annex2(self) -> None:
+        start_export(self, "annex2")
+
+    def action_dashboard(self) -> None:
+        self.push_screen(DashboardScreen())
+
+
+def make_app(desk, clerk: str):
+    return Harness(desk, clerk)
+
+
+async def wait_workers(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def sdesk(desk):
+    return add_supervisor(desk)
+
+
+async def test_one_key_export_from_the_main_screen(sdesk):
+    complete_studio(sdesk, unit="=HYPERLINK(1)")
+    app = make_app(sdesk, "张三")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await wait_workers(app, pilot)
+        result = app.last_export
+        assert result.path.exists() and result.path.parent == sdesk.locations.exports
+        assert any(str(result.path) in str(n.message) for n in app._notifications)
+        assert not app.screen.query("#export-progress")
+    ws = load_workbook(result.path).worksheets[0]
+    assert ws["B4"].value == "=HYPERLINK(1)" and ws["B4"].data_type == "s"
+
+
+async def test_supervisor_outcomes_through_dialogs(sdesk):
+    pack = incomplete_studio(sdesk)
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "4")  # 容缺受理
+        await pilot.pause()
+        # due date is prefilled; Enter moves on, the reason, then the PIN
+        await pilot.press("enter")
+        await pilot.press(*"先受理后补电子版", "enter")
+        await pilot.press(*"0000", "enter")
+        await pilot.pause()
+        assert "PIN 不正确" in str(app.screen.query_one(".dialog-error", Static).render())
+        pin = app.screen.query_one("#o-pin")
+        pin.value = ""
+        pin.focus()
+        await pilot.press(*PIN, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PackStub)
+        done = sdesk.store.get(pack.id)
+        assert done.status == "accepted_pending" and done.outcome["by"] == SUPERVISOR
+        assert done.outcome["reason"] == "先受理后补电子版" and done.outcome["due"] == "2026-06-15"
+        assert "容缺受理" in str(app.screen.query_one("#stub-status", Static).render())
+
+        await pilot.press("f5", "3")  # 补正材料收到
+        await pilot.pause()
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        assert sdesk.store.get(pack.id).status == "accepted"
+
+
+async def test_a_clerk_is_refused_a_supervisor_action(sdesk):
+    pack = complete_studio(sdesk)
+    app = make_app(sdesk, "张三")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "7")  # 作废
+        await pilot.pause()
+        assert isinstance(app.screen, PackStub)
+        assert any("受理员" in str(n.message) for n in app._notifications)
+    assert not sdesk.store.get(pack.id).voided
+    refused = sdesk.store.history(pack.id)[-1]
+    assert refused.action == "refused" and refused.actor == "张三" and refused.data == {"action": "void"}
+
+
+async def test_a_void_stays_visible(sdesk):
+    pack = complete_studio(sdesk)
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "7")
+        await pilot.pause()
+        await pilot.press("enter", *PIN, "enter")  # no reason: refused, the dialog stays with the PIN typed
+        await pilot.pause()
+        assert "原因" in str(app.screen.query_one(".dialog-error", Static).render())
+        app.screen.query_one("#o-reason").focus()
+        await pilot.press(*"重复登记", "ctrl+s")
+        await pilot.pause()
+        assert "已作废" in str(app.screen.query_one("#stub-status", Static).render())
+        await pilot.press("escape", "ctrl+o")
+        await wait_workers(app, pilot)
+        assert "作废 1" in str(app.screen.query_one("#dash-summary", Static).render())
+    assert sdesk.store.by_receipt(pack.receipt_no).voided
+
+
+async def test_dashboard_counts_and_incomplete_list(sdesk):
+    packs = known_round(sdesk)
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await wait_workers(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        summary = str(screen.query_one("#dash-summary", Static).render())
+        assert "共 6 件" in summary and "齐全 2" in summary and "缺件 2" in summary and "逾期 1" in summary
+        kinds = screen.query_one("#dash-kinds", DataTable)
+        studio = kinds.get_row_at(0)
+        assert studio[0] == "人才工作室" and studio[-1] == "5" and studio[-2] == "1"  # 5 in all, 1 voided
+        table = screen.query_one("#dash-list", DataTable)
+        assert table.row_count == 2
+        await pilot.press("slash", *"赵六")
+        await pilot.pause()
+        assert table.row_count == 1 and table.get_row_at(0)[0] == packs["missing"].receipt_no
+        assert table.get_row_at(0)[7] == "138****5678" and table.get_row_at(0)[8] == "佐证材料、电子版"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PackStub) and app.screen.pack_id == packs["missing"].id
+        await pilot.press("escape", "f7")  # the register, from the dashboard
+        await wait_workers(app, pilot)
+        assert app.last_export.path.name.startswith("受理台账_") and app.last_export.rows == 6
+
+
+def test_dashboard_snapshot(snap_compare, data_dir):
+    from deskapp.service import open_desk
+    from deskapp.timeutil import fixed_clock
+
+    from .conftest import ON_TIME
+
+    desk = add_supervisor(open_desk(data_dir, clock=fixed_clock(ON_TIME)))
+    known_round(desk)
+
+    async def run_before(pilot) -> None:
+        await pilot.press("ctrl+o")
+        await wait_workers(pilot.app, pilot)
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
+
+    assert snap_compare(make_app(desk, SUPERVISOR), terminal_size=SIZE, run_before=run_before)
