@@ -43,12 +43,12 @@ __all__ = ["DeskStore", "RegistrationError", "StoreWriteError", "JournalError", 
 
 # Fields a registration may carry, with their type.
 TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", "ecopy_medium")
+# Changed only by a supervisor's correction or void (deskapp.outcomes checks the PIN).
+SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
 SEARCH_FIELDS = ("unit", "name", "leader")
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_AFTER = 200
 """``close`` writes a new snapshot when at least this many entries came after the last one."""
-# Changed only by a supervisor's correction or void (deskapp.outcomes checks the PIN).
-SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
 
 
 class RegistrationError(ValueError):

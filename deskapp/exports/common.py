@@ -8,6 +8,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import lru_cache
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,7 +55,9 @@ def clean_text(value: Any) -> str:
     text = value if isinstance(value, str) else str(value)
     if _ILLEGAL.search(text):
         text = _ILLEGAL.sub("", text)
-    return text.replace("\r\n", "\n").replace("\r", "\n")[:EXCEL_MAX_CELL_TEXT]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text if len(text) <= EXCEL_MAX_CELL_TEXT else text[:EXCEL_MAX_CELL_TEXT]
 
 
 def looks_like_formula(text: str) -> bool:
@@ -189,7 +192,12 @@ def clean_row(values: Sequence[Any]) -> list[Any]:
 def row_height(values: Sequence[Any], widths: Sequence[float], line_points: float, padding: float = 4.0) -> float:
     """Points a row needs so no wrapped text is cut (openpyxl and LibreOffice do not size rows)."""
     lines = 1
-    for value, width in zip(values, widths):
-        if isinstance(value, str) and len(value) * 2 > usable_width(width):  # shorter text fits one line
+    for value, width, usable in zip(values, widths, _usable(tuple(widths))):
+        if isinstance(value, str) and len(value) * 2 > usable:  # shorter text surely fits one line
             lines = max(lines, line_count(value, width))
     return lines * line_points + padding
+
+
+@lru_cache(maxsize=64)
+def _usable(widths: tuple[float, ...]) -> tuple[float, ...]:
+    return tuple(usable_width(w) for w in widths)
