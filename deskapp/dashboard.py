@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from deskapp.models import STATUS_LABELS, Pack
 from deskapp.pinyin import fold
 from deskapp.rules import Assessment, assess
 from deskapp.store import DeskStore
-from deskapp.timeutil import to_beijing
+from deskapp.timeutil import parse_time, to_beijing
 
 VOIDED = "voided"
 STATUS_COLUMNS: dict[str, str] = {**STATUS_LABELS, VOIDED: "已作废"}
@@ -25,6 +26,13 @@ STATUS_COLUMNS: dict[str, str] = {**STATUS_LABELS, VOIDED: "已作废"}
 NO_SECTOR = "（未填）"
 OPEN_STATUSES = ("registered", "supplement", "accepted_pending")
 """Statuses whose missing items the office still chases."""
+
+
+def _day(received_at: str) -> date:
+    """The Beijing date of a stored time (the store writes Beijing ISO times: the first 10 characters)."""
+    if received_at.endswith("+08:00"):
+        return date.fromisoformat(received_at[:10])
+    return to_beijing(parse_time(received_at)).date()
 
 
 def status_key(pack: Pack) -> str:
@@ -39,15 +47,41 @@ def mask_phone(phone: str) -> str:
     return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
+class _Memo:
+    """Per store: the last verdict of each pack object, and its duplicate key.
+
+    The store hands out a new :class:`Pack` object whenever a pack changes, so a verdict
+    computed for the same object, the same duplicates and the same round is still right.
+    A refresh after one change re-assesses one pack, not 10,000.
+    """
+
+    def __init__(self) -> None:
+        self.round: object = None
+        self.verdicts: dict[int, tuple[Pack, tuple[str, ...], Assessment]] = {}
+        self.keys: dict[int, tuple[Pack, tuple[str, str, str]]] = {}
+
+
+_MEMOS: "weakref.WeakKeyDictionary[DeskStore, _Memo]" = weakref.WeakKeyDictionary()
+
+
 def assess_packs(store: DeskStore, packs: Iterable[Pack]) -> dict[int, Assessment]:
     """``store.assess`` for many packs at once: the same verdicts in one pass."""
     packs = list(packs)
-    keys = {p.id: (p.round, fold(p.unit), fold(p.name)) for p in packs}
+    memo = _MEMOS.setdefault(store, _Memo())
+    round_ = store.config.round
+    if memo.round is not round_:
+        memo.round, memo.verdicts = round_, {}
+    keys: dict[int, tuple[str, str, str]] = {}
+    for p in packs:
+        known = memo.keys.get(p.id)
+        if known is None or known[0] is not p:
+            known = (p, (p.round, fold(p.unit), fold(p.name)))
+            memo.keys[p.id] = known
+        keys[p.id] = known[1]
     groups: dict[tuple[str, str, str], list[Pack]] = defaultdict(list)
     for pack in packs:
         if not pack.voided:
             groups[keys[pack.id]].append(pack)
-    round_ = store.config.round
     verdicts: dict[int, Assessment] = {}
     for pack in packs:
         dups: tuple[str, ...] = ()
@@ -59,7 +93,13 @@ def assess_packs(store: DeskStore, packs: Iterable[Pack]) -> dict[int, Assessmen
                 for p in sorted(group, key=lambda p: -p.id)
                 if p.id < pack.id and p.receipt_no not in pack.distinct_from and pack.receipt_no not in p.distinct_from
             )
-        verdicts[pack.id] = assess(round_, pack, dups)
+        cached = memo.verdicts.get(pack.id)
+        if cached is not None and cached[0] is pack and cached[1] == dups:
+            verdicts[pack.id] = cached[2]
+            continue
+        verdict = assess(round_, pack, dups)
+        memo.verdicts[pack.id] = (pack, dups, verdict)
+        verdicts[pack.id] = verdict
     return verdicts
 
 
@@ -146,13 +186,11 @@ def build_dashboard(store: DeskStore, round_id: str | None = None, now: datetime
             voided += 1
             continue
         verdict = verdicts[pack.id]
-        received = pack.received
-        if received > deadline:
-            late_arrivals += 1
-        else:
-            per_day[to_beijing(received).date()] += 1
         if verdict.late:
             late += 1
+            late_arrivals += 1
+        else:
+            per_day[_day(pack.received_at)] += 1
         if pack.status == "withdrawn":
             withdrawn += 1
             continue
