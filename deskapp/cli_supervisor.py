@@ -1,4 +1,8 @@
-"""Supervisor commands: ``export`` (附件2 xlsx / docx, 台账), ``outcome``, ``details``, ``dashboard``."""
+"""Supervisor commands: ``export`` (附件2 xlsx / docx, 台账), ``outcome``, ``details``, ``dashboard``.
+
+Exports and the dashboard are imported inside their commands: openpyxl and python-docx take
+a noticeable time to load and every other command (``register`` above all) must start fast.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from deskapp.auth import NotAllowed
-from deskapp.dashboard import STATUS_COLUMNS, build_dashboard
-from deskapp.exports.common import ExportError
 from deskapp.models import DETAIL_FIELDS, Pack
 from deskapp.outcomes import ACTIONS, OutcomeError, needs_supervisor, perform, set_details
 from deskapp.service import Desk, open_desk
@@ -29,6 +31,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from deskapp.exports.annex2 import parse_statuses, write_annex2
+    from deskapp.exports.common import ExportError
     from deskapp.exports.docx import write_annex2_docx
     from deskapp.exports.register import write_register
 
@@ -114,6 +117,8 @@ def cmd_details(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    from deskapp.dashboard import STATUS_COLUMNS, build_dashboard
+
     desk = _desk(args)
     board = build_dashboard(desk.store)
     if args.json:

@@ -73,3 +73,17 @@ def test_details_and_dashboard_commands(tmp_path):
     board = json.loads(run(tmp_path, "dashboard", "--json").stdout)
     assert board["incomplete"] == 1 and board["incomplete_packs"][0]["missing"] == ["电子版"]
     assert board["incomplete_packs"][0]["contact"] == "赵六"
+
+
+def test_other_commands_do_not_load_the_export_libraries():
+    import subprocess
+    import sys
+
+    from .test_cli import ROOT
+
+    code = (
+        "import sys\nfrom deskapp.cli import build_parser\nbuild_parser()\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'docx'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
