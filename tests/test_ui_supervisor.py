@@ -2,74 +2,22 @@
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
-
 import pytest
 from openpyxl import load_workbook
-from textual.app import App, ComposeResult
-from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
+from deskapp.app import DeskApp
 from screens.dashboard import DashboardScreen
-from screens.exporting import start_export
-from screens.outcomes import choose_outcome
+from screens.main import MainScreen
+from screens.pack import PackScreen
 
 from .supervisor_helpers import PIN, SUPERVISOR, add_supervisor, complete_studio, incomplete_studio, known_round
 
 SIZE = (120, 36)
 
 
-class PackStub(Screen[None]):
-    BINDINGS = [Binding("f5", "outcome", "结论", id="pack.outcome"), Binding("escape", "app.pop_screen", "返回")]
-
-    def __init__(self, pack_id: int) -> None:
-        super().__init__()
-        self.pack_id = pack_id
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="stub-status")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.refresh_data()
-
-    def refresh_data(self) -> None:
-        pack = self.app.desk.store.get(self.pack_id)
-        self.query_one("#stub-status", Static).update(f"{pack.receipt_no} {pack.status_label}")
-
-    def action_outcome(self) -> None:
-        choose_outcome(self, self.pack_id)
-
-
-class Harness(App[None]):
-    BINDINGS = [
-        Binding("ctrl+t", "export_annex2", "导出附件2", id="export_annex2", priority=True),
-        Binding("ctrl+o", "dashboard", "总览", id="dashboard"),
-    ]
-
-    def __init__(self, desk, clerk: str) -> None:
-        super().__init__()
-        self.desk = desk
-        self.clerk = clerk
-
-    def compose(self) -> ComposeResult:
-        yield Static("主界面")
-        yield Footer()
-
-    def open_pack(self, pack_id: int) -> None:
-        self.push_screen(PackStub(pack_id))
-
-    def action_export_annex2(self) -> None:
-        start_export(self, "annex2")
-
-    def action_dashboard(self) -> None:
-        self.push_screen(DashboardScreen())
-
-
-def make_app(desk, clerk: str):
-    return Harness(desk, clerk)
+def make_app(desk, clerk: str) -> DeskApp:
+    return DeskApp(desk, clerk=clerk)
 
 
 async def wait_workers(app, pilot) -> None:
@@ -87,6 +35,8 @@ async def test_one_key_export_from_the_main_screen(sdesk):
     complete_studio(sdesk, unit="=HYPERLINK(1)")
     app = make_app(sdesk, "张三")
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
         await pilot.press("ctrl+t")
         await wait_workers(app, pilot)
         result = app.last_export
@@ -116,11 +66,14 @@ async def test_supervisor_outcomes_through_dialogs(sdesk):
         pin.focus()
         await pilot.press(*PIN, "enter")
         await pilot.pause()
-        assert isinstance(app.screen, PackStub)
+        assert isinstance(app.screen, PackScreen)
         done = sdesk.store.get(pack.id)
         assert done.status == "accepted_pending" and done.outcome["by"] == SUPERVISOR
         assert done.outcome["reason"] == "先受理后补电子版" and done.outcome["due"] == "2026-06-15"
-        assert "容缺受理" in str(app.screen.query_one("#stub-status", Static).render())
+        assert "容缺受理（截止 2026-06-15）" in str(app.screen.query_one("#pack-title", Static).render())
+        history = str(app.screen.query_one("#history", Static).render())
+        assert f"{SUPERVISOR}  容缺受理" in history and "截止日期：2026-06-15" in history and "缺少材料：电子版" in history
+        assert "状态：已登记 → 容缺受理" in history and "原因：先受理后补电子版" in history
 
         await pilot.press("f5", "3")  # 补正材料收到
         await pilot.pause()
@@ -137,7 +90,7 @@ async def test_a_clerk_is_refused_a_supervisor_action(sdesk):
         await pilot.pause()
         await pilot.press("f5", "7")  # 作废
         await pilot.pause()
-        assert isinstance(app.screen, PackStub)
+        assert isinstance(app.screen, PackScreen)
         assert any("受理员" in str(n.message) for n in app._notifications)
     assert not sdesk.store.get(pack.id).voided
     refused = sdesk.store.history(pack.id)[-1]
@@ -158,7 +111,7 @@ async def test_a_void_stays_visible(sdesk):
         app.screen.query_one("#o-reason").focus()
         await pilot.press(*"重复登记", "ctrl+s")
         await pilot.pause()
-        assert "已作废" in str(app.screen.query_one("#stub-status", Static).render())
+        assert "已作废" in str(app.screen.query_one("#pack-title", Static).render())
         await pilot.press("escape", "ctrl+o")
         await wait_workers(app, pilot)
         assert "作废 1" in str(app.screen.query_one("#dash-summary", Static).render())
@@ -166,13 +119,17 @@ async def test_a_void_stays_visible(sdesk):
 
 
 async def test_dashboard_counts_and_incomplete_list(sdesk):
+    from deskapp.integrity import run_check
+
     packs = known_round(sdesk)
+    assert run_check(sdesk.store, SUPERVISOR).ok
     app = make_app(sdesk, SUPERVISOR)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+o")
         await wait_workers(app, pilot)
         screen = app.screen
         assert isinstance(screen, DashboardScreen)
+        assert "上次完整性校验通过：2026-06-10" in str(screen.query_one("#dash-title", Static).render())
         summary = str(screen.query_one("#dash-summary", Static).render())
         assert "共 6 件" in summary and "齐全 2" in summary and "缺件 2" in summary and "逾期 1" in summary
         kinds = screen.query_one("#dash-kinds", DataTable)
@@ -186,7 +143,7 @@ async def test_dashboard_counts_and_incomplete_list(sdesk):
         assert table.get_row_at(0)[7] == "138****5678" and table.get_row_at(0)[8] == "佐证材料、电子版"
         await pilot.press("down", "enter")
         await pilot.pause()
-        assert isinstance(app.screen, PackStub) and app.screen.pack_id == packs["missing"].id
+        assert isinstance(app.screen, PackScreen) and app.screen.pack_id == packs["missing"].id
         await pilot.press("escape", "f7")  # the register, from the dashboard
         await wait_workers(app, pilot)
         assert app.last_export.path.name.startswith("受理台账_") and app.last_export.rows == 6
