@@ -14,9 +14,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_export import make_desk  # noqa: E402
+from bench_export import make_desk
 
-from deskapp.dashboard import build_dashboard, filter_rows  # noqa: E402
+from deskapp.dashboard import build_dashboard, filter_rows
 
 
 def main() -> None:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openpyxl import Workbook  # noqa: E402
+from openpyxl import Workbook
 
-from deskapp.config import StaffMember  # noqa: E402
-from deskapp.exports.annex2 import HEADERS, LABEL, TITLE, rows_of, select_packs, write_annex2  # noqa: E402
-from deskapp.service import open_desk, save_staff  # noqa: E402
-from deskapp.timeutil import BEIJING  # noqa: E402
+from deskapp.config import StaffMember
+from deskapp.exports.annex2 import HEADERS, LABEL, TITLE, rows_of, select_packs, write_annex2
+from deskapp.service import open_desk, save_staff
+from deskapp.timeutil import BEIJING
 
 SECTORS = ["煤炭煤电煤化工", "有色金属冶炼", "绿色矿业", "新能源新材料", "教育", "卫生"]
 

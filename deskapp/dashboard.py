@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from deskapp.config import KIND_LABELS, KINDS
+from deskapp.listing import mask_phone
 from deskapp.models import STATUS_LABELS, Pack
 from deskapp.pinyin import fold
 from deskapp.rules import Assessment, assess
@@ -39,14 +40,6 @@ def status_key(pack: Pack) -> str:
     return VOIDED if pack.voided else pack.status
 
 
-def mask_phone(phone: str) -> str:
-    """139****0000: lists show a phone masked; the pack screen shows it whole."""
-    digits = phone.strip()
-    if len(digits) < 7:
-        return digits
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-
-
 class _Memo:
     """Per store: the last verdict of each pack object, and its duplicate key.
 
@@ -61,7 +54,7 @@ class _Memo:
         self.keys: dict[int, tuple[Pack, tuple[str, str, str]]] = {}
 
 
-_MEMOS: "weakref.WeakKeyDictionary[DeskStore, _Memo]" = weakref.WeakKeyDictionary()
+_MEMOS: weakref.WeakKeyDictionary[DeskStore, _Memo] = weakref.WeakKeyDictionary()
 
 
 def assess_packs(store: DeskStore, packs: Iterable[Pack]) -> dict[int, Assessment]:

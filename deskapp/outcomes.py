@@ -26,7 +26,7 @@ accepted, rejected or withdrawn. :func:`needs_supervisor` says so before the des
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -362,7 +362,7 @@ def supplement_notice(store: DeskStore, pack: Pack) -> SupplementNotice:
 
 def perform(store: DeskStore, pack_id: int, action: str, by: str, **kwargs: Any) -> Pack:
     """Dispatch an action by name (for the command line and the screens)."""
-    functions = {
+    functions: dict[str, Callable[..., Pack]] = {
         "accept": accept,
         "supplement_request": request_supplement,
         "accept_pending": accept_pending,

@@ -10,7 +10,15 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from deskapp.config import KIND_LABELS, KINDS
-from deskapp.dashboard import SORT_LABELS, STATUS_COLUMNS, Dashboard, IncompleteRow, bar_chart, build_dashboard, filter_rows
+from deskapp.dashboard import (
+    SORT_LABELS,
+    STATUS_COLUMNS,
+    Dashboard,
+    IncompleteRow,
+    bar_chart,
+    build_dashboard,
+    filter_rows,
+)
 from deskapp.timeutil import show
 
 KIND_CYCLE: tuple[str | None, ...] = (None, *KINDS)

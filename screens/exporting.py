@@ -73,7 +73,7 @@ def start_export(app: App[Any], kind: str = "annex2") -> None:
         bar.remove()
         if result is not None:
             app.notify(f"{title}{result.message()}", title="导出完成", timeout=20)
-            setattr(app, "last_export", result)
+            app.last_export = result
         else:
             app.notify(error, title="导出失败", severity="error", timeout=20)
 

@@ -59,4 +59,4 @@ def known_round(desk: Desk) -> dict[str, Pack]:
     return {k: desk.store.get(p.id) for k, p in packs.items()}
 
 
-__all__ = ["SUPERVISOR", "PIN", "add_supervisor", "day", "complete_studio", "incomplete_studio", "known_round", "LATE"]
+__all__ = ["LATE", "PIN", "SUPERVISOR", "add_supervisor", "complete_studio", "day", "incomplete_studio", "known_round"]

@@ -47,7 +47,7 @@ def _studios(desk):
 
 
 def test_annex2_workbook_layout_values_and_print_settings(sdesk):
-    a, b, _ = _studios(sdesk)
+    _studios(sdesk)
     sdesk.store.register("project", {"unit": "项目单位", "name": "项目"}, "张三")  # never in 附件2
     result = write_annex2(sdesk.store)
     assert result.rows == 2 and result.path.parent == sdesk.locations.exports and result.path.suffix == ".xlsx"

@@ -165,3 +165,24 @@ def test_dashboard_snapshot(snap_compare, data_dir):
             widget.cursor_blink = False
 
     assert snap_compare(make_app(desk, SUPERVISOR), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_details_typed_on_the_pack_reach_the_annex2_export(sdesk):
+    pack = complete_studio(sdesk)
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "9")  # 填写附件2内容
+        await pilot.pause()
+        app.screen.query_one("#d-awards").insert("2021年 自治区技术能手\n2023年 全国技术能手")
+        app.screen.query_one("#d-goals").insert("三年培养高级工30名")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        assert "领衔人主要获奖情况：2021年 自治区技术能手" in str(app.screen.query_one("#pack-info", Static).render())
+        await pilot.press("ctrl+t")
+        await wait_workers(app, pilot)
+    ws = load_workbook(app.last_export.path).worksheets[0]
+    assert ws["F4"].value == "2021年 自治区技术能手\n2023年 全国技术能手" and ws["K4"].value == "三年培养高级工30名"
+    assert sdesk.store.history(pack.id)[-1].actor == SUPERVISOR

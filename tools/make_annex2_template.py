@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from deskapp.exports.annex2 import TEMPLATE_NAME, build_template  # noqa: E402
-from deskapp.locations import templates_dir  # noqa: E402
+from deskapp.exports.annex2 import TEMPLATE_NAME, build_template
+from deskapp.locations import templates_dir
 
 
 def main() -> int:

@@ -29,8 +29,8 @@ from deskapp.exports.common import (
     RowWriter,
     clean_row,
     export_path,
-    paused_gc,
     line_count,
+    paused_gc,
     row_height,
     save_new,
 )

@@ -8,10 +8,10 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from functools import lru_cache
 from copy import copy
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -178,8 +178,7 @@ class RowWriter:
                 cell._value = text
                 cell.data_type = "s"
             cells[(row, col)] = cell
-        if row > ws._current_row:
-            ws._current_row = row
+        ws._current_row = max(ws._current_row, row)
 
 
 def clean_row(values: Sequence[Any]) -> list[Any]:
