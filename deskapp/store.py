@@ -44,6 +44,8 @@ __all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "St
 
 # Fields a registration may carry, with their type.
 TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", "ecopy_medium")
+# Changed only by a supervisor's correction or void (deskapp.outcomes checks the PIN).
+SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
 SEARCH_FIELDS = ("unit", "name", "leader")
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_AFTER = 200
@@ -597,6 +599,8 @@ class DeskStore:
             for path, value in changes.items():
                 if path in ("receipt_no", "seq", "round", "kind", "py"):
                     raise RegistrationError(f"{path} 不能修改")
+                if path in SUPERVISED_FIELDS and action not in ("correct", "void"):
+                    raise RegistrationError(f"{path} 只能由科室负责人更正或作废（deskapp.outcomes）")
                 if path in ("members", "pages"):
                     value = _int_or_none(value, path)
                 current = _get_path(doc, path)

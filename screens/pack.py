@@ -14,10 +14,11 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
+from deskapp import outcomes
 from deskapp.config import Round
 from deskapp.forms import MEDIUMS, expand_medium
 from deskapp.listing import mask_phone
-from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
+from deskapp.models import DETAIL_FIELDS, STATUS_LABELS, HistoryEntry, Pack, field_label
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
 from screens.main import lookup_scan, scan_consumed
@@ -39,6 +40,8 @@ ACTION_LABELS: dict[str, str] = {
 OTHER_LABELS = {"pages": "页数", "ecopy_medium": "电子版介质", "status": "状态", "voided": "作废", "void_reason": "作废原因",
                 "doc": "文书", "copy": "第几份", "ok": "成功", "printer": "打印机", "job": "打印任务", "file": "文件",
                 "error": "问题"}
+ACTION_LABELS.update(outcomes.ACTIONS, details="填写附件2内容", refused="拒绝（无权限）")
+OTHER_LABELS.update(outcomes.DATA_LABELS, received_at="收件时间", clerk="受理人", outcome="结论")
 
 
 def change_label(round_: Round, kind: str, path: str) -> str:
@@ -63,6 +66,10 @@ def change_value(path: str, value: Any) -> str:
         return "是" if value else "否"
     if path == "phone":
         return mask_phone(str(value))
+    if path == "status":
+        return STATUS_LABELS.get(str(value), str(value))
+    if path == "outcome" and isinstance(value, dict):
+        return str(value.get("label") or "（空）")
     return str(value)
 
 
@@ -77,6 +84,8 @@ def history_line(round_: Round, kind: str, entry: HistoryEntry) -> Content:
     for path, (old, new) in entry.changes.items():
         parts.append(f"\n    {change_label(round_, kind, path)}：{change_value(path, old)} → {change_value(path, new)}")
     for key, value in entry.data.items():
+        if isinstance(value, list):
+            value = "、".join(map(str, value))
         parts.append(f"\n    {OTHER_LABELS.get(key) or field_label(kind, key)}：{value}")
     if entry.reason:
         parts.append(Content.assemble("\n    原因：", (entry.reason, "italic")))
@@ -91,12 +100,12 @@ class PackScreen(Screen[None]):
         Binding("enter", "commit", "保存这一项", id="pack.commit", show=False, priority=True),
         Binding("f3", "edit('pages')", "页数", id="pack.pages"),
         Binding("f4", "edit('ecopy_medium')", "电子版介质", id="pack.medium"),
+        Binding("f5", "outcome", "结论…", id="pack.outcome"),
         Binding("f6", "edit('reason')", "填写原因", id="pack.reason"),
         Binding("f7", "focus_checklist", "材料清单", id="pack.checklist"),
         Binding("f8", "print('slip')", "打印回执", id="pack.print"),
         Binding("f12", "print('notice')", "补正告知书", id="pack.notice"),
         # Extension points — other helpers add their lines here:
-        #   supervisor: outcome / void keys,
         #   readers:    Binding("f9", "read_files", "读取电子版", id="pack.read"),
     ]
 
@@ -174,7 +183,7 @@ class PackScreen(Screen[None]):
         self.query_one("#pack-title", Static).update(
             Content.assemble(
                 (pack.receipt_no, "bold $accent"),
-                f"  ·  {pack.kind_label}  ·  {pack.status_label}  ·  收件 {show(pack.received_at)}  受理人 {pack.clerk}",
+                f"  ·  {pack.kind_label}  ·  {outcomes.status_text(pack)}  ·  收件 {show(pack.received_at)}  受理人 {pack.clerk}",
             )
         )
         lines = [f"{field_label(pack.kind, 'unit')}：{pack.unit}", f"{field_label(pack.kind, 'name')}：{pack.name}"]
@@ -188,6 +197,8 @@ class PackScreen(Screen[None]):
                 lines.append(f"{label}：{pack.details[key]}")
         if pack.distinct_from:
             lines.append("已确认不是重复材料：" + "、".join(pack.distinct_from))
+        if pack.voided:
+            lines.insert(0, f"【已作废】原因：{pack.void_reason}")
         self.query_one("#pack-info", Static).update("\n".join(lines))
         if verdict.complete and not verdict.flags:
             summary = Content.styled("齐全", "bold $success")
@@ -248,6 +259,12 @@ class PackScreen(Screen[None]):
     # -- actions ---------------------------------------------------------------------------
     def action_edit(self, what: str) -> None:
         self.query_one(f"#e-{what}", Input).focus()
+
+    def action_outcome(self) -> None:
+        """F5: 受理 / 补正 / 容缺受理 / 不予受理 / 撤回 / 补正收到 / 作废 / 更正 / 附件2内容."""
+        from screens.outcomes import choose_outcome
+
+        choose_outcome(self, self.pack_id)
 
     def action_focus_checklist(self) -> None:
         self.query_one(Checklist).focus()
