@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_core_imports_without_textual():
     core = sorted(
-        "deskapp." + p.stem
+        "deskapp." + ".".join(p.relative_to(ROOT / "deskapp").with_suffix("").parts)
         for p in (ROOT / "deskapp").rglob("*.py")
         if p.stem not in ("__init__", "__main__", "app") and "templates" not in p.parts
     )
