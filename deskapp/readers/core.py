@@ -28,6 +28,14 @@ _EXTENSIONS = {"form1": ".docx", "form2": (".docx", ".xlsx"), "form3": ".docx", 
 READABLE_SUFFIXES = (".docx", ".xlsx", ".pdf", ".doc", ".xls", ".wps", ".et")
 
 
+# Containers recognised but not read: (kind, what to tell the clerk).
+REFUSED = {
+    "ole2": ("doc", "是旧版 Word/Excel 格式（.doc/.xls），无法读取；请在 Word 或 WPS 中“另存为” .docx 或 .xlsx 后再读"),
+    "rtf": ("unknown", "是 RTF 文本格式，不是 Word 文档；请在 Word 或 WPS 中“另存为” .docx 后再读"),
+    "html": ("unknown", "是网页格式（可能是从网页或 WPS 另存的），不是 Word 文档；请另存为 .docx 后再读"),
+}
+
+
 def read_file(path: str | os.PathLike[str]) -> FileReport:
     """Read one file in this process (bounded before parsing); never raises for a bad file."""
     report = new_report(path)
@@ -47,19 +55,17 @@ def read_file(path: str | os.PathLike[str]) -> FileReport:
             from deskapp.readers.pdf import read_pdf
 
             read_pdf(p, report)
-        elif container == "ole2":
-            report.kind = "doc"
-            report.fail("是旧版 Word/Excel 格式（.doc/.xls），无法读取；请在 Word 或 WPS 中“另存为” .docx 或 .xlsx 后再读")
-        elif container == "rtf":
-            report.fail("是 RTF 文本格式，不是 Word 文档；请在 Word 或 WPS 中“另存为” .docx 后再读")
-        elif container == "html":
-            report.fail("是网页格式（可能是从网页或 WPS 另存的），不是 Word 文档；请另存为 .docx 后再读")
+        elif container in REFUSED:
+            report.kind, message = REFUSED[container]
+            report.fail(message)
         else:
             report.fail("不是 Word（.docx）、Excel（.xlsx）或 PDF 文件，无法识别其内容")
     except UnsafeFile as exc:
         report.fail(str(exc))
     except MemoryError:
         report.fail("读取时内存不足，文件过于复杂或是恶意文件，未读取")
+    except ImportError as exc:
+        report.fail(f"受理台的读取组件无法加载（{exc.name or exc}），请检查安装；文件本身未必有问题")
     except RecursionError:
         report.fail("文件结构嵌套过深，疑似恶意文件，未读取")
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop the desk

@@ -28,18 +28,12 @@ def norm(text: str) -> str:
     return _DROP.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+_CLASSES = {"(": "[(（]", ")": "[)）]", ",": "[,，、]"}
+
+
 def _loose(text: str) -> str:
     """A regex matching ``text`` with any whitespace between characters, either bracket width."""
-    parts = []
-    for ch in norm(text):
-        if ch == "(":
-            parts.append("[(（]")
-        elif ch == ")":
-            parts.append("[)）]")
-        elif ch == ",":
-            parts.append("[,，、]")
-        else:
-            parts.append(re.escape(ch))
+    parts = [_CLASSES.get(ch) or re.escape(ch) for ch in norm(text)]
     return r"\s*".join(parts)
 
 

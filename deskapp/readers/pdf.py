@@ -42,8 +42,9 @@ def read_pdf(path: Path, report: FileReport) -> FileReport:
     except FileNotDecryptedError:
         return report.fail("已加密，需要密码才能打开，无法读出页数；请让单位提供未加密的PDF")
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
-        detail = "文件结尾缺失，可能复制未完成" if truncated else f"{type(exc).__name__}"
-        return report.fail(f"PDF 已损坏，读不出页数（{detail}）；请让单位重新导出或拷贝")
+        if truncated:
+            return report.fail("PDF 不完整（缺少文件结尾，可能复制未完成），读不出页数；请让单位重新拷贝")
+        return report.fail(f"PDF 已损坏，读不出页数（{type(exc).__name__}）；请让单位重新导出或拷贝")
     if truncated:
         pages, report.pages = report.pages, None
         return report.fail(
