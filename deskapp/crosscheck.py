@@ -76,11 +76,11 @@ def file_flags(round_: Round, pack: Pack) -> list[tuple[str, str]]:
             flags.append(("file_pages", f"纸质版{pack.pages}页，PDF电子版{total}页（{which}）"))
     for entry in files:
         funds = entry.get("facts", {}).get("funds") or {}
-        total, own, asked = (_amount(funds.get(k)) for k in ("total", "own", "requested"))
-        if total is not None and own is not None and asked is not None and total != own + asked:
+        whole, own, asked = (_amount(funds.get(k)) for k in ("total", "own", "requested"))
+        if whole is not None and own is not None and asked is not None and whole != own + asked:
             flags.append((
                 "file_funds",
-                f"资金总额{total}万元 ≠ 自筹资金{own} + 申请资金{asked}（{entry['name']}）",
+                f"资金总额{whole}万元 ≠ 自筹资金{own} + 申请资金{asked}（{entry['name']}）",
             ))
     seen: dict[str, str] = {}
     for entry in pack.files:

@@ -426,6 +426,24 @@ def zip_bomb_docx(path: Path, inflated_mb: int = 400) -> Path:
     return path
 
 
+def entity_bomb_docx(path: Path) -> Path:
+    """A .docx whose document.xml defines "billion laughs" entities (tiny zip, explosive if expanded)."""
+    source = io.BytesIO()
+    docx.Document().save(source)
+    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<!DOCTYPE w:document [<!ENTITY l0 "工作室名称ha">{lol}]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in original.infolist():
+            data = xml.encode("utf-8") if item.filename == "word/document.xml" else original.read(item.filename)
+            out.writestr(copy.copy(item), data)
+    return path
+
+
 def truncated(source: Path, path: Path, keep: float = 0.5) -> Path:
     data = source.read_bytes()
     path.write_bytes(data[: int(len(data) * keep)])
@@ -438,9 +456,28 @@ def legacy_doc(path: Path) -> Path:
     return path
 
 
+def password_docx(source: Path, path: Path, password: str = "secret") -> Path:
+    """A real password-protected Word file (Office's Agile encryption, via msoffcrypto-tool)."""
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    with open(source, "rb") as plain, open(path, "wb") as locked:
+        OOXMLFile(plain).encrypt(password, locked)
+    return path
+
+
 def paragraph_texts(path: Path) -> list[str]:
     return [p.text for p in docx.Document(str(path)).paragraphs]
 
 
-__all__ = ["form1", "form2_docx", "form2_xlsx", "form3", "pdf", "text_pdf", "zip_bomb_docx", "truncated", "legacy_doc",
-           "qn"]
+__all__ = [
+    "form1",
+    "form2_docx",
+    "form2_xlsx",
+    "form3",
+    "legacy_doc",
+    "pdf",
+    "qn",
+    "text_pdf",
+    "truncated",
+    "zip_bomb_docx",
+]

@@ -8,4 +8,4 @@ does the same in a child process with memory and time limits. Both return a
 from deskapp.readers.core import expand, read_file, read_isolated, read_many
 from deskapp.readers.report import KIND_LABELS, FileReport
 
-__all__ = ["FileReport", "KIND_LABELS", "expand", "read_file", "read_isolated", "read_many"]
+__all__ = ["KIND_LABELS", "FileReport", "expand", "read_file", "read_isolated", "read_many"]

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from deskapp.readers.report import FileReport, new_report
-from deskapp.readers.sniff import MAX_FILE_BYTES, UnsafeFile, check_zip, read_head, sniff
+from deskapp.readers.sniff import MAX_FILE_BYTES, UnsafeFile, check_zip, ole2_is_encrypted_office, read_head, sniff
 
 READ_TIMEOUT = 20.0
 """Seconds a child process may take for one file."""
@@ -55,6 +55,8 @@ def read_file(path: str | os.PathLike[str]) -> FileReport:
             from deskapp.readers.pdf import read_pdf
 
             read_pdf(p, report)
+        elif container == "ole2" and ole2_is_encrypted_office(p):
+            report.fail("设置了打开密码的 Word/Excel 文件，无法读取；请让单位取消密码后另存，再拷贝电子版")
         elif container in REFUSED:
             report.kind, message = REFUSED[container]
             report.fail(message)
@@ -69,6 +71,9 @@ def read_file(path: str | os.PathLike[str]) -> FileReport:
     except RecursionError:
         report.fail("文件结构嵌套过深，疑似恶意文件，未读取")
     except Exception as exc:  # noqa: BLE001 - a bad file must never stop the desk
+        if type(exc).__name__ == "XMLSyntaxError":  # lxml; also refuses entity-expansion bombs
+            report.fail("文件内部格式错误（XML 无法解析），可能已损坏或含有不允许的内容；请让单位重新另存后再拷贝")
+            return report
         report.fail(f"读取失败（{type(exc).__name__}），文件可能已损坏；请让单位重新另存或拷贝")
     _check_extension(report)
     return report
@@ -121,6 +126,7 @@ def read_isolated(
         done = subprocess.run(
             [sys.executable, "-m", "deskapp.readers", "--worker", report.path],
             capture_output=True,
+            check=False,
             timeout=timeout,
             preexec_fn=preexec,
             env=_child_env(),

@@ -88,7 +88,7 @@ class Label:
         object.__setattr__(self, "keys", frozenset(label_key(s) for s in spellings))
         # "label: value" or "label   value" inside one cell or paragraph (longest spelling first).
         alts = "|".join(_loose(s) for s in sorted(spellings, key=lambda s: -len(norm(s))))
-        object.__setattr__(self, "inline", re.compile(rf"^\s*(?:{alts})\s*(?:[:：]\s*|\s+)(?P<value>\S.*)$", re.S))
+        object.__setattr__(self, "inline", re.compile(rf"^\s*(?:{alts})\s*(?:[:：]\s*|\s+)(?P<value>\S.*)$", re.DOTALL))
 
 
 class LabelSet:

@@ -53,7 +53,7 @@ class FileReport:
     def problem(self, text: str) -> None:
         self.problems.append(f"“{self.name}”：{text}")
 
-    def fail(self, text: str) -> "FileReport":
+    def fail(self, text: str) -> FileReport:
         """Record a problem that stops the reading of this file."""
         self.readable = False
         self.problem(text)
@@ -68,7 +68,7 @@ class FileReport:
         return doc
 
     @classmethod
-    def from_json(cls, doc: dict[str, Any]) -> "FileReport":
+    def from_json(cls, doc: dict[str, Any]) -> FileReport:
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in doc.items() if k in known})
 

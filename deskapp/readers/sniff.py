@@ -30,7 +30,7 @@ def sniff(head: bytes) -> str:
     """The container type from the first bytes: zip, pdf, ole2, empty or unknown."""
     if not head:
         return "empty"
-    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return "zip"
     if b"%PDF-" in head[:1024]:
         return "pdf"
@@ -41,6 +41,16 @@ def sniff(head: bytes) -> str:
     if head.lstrip().startswith(b"<") and b"<html" in head[:2048].lower():
         return "html"
     return "unknown"
+
+
+_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+OLE2_SCAN_BYTES = 8 * 1024 * 1024
+
+
+def ole2_is_encrypted_office(path: Path) -> bool:
+    """A password-protected .docx/.xlsx is an OLE2 file holding an ``EncryptedPackage`` stream."""
+    with open(path, "rb") as handle:
+        return _ENCRYPTED_PACKAGE in handle.read(OLE2_SCAN_BYTES)
 
 
 def read_head(path: Path, size: int = 2048) -> bytes:
