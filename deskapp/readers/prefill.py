@@ -49,6 +49,14 @@ class Prefill:
     reports: list[FileReport]
 
 
+@dataclass
+class Decision:
+    """What the clerk chose in the review: the proposals to save, and the files read."""
+
+    accepted: list[Proposal]
+    reports: list[FileReport]
+
+
 def current_values(pack: Pack | None, draft: dict[str, Any] | None = None) -> dict[str, Any]:
     """The values proposals are compared with: a saved pack's, or a registration draft's."""
     values: dict[str, Any] = {}
