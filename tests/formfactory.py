@@ -426,22 +426,36 @@ def zip_bomb_docx(path: Path, inflated_mb: int = 400) -> Path:
     return path
 
 
-def entity_bomb_docx(path: Path) -> Path:
-    """A .docx whose document.xml defines "billion laughs" entities (tiny zip, explosive if expanded)."""
+def docx_with_body_xml(path: Path, xml: str) -> Path:
+    """A real .docx (python-docx's own parts) whose word/document.xml is ``xml``."""
     source = io.BytesIO()
     docx.Document().save(source)
-    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<!DOCTYPE w:document [<!ENTITY l0 "工作室名称ha">{lol}]>'
-        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
-        "<w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
-    )
     with zipfile.ZipFile(source) as original, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
         for item in original.infolist():
             data = xml.encode("utf-8") if item.filename == "word/document.xml" else original.read(item.filename)
             out.writestr(copy.copy(item), data)
     return path
+
+
+_W_DOC = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+
+
+def entity_bomb_docx(path: Path) -> Path:
+    """A .docx whose document.xml defines "billion laughs" entities (tiny zip, explosive if expanded)."""
+    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    return docx_with_body_xml(path, (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<!DOCTYPE w:document [<!ENTITY l0 "工作室名称ha">{lol}]>'
+        f"{_W_DOC}<w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
+    ))
+
+
+def huge_table_docx(path: Path, rows: int, cols: int = 8) -> Path:
+    """A small, valid .docx with one enormous table (many cells, little XML each)."""
+    cell = "<w:tc><w:p><w:r><w:t>某</w:t></w:r></w:p></w:tc>"
+    grid = "<w:tblGrid>" + "<w:gridCol/>" * cols + "</w:tblGrid>"
+    body = f"<w:tbl>{grid}" + ("<w:tr>" + cell * cols + "</w:tr>") * rows + "</w:tbl>"
+    return docx_with_body_xml(path, f'<?xml version="1.0" encoding="UTF-8"?>{_W_DOC}<w:body>{body}</w:body></w:document>')
 
 
 def truncated(source: Path, path: Path, keep: float = 0.5) -> Path:

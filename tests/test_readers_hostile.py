@@ -132,6 +132,15 @@ def test_entity_expansion_bomb_is_not_expanded(files):
     assert "ha" * 100 not in str(report["fields"])
 
 
+def test_a_table_of_a_million_cells_is_refused_in_time(files):
+    report = within_bounds(ff.huge_table_docx(files / "大表.docx", rows=125_000))  # 1,000,000 cells, 48 MB XML
+    only_problem(report, "超过上限")
+    report = within_bounds(ff.huge_table_docx(files / "表.docx", rows=3_000))  # 24,000 cells in 1 MB of XML
+    only_problem(report, "单元格", "疑似恶意文件")
+    report = within_bounds(ff.huge_table_docx(files / "较大表.docx", rows=2_400))  # just under the cell cap
+    assert report["readable"] and report["kind"] == "docx"
+
+
 def test_many_parts_that_add_up_are_refused(files):
     import zipfile
 

@@ -88,7 +88,13 @@ def _read_zip(path: Path, report: FileReport) -> None:
         office.fill_report(report, office.docx_rows(path), "docx")
     elif info.office == "xlsx":
         report.kind = "xlsx"
-        office.fill_report(report, office.xlsx_rows(path), "xlsx")
+        rows, cut = office.xlsx_rows(path)
+        office.fill_report(report, rows, "xlsx")
+        if cut:
+            report.problem(
+                f"表格很大，只读取了前 {office.MAX_SHEETS} 个工作表、每表前 {office.MAX_SHEET_ROWS} 行（共约 "
+                f"{office.MAX_CELLS} 个单元格）"
+            )
     else:
         report.fail("是压缩包，不是 Word（.docx）或 Excel（.xlsx）文件；请解压后读取其中的文件")
 

@@ -76,6 +76,7 @@ class Extractor:
         self.longs = LabelSet(spec.longs)
         self.all = LabelSet((*spec.scalars, *spec.longs, *spec.sections))
         self.heads = LabelSet(col for t in spec.tables for col in t.columns)
+        self.table_labels = [(table, LabelSet(table.columns)) for table in spec.tables]
         self.stops = tuple(label_key(s) for s in spec.stops)
         self.scalar_names = {label.name for label in spec.scalars}
         self.long_names = {label.name for label in spec.longs}
@@ -85,8 +86,7 @@ class Extractor:
         if row.paragraph:
             return None
         best: tuple[TableSpec, dict[int, str]] | None = None
-        for table in self.spec.tables:
-            names = LabelSet(table.columns)
+        for table, names in self.table_labels:
             hits: dict[int, str] = {}
             for cell in row.cells:
                 label = None if cell.continued else names.exact(cell.text)

@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _DROP = re.compile(r"[\s:：*＊\u200b\u200c\u200d\u2060\ufeff]+")
 
@@ -46,6 +47,7 @@ def strip_hints(text: str) -> str:
     return _HINT_RE.sub("", text or "").strip()
 
 
+@lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
     key = norm(text)
     for hint in _NORM_HINTS:
@@ -99,15 +101,18 @@ class LabelSet:
         self._by_key = {key: label for label in self.labels for key in label.keys}
         # Longer names first, so 工作室面积 wins over a shorter spelling that prefixes it.
         self._inline_order = sorted(self.labels, key=lambda lb: -max(len(k) for k in lb.keys))
-        self._colon: dict[str, re.Pattern[str]] = {}
+        self._colon: re.Pattern[str] | None = None
+        # Every spelling's first character: a text starting otherwise holds no "label: value".
+        self._firsts = {norm(s)[:1] for lb in self.labels for s in (lb.name, *lb.aliases)}
 
-    def colon_pattern(self, label: Label) -> re.Pattern[str]:
-        """``label：`` anywhere in a text, at its start or after whitespace."""
-        pattern = self._colon.get(label.name)
-        if pattern is None:
-            alts = "|".join(_loose(s) for s in sorted((label.name, *label.aliases), key=lambda s: -len(norm(s))))
-            pattern = self._colon[label.name] = re.compile(rf"(?:^|(?<=\s))(?:{alts})\s*[:：]")
-        return pattern
+    @property
+    def colon_pattern(self) -> re.Pattern[str]:
+        """``label：`` for any label, anywhere in a text, at its start or after whitespace."""
+        if self._colon is None:
+            spellings = sorted({s for lb in self.labels for s in (lb.name, *lb.aliases)}, key=lambda s: -len(norm(s)))
+            alts = "|".join(_loose(s) for s in spellings)
+            self._colon = re.compile(rf"(?:^|(?<=\s))(?:{alts})\s*[:：]")
+        return self._colon
 
     def exact(self, text: str) -> Label | None:
         key = label_key(text)
@@ -118,6 +123,9 @@ class LabelSet:
         label = self.exact(text)
         if label is not None:
             return label, ""
+        first = unicodedata.normalize("NFKC", (text or "").lstrip()[:1])
+        if first not in self._firsts:
+            return None
         for label in self._inline_order:
             m = label.inline.match(text or "")
             if m:
@@ -127,11 +135,11 @@ class LabelSet:
 
 def split_labelled(text: str, labels: LabelSet) -> list[str]:
     """Split ``性别：男  民族：汉族`` into one piece per ``label：`` (a block typed as one line)."""
-    starts = sorted(
-        {m.start() for label in labels.labels for m in labels.colon_pattern(label).finditer(text)}
-    )
+    if "：" not in text and ":" not in text:
+        return [text]
+    starts = [m.start() for m in labels.colon_pattern.finditer(text)]
     if len(starts) < 2:
         return [text]
     if starts[0] != 0 and text[: starts[0]].strip():
         starts.insert(0, 0)
-    return [text[a:b] for a, b in zip(starts, starts[1:] + [len(text)])]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
