@@ -48,8 +48,10 @@ def main() -> None:
         bomb = ff.zip_bomb_docx(d / "bomb.docx", inflated_mb=300)
         start = time.perf_counter()
         report = read_file(bomb)
-        print(f"{'zip bomb (300 MB inflated) refused':48} {bomb.stat().st_size / 1024:8.0f}K "
-              f"{(time.perf_counter() - start) * 1000:17.1f}    ({'refused' if not report.readable else 'READ!'})")
+        print(
+            f"{'zip bomb (300 MB inflated) refused':48} {bomb.stat().st_size / 1024:8.0f}K "
+            f"{(time.perf_counter() - start) * 1000:17.1f}    ({'refused' if not report.readable else 'READ!'})"
+        )
 
 
 if __name__ == "__main__":

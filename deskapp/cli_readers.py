@@ -97,7 +97,8 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport]) -> int:
         _print_report(report)
     print(f"\n{pack.receipt_no}  {pack.name}：")
     for p in prefill.proposals:
-        mark = "  已保存" if saved is not None and (args.accept in ("all", "全部") or p.path in args.accept.split(",")) else ""
+        chosen = saved is not None and (args.accept in ("all", "全部") or p.path in args.accept.split(","))
+        mark = "  已保存" if chosen else ""
         print(f"  {p.label}（{p.path}）：{_short(p.current)} → {_short(p.found)}  〔{p.source}〕{mark}")
     if not prefill.proposals:
         print("  文件内容与本件登记一致，没有要改的栏目")
@@ -118,7 +119,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("files", nargs="+", metavar="FILE", help="文件或文件夹（文件夹读取其中全部 .docx/.xlsx/.pdf）")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--pack", metavar="RECEIPT", help="与这件申报材料对照：显示将要修改的栏目和交叉核对")
-    p.add_argument("--accept", metavar="all|PATHS", help="与 --pack 一起：保存全部（all）或逗号分隔的栏目，如 name,members")
+    p.add_argument(
+        "--accept", metavar="all|PATHS", help="与 --pack 一起：保存全部（all）或逗号分隔的栏目，如 name,members"
+    )
     p.add_argument("--clerk", help="保存时的操作人")
     p.add_argument("--in-process", action="store_true", help="在本进程内读取（默认在受限的子进程中读取）")
     p.set_defaults(func=cmd_read)

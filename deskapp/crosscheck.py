@@ -9,6 +9,7 @@ Pure functions: no file is opened here.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,11 +17,22 @@ from deskapp.config import Round
 from deskapp.models import Pack
 
 
-def _same(a: Any, b: Any) -> bool:
-    def key(v: Any) -> str:
-        return "".join(unicodedata.normalize("NFKC", str(v)).split())
+def _key(value: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
 
-    return key(a) == key(b)
+
+def _same(a: Any, b: Any) -> bool:
+    return _key(a) == _key(b)
+
+
+def match_sector(text: str, sectors: Sequence[str]) -> str:
+    """The round's sector a form's 专业领域 means (煤化工 → 煤炭煤电煤化工), or the text itself."""
+    key = _key(text)
+    for sector in sectors:
+        if _key(sector) == key:
+            return sector
+    close = [s for s in sectors if key and (key in _key(s) or _key(s) in key)]
+    return close[0] if len(close) == 1 else text
 
 
 def latest_files(pack: Pack) -> list[dict[str, Any]]:
@@ -55,12 +67,14 @@ def file_flags(round_: Round, pack: Pack) -> list[tuple[str, str]]:
             if pack.members is not None and pack.members != listed:
                 flags.append(("file_members", f"登记成员{pack.members}人，附件1列出{listed}人（{name}）"))
             if pack.members != listed and not round_.members_min <= listed <= round_.members_max:
-                flags.append((
-                    "file_members_range",
-                    f"附件1列出成员{listed}人，应为{round_.members_min}—{round_.members_max}人（不含领衔人）",
-                ))
+                flags.append(
+                    (
+                        "file_members_range",
+                        f"附件1列出成员{listed}人，应为{round_.members_min}—{round_.members_max}人（不含领衔人）",
+                    )
+                )
         sector = facts.get("sector")
-        if sector and pack.sector and not _same(sector, pack.sector):
+        if sector and pack.sector and not _same(match_sector(sector, round_.sectors), pack.sector):
             flags.append(("file_sector", f"研究领域：登记为“{pack.sector}”，附件1填写“{sector}”"))
         leader = facts.get("leader")
         if leader and pack.leader and not _same(leader, pack.leader):
@@ -78,10 +92,12 @@ def file_flags(round_: Round, pack: Pack) -> list[tuple[str, str]]:
         funds = entry.get("facts", {}).get("funds") or {}
         whole, own, asked = (_amount(funds.get(k)) for k in ("total", "own", "requested"))
         if whole is not None and own is not None and asked is not None and whole != own + asked:
-            flags.append((
-                "file_funds",
-                f"资金总额{whole}万元 ≠ 自筹资金{own} + 申请资金{asked}（{entry['name']}）",
-            ))
+            flags.append(
+                (
+                    "file_funds",
+                    f"资金总额{whole}万元 ≠ 自筹资金{own} + 申请资金{asked}（{entry['name']}）",
+                )
+            )
     seen: dict[str, str] = {}
     for entry in pack.files:
         if not isinstance(entry, dict) or not entry.get("sha256"):

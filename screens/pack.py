@@ -20,6 +20,7 @@ from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
 from screens.main import lookup_scan, scan_consumed
+from screens.read_files import file_lines
 from screens.widgets import Checklist, ScanBox
 
 ACTION_LABELS: dict[str, str] = {
@@ -91,7 +92,7 @@ class PackScreen(Screen[None]):
         # Extension points — other helpers add their lines here:
         #   slips:      Binding("f8", "print_slip", "打印回执", id="pack.print"),
         #   supervisor: outcome / void keys,
-        #   readers:    Binding("f9", "read_files", "读取电子版", id="pack.read"),
+        Binding("f9", "read_files", "读取电子版", id="pack.read"),
     ]
 
     def __init__(self, pack_id: int) -> None:
@@ -182,6 +183,7 @@ class PackScreen(Screen[None]):
                 lines.append(f"{label}：{pack.details[key]}")
         if pack.distinct_from:
             lines.append("已确认不是重复材料：" + "、".join(pack.distinct_from))
+        lines.extend(file_lines(pack))
         self.query_one("#pack-info", Static).update("\n".join(lines))
         if verdict.complete and not verdict.flags:
             summary = Content.styled("齐全", "bold $success")
@@ -242,6 +244,11 @@ class PackScreen(Screen[None]):
 
     def action_focus_checklist(self) -> None:
         self.query_one(Checklist).focus()
+
+    def action_read_files(self) -> None:
+        from screens.read_files import read_into_pack
+
+        read_into_pack(self, self.pack_id, after=self.refresh_data)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action != "focus_table"  # the scan box's "to the list" belongs to the main screen

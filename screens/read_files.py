@@ -1,12 +1,11 @@
 """Reading a unit's electronic copies into a pack: pick files, read them in the background,
 review what was found next to what the pack holds, accept all, some or none.
 
-Two dialogs and three entry points:
+Two dialogs and two entry points (F9 on both screens):
 - :func:`read_into_pack` (from any pack): saves the accepted values and the files'
   fingerprints through ``deskapp.readers.prefill.apply`` with the clerk's name;
-- :func:`read_into_draft` (from the registration form): hands the accepted values back to
-  fill the form, unsaved; once the pack is saved, :func:`record_files` puts the files'
-  fingerprints on it.
+- :func:`read_into_form` (from the registration form): the accepted values fill the form,
+  unsaved; once the pack is saved, :func:`record_files` puts the files' fingerprints on it.
 """
 
 from __future__ import annotations
@@ -23,9 +22,11 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, DirectoryTree, Footer, Input, Static
 
-from deskapp.readers import FileReport, expand, read_isolated
+from deskapp.crosscheck import latest_files
+from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated
 from deskapp.readers.core import READABLE_SUFFIXES
 from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, propose
+from deskapp.timeutil import show
 
 CSS = Path(__file__).resolve().parent / "read_files.tcss"
 
@@ -43,7 +44,8 @@ class ReadableTree(DirectoryTree):
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
-            p for p in paths
+            p
+            for p in paths
             if not p.name.startswith((".", "~$")) and (p.is_dir() or p.suffix.lower() in READABLE_SUFFIXES)
         ]
 
@@ -121,6 +123,10 @@ class PickFilesScreen(ModalScreen[list[Path] | None]):
         self.dismiss(None)
 
 
+def _pages(pages: int | None) -> str:
+    return "" if pages is None else f"，{pages}页"
+
+
 def _short(value: Any, width: int = 36) -> str:
     text = "（空）" if value in (None, "") else str(value).replace("\n", " ")
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -163,7 +169,9 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="review"):
-            yield Static("读取电子版：文件中的内容与当前登记对照（空格 采用/不采用，Ctrl+S 保存所选）", classes="read-title")
+            yield Static(
+                "读取电子版：文件中的内容与当前登记对照（空格 采用/不采用，Ctrl+S 保存所选）", classes="read-title"
+            )
             yield Static("正在查找文件…", id="review-progress")
             table: DataTable[str] = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
             table.add_columns("采用", "栏目", "当前", "文件中", "来源")
@@ -196,7 +204,7 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
             readable = sum(1 for r in reports if r.readable)
             self._progress(
                 f"读取了 {len(reports)} 个文件（{readable} 个可读）："
-                + "、".join(f"{r.name}〔{r.kind_label}{f'，{r.pages}页' if r.pages is not None else ''}〕" for r in reports)
+                + "、".join(f"{r.name}〔{r.kind_label}{_pages(r.pages)}〕" for r in reports)
             )
         else:
             self._progress("没有找到可读取的文件（.docx、.xlsx、.pdf）")
@@ -310,14 +318,68 @@ def read_into_pack(
     pick_and_review(screen, pack.kind, current_values(pack), pack, done, folder)
 
 
-def read_into_draft(
-    screen: Screen[Any], kind: str, draft: dict[str, Any], fill: Callable[[Decision], None], folder: Path | None = None
-) -> None:
-    """From the registration form: the accepted values go back into the form, unsaved."""
-    pick_and_review(screen, kind, current_values(None, draft), None, fill, folder)
+FORM_INPUTS = ("unit", "name", "sector", "leader", "members")
+"""Registration form fields (``#f-<key>`` inputs) that files can fill."""
 
 
-def record_files(app: Any, pack_id: int, reports: list[FileReport]) -> None:
+def accepted_details(decision: Decision | None) -> dict[str, str]:
+    """The accepted long fields, as ``pack.details`` keys (what the 附件2 export reads)."""
+    if decision is None:
+        return {}
+    return {p.path.split(".", 1)[1]: str(p.found) for p in decision.accepted if p.path.startswith("details.")}
+
+
+def _merge(before: Decision | None, after: Decision) -> Decision:
+    """A second F9 on the same form adds to the first: newer values win, every file is kept."""
+    if before is None:
+        return after
+    paths = {p.path for p in after.accepted}
+    shas = {r.sha256 for r in after.reports}
+    return Decision(
+        [*(p for p in before.accepted if p.path not in paths), *after.accepted],
+        [*(r for r in before.reports if r.sha256 not in shas), *after.reports],
+    )
+
+
+def read_into_form(screen: Any, folder: Path | None = None) -> None:
+    """From the registration form (F9): accepted values fill the form's inputs, unsaved.
+
+    Long fields are kept on ``screen.files_read`` and go into the pack's details when the
+    form is saved; the files' fingerprints are recorded on the new pack then (:func:`record_files`).
+    """
+
+    def inputs(key: str) -> list[Input]:
+        return list(screen.query(f"#f-{key}").results(Input))
+
+    draft: dict[str, Any] = {key: field[0].value.strip() for key in FORM_INPUTS if (field := inputs(key))}
+    draft["details"] = accepted_details(screen.files_read)
+
+    def fill(decision: Decision) -> None:
+        for p in decision.accepted:
+            for field in inputs(p.path):
+                field.value = str(p.found)
+        screen.files_read = _merge(screen.files_read, decision)
+        screen.notify(
+            f"已填入 {len(decision.accepted)} 项（保存登记时一并记下 {len(screen.files_read.reports)} 个文件的指纹）。",
+            title="电子版",
+        )
+
+    pick_and_review(screen, screen.kind, current_values(None, draft), None, fill, folder)
+
+
+def record_files(app: Any, pack_id: int, decision: Decision | None) -> None:
     """After registering from files: the files' fingerprints and facts go on the new pack."""
-    if reports:
-        apply(app.desk.store, pack_id, [], reports, app.clerk)
+    if decision is not None and decision.reports:
+        apply(app.desk.store, pack_id, [], decision.reports, app.clerk)
+
+
+def file_lines(pack: Any) -> list[str]:
+    """One line per electronic copy read for the pack (latest reading of each file name)."""
+    lines = []
+    for entry in latest_files(pack):
+        kind = KIND_LABELS.get(entry.get("kind", ""), entry.get("kind", ""))
+        pages = f"，{entry['pages']}页" if isinstance(entry.get("pages"), int) else ""
+        bad = "，无法读取" if entry.get("unreadable") else ""
+        when = show(entry["read_at"]) if entry.get("read_at") else ""
+        lines.append(f"电子版：{entry['name']}（{kind}{pages}{bad}；{when} {entry.get('by', '')}读取）")
+    return lines

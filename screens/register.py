@@ -20,6 +20,8 @@ from deskapp.forms import MEDIUMS, expand_medium, sector_hint
 from deskapp.models import Pack, field_label
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
+from deskapp.readers.prefill import Decision
+from screens.read_files import accepted_details, read_into_form, record_files
 from screens.widgets import BigText, Checklist
 
 KIND_KEYS = {"1": "studio", "2": "project"}
@@ -70,6 +72,7 @@ class RegisterScreen(Screen[None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "保存登记", id="save", priority=True),
         Binding("tab", "app.focus_next", "下一项", id="next_field"),
+        Binding("f9", "read_files", "读取电子版", id="read_files"),
         Binding("escape", "cancel", "取消", id="cancel"),
     ]
 
@@ -77,6 +80,8 @@ class RegisterScreen(Screen[None]):
         super().__init__()
         self.kind = kind
         self.received_at: datetime | None = None
+        self.files_read: Decision | None = None
+        """What the clerk accepted from the unit's files (F9); recorded on the pack when saved."""
 
     @property
     def desk(self):  # type: ignore[no-untyped-def]
@@ -144,6 +149,7 @@ class RegisterScreen(Screen[None]):
                 raise RegistrationError(f"研究领域：{hint}")
             fields["sector"] = chosen or sector_text
         fields["ecopy_medium"] = expand_medium(self.value("ecopy_medium"))
+        fields["details"] = accepted_details(self.files_read)
         return {
             "fields": fields,
             "checklist": dict(self.query_one(Checklist).state),
@@ -193,6 +199,7 @@ class RegisterScreen(Screen[None]):
         except StoreWriteError as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在，问题解决后再按 Ctrl+S 保存。")
             return
+        record_files(self.app, pack.id, self.files_read)
         self.app.data_changed()  # type: ignore[attr-defined]
         self.after_save(pack)
 
@@ -224,6 +231,9 @@ class RegisterScreen(Screen[None]):
         Extension point: the slips helper prints or offers the receipt slip from here.
         """
         self.app.switch_screen(SavedScreen(pack.id))
+
+    def action_read_files(self) -> None:
+        read_into_form(self)
 
     def action_cancel(self) -> None:
         typed = any(i.value.strip() for i in self.query(Input)) or any(self.query_one(Checklist).state.values())

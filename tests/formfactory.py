@@ -135,8 +135,15 @@ def _leader_rows(table: Any, leader: dict[str, str], labels: dict[str, str], sta
     return start + len(lay)
 
 
-def _grid_table(document: Any, section: str, headers: list[tuple[str, int]], rows: list[tuple[str, ...]],
-                blank: int, table: Any = None, start: int = 0) -> tuple[Any, int]:
+def _grid_table(
+    document: Any,
+    section: str,
+    headers: list[tuple[str, int]],
+    rows: list[tuple[str, ...]],
+    blank: int,
+    table: Any = None,
+    start: int = 0,
+) -> tuple[Any, int]:
     """A section: first column merged down, header row, data rows, ``blank`` empty rows after them."""
     count = 1 + len(rows) + blank
     if table is None:
@@ -189,11 +196,17 @@ def _notice(document: Any, data: dict[str, Any]) -> None:
     _cover_lines(document, data["cover"], labels)
     table = document.add_table(rows=6, cols=8)
     table.style = "Table Grid"
-    leader_labels = {"工作室面积": "工作室\n面积", "学历（学位）": "学历\n（学位）", "从事职业（工种）": "从事职业\n（工种）",
-                     "职业资格": "职业\n资格"}
+    leader_labels = {
+        "工作室面积": "工作室\n面积",
+        "学历（学位）": "学历\n（学位）",
+        "从事职业（工种）": "从事职业\n（工种）",
+        "职业资格": "职业\n资格",
+    }
     _leader_rows(table, data["leader"], leader_labels)
     blank = data["blank_rows"]
-    _, nxt = _grid_table(document, "工作室其他人员（若人员较多可另附表）", MEMBER_HEADERS, data["members"], blank, table, 6)
+    _, nxt = _grid_table(
+        document, "工作室其他人员（若人员较多可另附表）", MEMBER_HEADERS, data["members"], blank, table, 6
+    )
     _grid_table(document, "领衔人主要获奖情况", AWARD_HEADERS, data["awards"], blank, table, nxt)
     _long_rows(table, data["longs"], LONG_LABELS)
 
@@ -210,8 +223,15 @@ def _spaced(document: Any, data: dict[str, Any]) -> None:
     _leader_rows(table, data["leader"], labels)
     members = list(data["members"])
     members.insert(2, ("", "", "", ""))  # a blank row left in the middle
-    _, nxt = _grid_table(document, "工作室其他人员", [("姓　名：", 1), ("职业资格", 2), ("年 龄", 1), ("突出业绩", 3)],
-                         members, data["blank_rows"], table, 6)
+    _, nxt = _grid_table(
+        document,
+        "工作室其他人员",
+        [("姓　名：", 1), ("职业资格", 2), ("年 龄", 1), ("突出业绩", 3)],
+        members,
+        data["blank_rows"],
+        table,
+        6,
+    )
     _grid_table(document, "领衔人主要获奖情况", AWARD_HEADERS, data["awards"], data["blank_rows"], table, nxt)
     _long_rows(table, data["longs"], {k: v.replace("\n", " ") + "：" for k, v in LONG_LABELS.items()}, hints=False)
 
@@ -222,7 +242,7 @@ def _paragraphs(document: Any, data: dict[str, Any]) -> None:
         document.add_paragraph(f"{key}：{value}")
     keys = list(data["leader"])
     for i in range(0, len(keys), 3):
-        document.add_paragraph("    ".join(f"{k}：{data['leader'][k]}" for k in keys[i:i + 3]))
+        document.add_paragraph("    ".join(f"{k}：{data['leader'][k]}" for k in keys[i : i + 3]))
     document.add_paragraph("工作室其他人员")
     members = document.add_table(rows=1, cols=4)
     for cell, header in zip(members.rows[0].cells, ("姓名", "职业资格", "年龄", "突出业绩")):
@@ -248,7 +268,7 @@ def _paragraphs(document: Any, data: dict[str, Any]) -> None:
 
 # -- a WPS-like file: value after the label in the same cell, runs split, content controls ---------
 def _split_runs(paragraph: Any, text: str) -> None:
-    for part in (text[i:i + 2] for i in range(0, len(text), 2)):
+    for part in (text[i : i + 2] for i in range(0, len(text), 2)):
         if part == "\n":
             paragraph.add_run().add_break()
         else:
@@ -300,14 +320,32 @@ def _wrap_in_content_control(paragraph: Any) -> None:
 
 
 # -- 附件2 rows, 附件3 ---------------------------------------------------------------------------
-FORM2_HEADERS = ["序\n号", "申报\n单位", "工作室名称", "研究领域", "领衔人", "领衔人\n主要获奖\n情况", "工作室成员\n人数",
-                 "领衔人主要工作\n业绩", "依托单位简介", "依托单位对\n工作室支持措施", "人才工作室\n工作任务目标"]
+FORM2_HEADERS = [
+    "序\n号",
+    "申报\n单位",
+    "工作室名称",
+    "研究领域",
+    "领衔人",
+    "领衔人\n主要获奖\n情况",
+    "工作室成员\n人数",
+    "领衔人主要工作\n业绩",
+    "依托单位简介",
+    "依托单位对\n工作室支持措施",
+    "人才工作室\n工作任务目标",
+]
 
 
 def form2_row(**over: str) -> list[str]:
-    row = {"序号": "1", "申报单位": COVER["申报人"], "工作室名称": COVER["工作室名称"], "研究领域": COVER["专业领域"],
-           "领衔人": LEADER["领衔人"], "领衔人主要获奖情况": "2021年全国技术能手", "工作室成员人数": "6",
-           **{k: v for k, v in LONGS.items()}}
+    row = {
+        "序号": "1",
+        "申报单位": COVER["申报人"],
+        "工作室名称": COVER["工作室名称"],
+        "研究领域": COVER["专业领域"],
+        "领衔人": LEADER["领衔人"],
+        "领衔人主要获奖情况": "2021年全国技术能手",
+        "工作室成员人数": "6",
+        **{k: v for k, v in LONGS.items()},
+    }
     row.update(over)
     return list(row.values())
 
@@ -369,8 +407,12 @@ def form3(path: Path, total: str = "100", own: str = "40", requested: str = "60"
     full("项目实施步骤及时间")
     full("项目起止时间：2026年7月1日——2027年6月30日")
     full("项目执行人（团队）")
-    for values in (("姓名", "性别", "年龄", "职务", "联系电话"), ("孙伟", "男", "45", "总工程师", "13800000001"),
-                   ("周丽", "女", "36", "工艺工程师", "13800000002"), ("", "", "", "", "")):
+    for values in (
+        ("姓名", "性别", "年龄", "职务", "联系电话"),
+        ("孙伟", "男", "45", "总工程师", "13800000001"),
+        ("周丽", "女", "36", "工艺工程师", "13800000002"),
+        ("", "", "", "", ""),
+    ):
         for cell, v in zip(table.add_row().cells, values):
             _set(cell, v)
     full("项目申报单位意见：\n\n负责人签字（盖章）：\n年  月  日")
@@ -401,7 +443,9 @@ def text_pdf(path: Path, pages: int) -> Path:
     for n in range(pages):
         document.add_page()
         for line in range(30):
-            document.cell(0, 8, f"Page {n + 1} line {line + 1}: evidence of the studio's work", new_x="LMARGIN", new_y="NEXT")
+            document.cell(
+                0, 8, f"Page {n + 1} line {line + 1}: evidence of the studio's work", new_x="LMARGIN", new_y="NEXT"
+            )
     document.output(str(path))
     return path
 
@@ -443,11 +487,14 @@ _W_DOC = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingm
 def entity_bomb_docx(path: Path) -> Path:
     """A .docx whose document.xml defines "billion laughs" entities (tiny zip, explosive if expanded)."""
     lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
-    return docx_with_body_xml(path, (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<!DOCTYPE w:document [<!ENTITY l0 "工作室名称ha">{lol}]>'
-        f"{_W_DOC}<w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
-    ))
+    return docx_with_body_xml(
+        path,
+        (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            f'<!DOCTYPE w:document [<!ENTITY l0 "工作室名称ha">{lol}]>'
+            f"{_W_DOC}<w:body><w:p><w:r><w:t>&l9;</w:t></w:r></w:p></w:body></w:document>"
+        ),
+    )
 
 
 def huge_table_docx(path: Path, rows: int, cols: int = 8) -> Path:
@@ -455,7 +502,9 @@ def huge_table_docx(path: Path, rows: int, cols: int = 8) -> Path:
     cell = "<w:tc><w:p><w:r><w:t>某</w:t></w:r></w:p></w:tc>"
     grid = "<w:tblGrid>" + "<w:gridCol/>" * cols + "</w:tblGrid>"
     body = f"<w:tbl>{grid}" + ("<w:tr>" + cell * cols + "</w:tr>") * rows + "</w:tbl>"
-    return docx_with_body_xml(path, f'<?xml version="1.0" encoding="UTF-8"?>{_W_DOC}<w:body>{body}</w:body></w:document>')
+    return docx_with_body_xml(
+        path, f'<?xml version="1.0" encoding="UTF-8"?>{_W_DOC}<w:body>{body}</w:body></w:document>'
+    )
 
 
 def truncated(source: Path, path: Path, keep: float = 0.5) -> Path:

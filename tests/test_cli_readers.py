@@ -35,15 +35,35 @@ def test_read_json_and_nonzero_exit_for_an_unreadable_file(tmp_path):
 
 def test_read_against_a_pack_and_accept(tmp_path):
     data = tmp_path / "data"
-    line = json.dumps({"kind": "studio", "unit": "准东某煤化工有限公司", "name": "煤化工工作室", "members": 6, "pages": 25,
-                       "received_at": "2026-06-01 10:00"}, ensure_ascii=False)
+    line = json.dumps(
+        {
+            "kind": "studio",
+            "unit": "准东某煤化工有限公司",
+            "name": "煤化工工作室",
+            "members": 6,
+            "pages": 25,
+            "received_at": "2026-06-01 10:00",
+        },
+        ensure_ascii=False,
+    )
     assert run(data, "register", "--clerk", "张三", stdin=line + "\n").returncode == 0
     form = ff.form1(tmp_path / "附件1.docx")
     pdf = ff.pdf(tmp_path / "全套.pdf", 20)
     shown = run(data, "read", str(form), str(pdf), "--pack", "ZD2026-GZS-0001")
     assert "工作室名称（name）：煤化工工作室 → 煤化工技能大师工作室" in shown.stdout
-    out = run(data, "read", str(form), str(pdf), "--pack", "ZD2026-GZS-0001", "--accept", "name,details.goals",
-              "--clerk", "张三", "--json")
+    out = run(
+        data,
+        "read",
+        str(form),
+        str(pdf),
+        "--pack",
+        "ZD2026-GZS-0001",
+        "--accept",
+        "name,details.goals",
+        "--clerk",
+        "张三",
+        "--json",
+    )
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert {f["code"] for f in doc["flags"]} >= {"file_pages"}

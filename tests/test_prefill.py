@@ -42,7 +42,10 @@ def test_accepting_some_saves_those_with_who_and_why_and_records_the_files(desk,
     saved = apply(desk.store, pack.id, accepted, reports, "李四")
     assert saved.name == "煤化工技能大师工作室" and saved.leader == "王建"  # leader not accepted
     assert saved.details["goals"] == ff.LONGS["人才工作室工作任务目标"]
-    assert saved.details["awards"].splitlines()[0] == "2021年 全国技术能手（气化炉节能改造，人力资源社会保障部，国家级，排名第1）"
+    assert (
+        saved.details["awards"].splitlines()[0]
+        == "2021年 全国技术能手（气化炉节能改造，人力资源社会保障部，国家级，排名第1）"
+    )
     last = desk.store.history(pack.id)[-1]
     assert (last.actor, last.action) == ("李四", "prefill")
     assert "附件1.docx" in last.reason and "全套.pdf" in last.reason
@@ -59,8 +62,11 @@ def test_accepting_some_saves_those_with_who_and_why_and_records_the_files(desk,
 def test_cross_checks_follow_the_pack_values(desk, tmp_path):
     pack = register(desk, members=7, sector="新能源新材料", pages=22)
     members = ff.MEMBERS[:4]
-    reports = [read_file(ff.form1(tmp_path / "附件1.docx", members=members)), read_file(ff.pdf(tmp_path / "p.pdf", 20)),
-               read_file(ff.form2_xlsx(tmp_path / "附件2.xlsx", [ff.form2_row(工作室名称="煤化工大师工作室")]))]
+    reports = [
+        read_file(ff.form1(tmp_path / "附件1.docx", members=members)),
+        read_file(ff.pdf(tmp_path / "p.pdf", 20)),
+        read_file(ff.form2_xlsx(tmp_path / "附件2.xlsx", [ff.form2_row(工作室名称="煤化工大师工作室")])),
+    ]
     apply(desk.store, pack.id, [], reports, "张三")
     flags = codes(desk, pack.id)
     assert flags["file_members"] == "登记成员7人，附件1列出4人（附件1.docx）"
@@ -78,8 +84,10 @@ def test_project_funds_must_add_up(desk, tmp_path):
     pack = desk.store.register("project", {"unit": "某公司", "name": "项目A"}, "张三")
     good = read_file(ff.form3(tmp_path / "附件3.docx"))
     prefill = propose("project", current_values(pack), [good], pack=pack)
-    assert {p.path: p.found for p in prefill.proposals} == {"name": "煤化工废水近零排放技术攻关",
-                                                             "unit": "准东某煤化工有限公司"}
+    assert {p.path: p.found for p in prefill.proposals} == {
+        "name": "煤化工废水近零排放技术攻关",
+        "unit": "准东某煤化工有限公司",
+    }
     apply(desk.store, pack.id, prefill.proposals, [good], "张三")
     assert "file_funds" not in codes(desk, pack.id)
     bad = read_file(ff.form3(tmp_path / "附件3-改.docx", total="100", own="40", requested="50"))
@@ -118,4 +126,9 @@ def test_sector_matching_and_awards_text():
     assert match_sector("煤炭 煤电 煤化工", sectors) == "煤炭煤电煤化工"
     assert match_sector("新材料", sectors) == "新能源新材料"
     assert match_sector("旅游", sectors) == "旅游"
-    assert format_awards([{"获奖项目": "", "奖励名称": "天山英才", "授予单位": "", "等级": "", "排名": "", "年度": "2023年"}]) == "2023年 天山英才"
+    assert (
+        format_awards(
+            [{"获奖项目": "", "奖励名称": "天山英才", "授予单位": "", "等级": "", "排名": "", "年度": "2023年"}]
+        )
+        == "2023年 天山英才"
+    )

@@ -45,8 +45,15 @@ def test_extra_member_rows_and_blank_rows_are_counted_right(tmp_path):
 def test_placeholder_hints_are_dropped_and_empty_form_says_what_is_missing(tmp_path):
     empty = {k: "" for k in ff.COVER}
     report = read_file(
-        ff.form1(tmp_path / "空表.docx", "notice", cover=empty, leader={k: "" for k in ff.LEADER},
-                 members=[], awards=[], longs={k: "" for k in ff.LONGS})
+        ff.form1(
+            tmp_path / "空表.docx",
+            "notice",
+            cover=empty,
+            leader={k: "" for k in ff.LEADER},
+            members=[],
+            awards=[],
+            longs={k: "" for k in ff.LONGS},
+        )
     )
     assert report.kind == "form1"
     assert report.fields == {"成员人数": 0}
@@ -72,8 +79,17 @@ def test_form2_rows_whatever_the_header_spacing(tmp_path, maker):
     assert got[1]["工作室成员人数"] == "8"
     assert got[0]["领衔人主要工作业绩"] == ff.LONGS["领衔人主要工作业绩"]
     assert list(got[0]) == [
-        "序号", "申报单位", "工作室名称", "研究领域", "领衔人", "领衔人主要获奖情况", "工作室成员人数",
-        "领衔人主要工作业绩", "依托单位简介", "依托单位对工作室支持措施", "人才工作室工作任务目标",
+        "序号",
+        "申报单位",
+        "工作室名称",
+        "研究领域",
+        "领衔人",
+        "领衔人主要获奖情况",
+        "工作室成员人数",
+        "领衔人主要工作业绩",
+        "依托单位简介",
+        "依托单位对工作室支持措施",
+        "人才工作室工作任务目标",
     ]
 
 

@@ -34,8 +34,15 @@ print(json.dumps({"report": report.to_json(), "seconds": seconds, "peak_mb": pea
 
 
 def probe(path: Path) -> tuple[dict, float, float]:
-    done = subprocess.run([sys.executable, "-c", PROBE, str(path)], cwd=ROOT, capture_output=True, text=True, check=False,
-                          encoding="utf-8", timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        encoding="utf-8",
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
     return out["report"], out["seconds"], out["peak_mb"]

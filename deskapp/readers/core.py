@@ -24,7 +24,14 @@ READ_TIMEOUT = 20.0
 READ_MEMORY = 1024 * 1024 * 1024
 """Address space a child process may use (bytes)."""
 
-_EXTENSIONS = {"form1": ".docx", "form2": (".docx", ".xlsx"), "form3": ".docx", "docx": ".docx", "xlsx": ".xlsx", "pdf": ".pdf"}
+_EXTENSIONS = {
+    "form1": ".docx",
+    "form2": (".docx", ".xlsx"),
+    "form3": ".docx",
+    "docx": ".docx",
+    "xlsx": ".xlsx",
+    "pdf": ".pdf",
+}
 READABLE_SUFFIXES = (".docx", ".xlsx", ".pdf", ".doc", ".xls", ".wps", ".et")
 
 
@@ -46,7 +53,8 @@ def read_file(path: str | os.PathLike[str]) -> FileReport:
         report.kind = "empty"
         return report.fail("是空文件（0 字节），可能拷贝失败，请让单位重新拷贝")
     if report.size > MAX_FILE_BYTES:
-        return report.fail(f"文件过大（{report.size // (1024 * 1024)} MB），超过 {MAX_FILE_BYTES // (1024 * 1024)} MB 上限，未读取")
+        size, limit = report.size // (1024 * 1024), MAX_FILE_BYTES // (1024 * 1024)
+        return report.fail(f"文件过大（{size} MB），超过 {limit} MB 上限，未读取")
     try:
         container = sniff(read_head(p))
         if container == "zip":
@@ -175,7 +183,8 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         if p.is_dir():
             out.extend(
                 sorted(
-                    f for f in p.rglob("*")
+                    f
+                    for f in p.rglob("*")
                     if f.is_file() and f.suffix.lower() in READABLE_SUFFIXES and not f.name.startswith(("~$", "."))
                 )
             )

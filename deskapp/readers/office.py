@@ -162,9 +162,29 @@ def fill_report(report: FileReport, rows: list[Row], container: str) -> FileRepo
 
 
 _FORM1_KEYS = (
-    "申报人", "工作室名称", "专业领域", "领衔人", "性别", "民族", "政治面貌", "工作单位", "联系电话", "工作室地点",
-    "工作室面积", "学历（学位）", "参加工作时间", "从事职业（工种）", "行政职务", "职业资格", "身份证号", "通讯地址",
-    "邮编", "领衔人主要工作业绩", "依托单位简介", "依托单位对工作室支持措施", "人才工作室工作任务目标",
+    "申报人",
+    "工作室名称",
+    "专业领域",
+    "领衔人",
+    "性别",
+    "民族",
+    "政治面貌",
+    "工作单位",
+    "联系电话",
+    "工作室地点",
+    "工作室面积",
+    "学历（学位）",
+    "参加工作时间",
+    "从事职业（工种）",
+    "行政职务",
+    "职业资格",
+    "身份证号",
+    "通讯地址",
+    "邮编",
+    "领衔人主要工作业绩",
+    "依托单位简介",
+    "依托单位对工作室支持措施",
+    "人才工作室工作任务目标",
 )
 _FORM1_REQUIRED = ("申报人", "工作室名称", "专业领域", "领衔人")
 
@@ -183,9 +203,21 @@ def _form1(report: FileReport, found: Extracted) -> None:
 
 def _form3(report: FileReport, found: Extracted) -> None:
     report.fields = {
-        k: v for k, v in found.fields.items() if v and k in ("项目名称", "项目申报单位", "项目起止时间") or (
-            v and k in ("项目实施目标、背景和意义", "实施单位概况基础条件", "使用明细（含计算过程）", "预期效益",
-                        "项目实施需说明的其他情况"))
+        k: v
+        for k, v in found.fields.items()
+        if v
+        and k in ("项目名称", "项目申报单位", "项目起止时间")
+        or (
+            v
+            and k
+            in (
+                "项目实施目标、背景和意义",
+                "实施单位概况基础条件",
+                "使用明细（含计算过程）",
+                "预期效益",
+                "项目实施需说明的其他情况",
+            )
+        )
     }
     period = report.fields.get("项目起止时间", "")
     if period and not re.search(r"\d", period):
@@ -217,7 +249,7 @@ def parse_wan(text: str) -> Decimal | None:
         value = Decimal(m.group().replace(",", "").replace("，", ""))
     except InvalidOperation:
         return None
-    rest = text[m.end():]
+    rest = text[m.end() :]
     if "元" in rest and "万" not in rest:
         value = value / Decimal(10000)
     return value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()

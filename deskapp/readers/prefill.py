@@ -11,9 +11,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from deskapp.crosscheck import match_sector
 from deskapp.models import DETAIL_FIELDS, Pack, field_label
 from deskapp.readers.labels import norm
 from deskapp.readers.report import FileReport
+
+__all__ = ["Decision", "Prefill", "Proposal", "apply", "current_values", "match_sector", "propose"]
 
 # Long fields of 附件1 / 附件2 → pack.details keys (the 附件2 export reads them there).
 FORM1_DETAILS = {
@@ -71,16 +74,6 @@ def current_values(pack: Pack | None, draft: dict[str, Any] | None = None) -> di
     return values
 
 
-def match_sector(text: str, sectors: Sequence[str]) -> str:
-    """The round's sector a form's 专业领域 means, or the text itself when none fits."""
-    key = norm(text)
-    for sector in sectors:
-        if norm(sector) == key:
-            return sector
-    close = [s for s in sectors if key and (key in norm(s) or norm(s) in key)]
-    return close[0] if len(close) == 1 else text
-
-
 def format_awards(rows: Iterable[dict[str, str]]) -> str:
     """The awards table as lines for 附件2's 领衔人主要获奖情况."""
     lines = []
@@ -110,9 +103,13 @@ def found_values(report: FileReport, sectors: Sequence[str], name_hint: str = ""
     f = report.fields
     out: dict[str, Any] = {}
     if report.kind == "form1":
-        out = {"unit": f.get("申报人") or f.get("工作单位", ""), "name": f.get("工作室名称", ""),
-               "sector": match_sector(f.get("专业领域", ""), sectors) if f.get("专业领域") else "",
-               "leader": f.get("领衔人", ""), "members": f.get("成员人数")}
+        out = {
+            "unit": f.get("申报人") or f.get("工作单位", ""),
+            "name": f.get("工作室名称", ""),
+            "sector": match_sector(f.get("专业领域", ""), sectors) if f.get("专业领域") else "",
+            "leader": f.get("领衔人", ""),
+            "members": f.get("成员人数"),
+        }
         if report.tables.get("获奖情况"):
             out["details.awards"] = format_awards(report.tables["获奖情况"])
         out.update({f"details.{key}": f.get(label, "") for label, key in FORM1_DETAILS.items()})
@@ -162,10 +159,14 @@ def propose(
         if wanted and wanted != kind:
             notes.append(f"“{report.name}”是{report.kind_label}，与这件的类别不符，未取其内容")
             continue
-        if report.kind == "form2" and len(report.tables.get("附件2", [])) > 1 and pick_row(
-            report.tables["附件2"], name_hint
-        ) is None:
-            notes.append(f"“{report.name}”有{len(report.tables['附件2'])}行，没有一行的工作室名称与本件相同，未取其内容")
+        if (
+            report.kind == "form2"
+            and len(report.tables.get("附件2", [])) > 1
+            and pick_row(report.tables["附件2"], name_hint) is None
+        ):
+            notes.append(
+                f"“{report.name}”有{len(report.tables['附件2'])}行，没有一行的工作室名称与本件相同，未取其内容"
+            )
         for path, value in found_values(report, sectors, name_hint).items():
             if path in proposals:
                 if not _same(proposals[path].found, value) and str(value) not in proposals[path].others:
@@ -192,14 +193,25 @@ def facts_of(report: FileReport) -> dict[str, Any]:
     f = report.fields
     facts: dict[str, Any] = {}
     if report.kind == "form1":
-        facts = {"studio_name": f.get("工作室名称", ""), "unit": f.get("申报人", ""), "sector": f.get("专业领域", ""),
-                 "leader": f.get("领衔人", ""), "members_listed": f.get("成员人数")}
+        facts = {
+            "studio_name": f.get("工作室名称", ""),
+            "unit": f.get("申报人", ""),
+            "sector": f.get("专业领域", ""),
+            "leader": f.get("领衔人", ""),
+            "members_listed": f.get("成员人数"),
+        }
     if report.tables.get("附件2"):
         facts["studio_names"] = [r.get("工作室名称", "") for r in report.tables["附件2"] if r.get("工作室名称")]
     if report.kind == "form3":
-        facts = {"project_name": f.get("项目名称", ""), "unit": f.get("项目申报单位", ""),
-                 "funds": {k: f[label] for k, label in (("total", "资金总额"), ("own", "自筹资金"),
-                                                         ("requested", "申请资金")) if f.get(label)}}
+        facts = {
+            "project_name": f.get("项目名称", ""),
+            "unit": f.get("项目申报单位", ""),
+            "funds": {
+                k: f[label]
+                for k, label in (("total", "资金总额"), ("own", "自筹资金"), ("requested", "申请资金"))
+                if f.get(label)
+            },
+        }
     return {k: v for k, v in facts.items() if v not in (None, "", {}, [])}
 
 

@@ -94,7 +94,8 @@ def new_report(path: str | os.PathLike[str]) -> FileReport:
     except IsADirectoryError:
         return FileReport(str(p), p.name, 0, "", kind="unknown").fail("这是一个文件夹，不是文件")
     except OSError as exc:
-        return FileReport(str(p), p.name, 0, "", kind="unknown").fail(f"无法打开（{exc.strerror or exc}），请检查U盘或文件权限")
+        reason = exc.strerror or exc
+        return FileReport(str(p), p.name, 0, "", kind="unknown").fail(f"无法打开（{reason}），请检查U盘或文件权限")
     return FileReport(str(p), p.name, size, digest)
 
 
