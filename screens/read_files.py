@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -123,13 +124,22 @@ class PickFilesScreen(ModalScreen[list[Path] | None]):
         self.dismiss(None)
 
 
+COLUMNS = (("采用", 4), ("栏目", 24), ("当前", 20), ("文件中", 30), ("来源", 12))
+"""Review table columns and their widths in cells (a Chinese character takes two)."""
+
+
 def _pages(pages: int | None) -> str:
     return "" if pages is None else f"，{pages}页"
 
 
-def _short(value: Any, width: int = 36) -> str:
+def _short(value: Any, width: int) -> str:
+    """One line of at most ``width`` terminal cells."""
     text = "（空）" if value in (None, "") else str(value).replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
+    if cell_len(text) <= width:
+        return text
+    while cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
 
 
 class ReviewPrefillScreen(ModalScreen[Decision | None]):
@@ -174,7 +184,8 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
             )
             yield Static("正在查找文件…", id="review-progress")
             table: DataTable[str] = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
-            table.add_columns("采用", "栏目", "当前", "文件中", "来源")
+            for label, width in COLUMNS:
+                table.add_column(label, width=width)
             yield table
             yield Static("", id="review-detail")
             yield Static("", id="review-notes")
@@ -222,7 +233,7 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         table.clear()
         for p in self.prefill.proposals if self.prefill else []:
             mark = "☑" if self.accept.get(p.path) else "☐"
-            table.add_row(mark, p.label, _short(p.current), _short(p.found), p.source, key=p.path)
+            table.add_row(mark, p.label, _short(p.current, 20), _short(p.found, 30), _short(p.source, 12), key=p.path)
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
 

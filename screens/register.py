@@ -219,6 +219,7 @@ class RegisterScreen(Screen[None]):
         except (RegistrationError, StoreWriteError) as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在。")
             return
+        record_files(self.app, original.id, self.files_read)
         self.app.data_changed()  # type: ignore[attr-defined]
         self.notify(f"已作为补充材料记到 {original.receipt_no}，没有发新编号。", title="已保存")
         from screens.pack import PackScreen

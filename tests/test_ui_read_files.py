@@ -130,3 +130,29 @@ async def test_picker_says_when_a_typed_path_does_not_exist(desk, tmp_path):
         assert any("找不到" in str(n.message) for n in app._notifications)
         await pilot.press("escape")
         assert isinstance(app.screen, PackScreen)
+
+
+def test_review_dialog_snapshot(still_desk, tmp_path, snap_compare):  # type: ignore[no-untyped-def]
+    from deskapp.readers import read_file
+    from deskapp.readers.prefill import current_values
+
+    ff.form1(tmp_path / "form1.docx", members=ff.MEMBERS[:4])
+    ff.pdf(tmp_path / "pack.pdf", 18)
+    pack = still_desk.store.register(
+        "studio", studio_fields(name="煤化工工作室", leader="", members=6), "张三", pages=20
+    )
+
+    async def review(pilot) -> None:  # type: ignore[no-untyped-def]
+        app = pilot.app
+        await app.push_screen(PackScreen(pack.id))
+        paths = [tmp_path / "form1.docx", tmp_path / "pack.pdf"]
+        sectors = list(still_desk.config.round.sectors)
+        await app.push_screen(
+            ReviewPrefillScreen(paths, "studio", current_values(pack), sectors, pack, reader=read_file)
+        )
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("down", "down")
+        await pilot.pause()
+
+    assert snap_compare(DeskApp(still_desk, clerk="张三"), terminal_size=(120, 36), run_before=review)
