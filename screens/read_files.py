@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, DirectoryTree, Footer, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from deskapp.crosscheck import latest_files
 from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated
@@ -194,21 +195,33 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
     def on_mount(self) -> None:
         self.read_files()
 
-    @work(thread=True, exclusive=True, group="read-files")
+    @work(thread=True, exclusive=True, group="read-files", exit_on_error=False)
     def read_files(self) -> None:
         """Thread worker: never touches widgets; hands results back with call_from_thread."""
+        worker = get_current_worker()
         files = expand(self.paths)
         reports: list[FileReport] = []
         for n, path in enumerate(files, 1):
+            if worker.is_cancelled:
+                return
             self.app.call_from_thread(self._progress, f"正在读取 {n}/{len(files)}：{path.name}…")
             reports.append(self.reader(path))
-        prefill = propose(self.kind, self.current, reports, self.sectors, pack=self.pack)
-        self.app.call_from_thread(self._show, prefill)
+        if not worker.is_cancelled:
+            prefill = propose(self.kind, self.current, reports, self.sectors, pack=self.pack)
+            self.app.call_from_thread(self._show, prefill)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and self.is_attached:
+            self._progress(f"读取出错（{event.worker.error}）。请按 Esc 关闭，再试一次或改为手工填写。")
 
     def _progress(self, text: str) -> None:
-        self.query_one("#review-progress", Static).update(text)
+        if self.is_attached:
+            self.query_one("#review-progress", Static).update(text)
 
     def _show(self, prefill: Prefill) -> None:
+        if not self.is_attached:
+            return
         self.prefill = prefill
         reports = prefill.reports
         if reports:

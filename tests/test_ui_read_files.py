@@ -156,3 +156,35 @@ def test_review_dialog_snapshot(still_desk, tmp_path, snap_compare):  # type: ig
         await pilot.pause()
 
     assert snap_compare(DeskApp(still_desk, clerk="张三"), terminal_size=(120, 36), run_before=review)
+
+
+async def test_escape_while_reading_leaves_the_desk_working(desk, tmp_path):
+    import time
+
+    from deskapp.readers import read_file
+
+    calls: list[str] = []
+
+    def slow_reader(path):  # type: ignore[no-untyped-def]
+        calls.append(path.name)
+        time.sleep(0.5)  # a large file on a slow USB stick
+        return read_file(path)
+
+    ff.form1(tmp_path / "a.docx")
+    ff.form1(tmp_path / "b.docx")
+    pack = desk.store.register("studio", studio_fields(), "张三")
+    before = len(desk.store.history())
+    app = DeskApp(desk, clerk="李四")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.push_screen(PackScreen(pack.id))
+        review = ReviewPrefillScreen([tmp_path], "studio", {}, [], None, reader=slow_reader)
+        await app.push_screen(review)
+        await pilot.pause(0.1)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen) and app.is_running
+        assert len(calls) <= 1  # the worker stopped before the next file
+        await pilot.press("f9", "escape")  # and reading again works
+        assert isinstance(app.screen, PackScreen)
+    assert len(desk.store.history()) == before
