@@ -22,6 +22,7 @@ from deskapp.models import DETAIL_FIELDS, STATUS_LABELS, HistoryEntry, Pack, fie
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
 from screens.main import lookup_scan, scan_consumed
+from screens.read_files import file_lines
 from screens.widgets import Checklist, ScanBox
 
 ACTION_LABELS: dict[str, str] = {
@@ -105,8 +106,7 @@ class PackScreen(Screen[None]):
         Binding("f7", "focus_checklist", "材料清单", id="pack.checklist"),
         Binding("f8", "print('slip')", "打印回执", id="pack.print"),
         Binding("f12", "print('notice')", "补正告知书", id="pack.notice"),
-        # Extension points — other helpers add their lines here:
-        #   readers:    Binding("f9", "read_files", "读取电子版", id="pack.read"),
+        Binding("f9", "read_files", "读取电子版", id="pack.read"),
     ]
 
     def __init__(self, pack_id: int) -> None:
@@ -199,6 +199,7 @@ class PackScreen(Screen[None]):
             lines.append("已确认不是重复材料：" + "、".join(pack.distinct_from))
         if pack.voided:
             lines.insert(0, f"【已作废】原因：{pack.void_reason}")
+        lines.extend(file_lines(pack))
         self.query_one("#pack-info", Static).update("\n".join(lines))
         if verdict.complete and not verdict.flags:
             summary = Content.styled("齐全", "bold $success")
@@ -273,6 +274,11 @@ class PackScreen(Screen[None]):
         from screens.slips import print_document
 
         print_document(self.app, self.pack_id, doc)
+
+    def action_read_files(self) -> None:
+        from screens.read_files import read_into_pack
+
+        read_into_pack(self, self.pack_id, after=self.refresh_data)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "print" and parameters == ("notice",):

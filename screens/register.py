@@ -20,6 +20,8 @@ from deskapp.forms import MEDIUMS, expand_medium, sector_hint
 from deskapp.models import Pack, field_label
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
+from deskapp.readers.prefill import Decision
+from screens.read_files import accepted_details, read_into_form, record_files
 from screens.widgets import BigText, Checklist
 
 KIND_KEYS = {"1": "studio", "2": "project"}
@@ -75,6 +77,7 @@ class RegisterScreen(Screen[None]):
         Binding("tab", "app.focus_next", "下一项", id="next_field", priority=True),
         Binding("enter", "app.focus_next", "下一项", id="next_field_enter", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "上一项", id="previous_field", show=False, priority=True),
+        Binding("f9", "read_files", "读取电子版", id="read_files"),
         Binding("escape", "cancel", "取消", id="cancel"),
     ]
 
@@ -82,6 +85,8 @@ class RegisterScreen(Screen[None]):
         super().__init__()
         self.kind = kind
         self.received_at: datetime | None = None
+        self.files_read: Decision | None = None
+        """What the clerk accepted from the unit's files (F9); recorded on the pack when saved."""
 
     @property
     def desk(self):  # type: ignore[no-untyped-def]
@@ -145,6 +150,7 @@ class RegisterScreen(Screen[None]):
                 raise RegistrationError(f"研究领域：{hint}")
             fields["sector"] = chosen or sector_text
         fields["ecopy_medium"] = expand_medium(self.value("ecopy_medium"))
+        fields["details"] = accepted_details(self.files_read)
         return {
             "fields": fields,
             "checklist": dict(self.query_one(Checklist).state),
@@ -194,6 +200,7 @@ class RegisterScreen(Screen[None]):
         except StoreWriteError as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在，问题解决后再按 Ctrl+S 保存。")
             return
+        record_files(self.app, pack.id, self.files_read)
         self.app.data_changed()  # type: ignore[attr-defined]
         self.after_save(pack)
 
@@ -213,6 +220,7 @@ class RegisterScreen(Screen[None]):
         except (RegistrationError, StoreWriteError) as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在。")
             return
+        record_files(self.app, original.id, self.files_read)
         self.app.data_changed()  # type: ignore[attr-defined]
         self.notify(f"已作为补充材料记到 {original.receipt_no}，没有发新编号。", title="已保存")
         from screens.pack import PackScreen
@@ -225,6 +233,9 @@ class RegisterScreen(Screen[None]):
         Extension point: the slips helper prints or offers the receipt slip from here.
         """
         self.app.switch_screen(SavedScreen(pack.id))
+
+    def action_read_files(self) -> None:
+        read_into_form(self)
 
     def action_cancel(self) -> None:
         typed = any(i.value.strip() for i in self.query(Input)) or any(self.query_one(Checklist).state.values())
