@@ -158,7 +158,7 @@ def _rename_free(tmp: Path, root: Path, name: str) -> Path:
             return target
         except FileExistsError:
             continue
-        except OSError as exc:
+        except OSError:
             if target.exists():  # another desk took the name in between
                 continue
             raise
