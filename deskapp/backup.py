@@ -106,47 +106,63 @@ def make_backup(desk: Desk, to: Path | None = None, actor: str = "") -> Backup:
     root = Path(to) if to is not None else locations.backups
     now = store.clock()
     name = f"desk-{_stamp(now)}"
+    tmp = root / f".{name}.{os.getpid()}.partial"
     try:
         root.mkdir(parents=True, exist_ok=True)
-        target, n = root / name, 1
-        while target.exists():
-            n += 1
-            target = root / f"{name}-{n}"
-        tmp = root / f".{target.name}.{os.getpid()}.partial"
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
-        with store._mutex, store.journal.locked():
-            files: dict[str, str] = {}
+        copied = []
+        with store._mutex, store.journal.locked():  # only the copy holds up other desks
             committed = store.journal.offset  # whole lines only: an interrupted write is left out
+            entries, last_hash = store.journal.seq, store.journal.last_hash
             if locations.journal.exists():
                 _copy(locations.journal, tmp / JOURNAL, committed)
-                files[JOURNAL] = _sha256(tmp / JOURNAL)
+                copied.append(JOURNAL)
             for file_name, source in ((CONFIG, locations.config), (SECRET, locations.secret)):
                 if source.exists():
                     _copy(source, tmp / file_name)
-                    files[file_name] = _sha256(tmp / file_name)
-            if SECRET in files:
-                os.chmod(tmp / SECRET, 0o600)
-            manifest = {
-                "format": 1,
-                "created_at": iso(now),
-                "entries": store.journal.seq,
-                "last_hash": store.journal.last_hash,
-                "journal_bytes": committed,
-                "data_folder": str(locations.data),
-                "files": files,
-            }
-            write_atomic(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
-            fsync_dir(tmp)
-            retrying(lambda: os.replace(tmp, target))
-            fsync_dir(root)
+                    copied.append(file_name)
+        if SECRET in copied:
+            os.chmod(tmp / SECRET, 0o600)
+        files = {file_name: _sha256(tmp / file_name) for file_name in copied}
+        manifest = {
+            "format": 1,
+            "created_at": iso(now),
+            "entries": entries,
+            "last_hash": last_hash,
+            "journal_bytes": committed,
+            "data_folder": str(locations.data),
+            "files": files,
+        }
+        write_atomic(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+        fsync_dir(tmp)
+        target = _rename_free(tmp, root, name)
+        fsync_dir(root)
     except OSError as exc:
-        shutil.rmtree(root / f".{name}.{os.getpid()}.partial", ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
         raise BackupError(f"备份未完成（{exc.strerror or exc}）：{root}。请检查该文件夹是否可写、磁盘是否已满。") from exc
     backup = Backup(target, manifest["created_at"], manifest["entries"], manifest["last_hash"], files)  # type: ignore[arg-type]
     if actor:
         store.record_event("backup", actor, data={"to": str(target), "entries": backup.entries})
     return backup
+
+
+def _rename_free(tmp: Path, root: Path, name: str) -> Path:
+    """Rename the finished backup ``tmp`` to ``name`` in ``root`` (``name-2``, ... if taken)."""
+    for n in range(1, 100):
+        target = root / (name if n == 1 else f"{name}-{n}")
+        if target.exists():
+            continue
+        try:
+            retrying(lambda: os.rename(tmp, target))  # noqa: B023 (called at once)
+            return target
+        except FileExistsError:
+            continue
+        except OSError:
+            if target.exists():  # another desk took the name in between
+                continue
+            raise
+    raise FileExistsError(f"{root / name}")
 
 
 def prune_backups(folder: Path, keep_days: int, now: datetime) -> list[Path]:

@@ -398,14 +398,14 @@ class Journal:
         entry["prev"] = self.last_hash
         entry["hash"] = entry_hash(self.last_hash, entry)
         line = canonical(entry) + b"\n"
-        created = not self.path.exists()
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
         try:
             fd = retrying(lambda: os.open(self.path, flags, 0o644))
         except OSError as exc:
             raise StoreWriteError(write_error_message(exc)) from exc
         try:
-            size = os.fstat(fd).st_size
+            stat = os.fstat(fd)
+            size = stat.st_size
             if size > self._offset:
                 # An unterminated line left by a desk killed mid-write: never committed.
                 os.ftruncate(fd, self._offset)
@@ -422,9 +422,8 @@ class Journal:
             os.close(fd)
             raise StoreWriteError(write_error_message(exc)) from exc
         self._unsynced.append(fd)  # flushed as soon as the lock is released (see locked)
-        if created:
+        if size == 0:  # a new journal: make its name durable too
             fsync_dir(self.path.parent)
-        stat = os.stat(self.path)
         self._identity = (stat.st_dev, stat.st_ino)
         start = self._offset
         self._offset += len(line)

@@ -132,3 +132,14 @@ def test_the_apps_daily_backup_reports_a_failure_instead_of_raising(desk):
     assert message is not None and message.startswith("今日自动备份未完成") and "照常" in message
     (desk.locations.data / "backups").unlink()
     assert daily_backup_message(desk) is None and len(list_backups(desk.locations.backups)) == 1
+
+
+def test_two_backups_in_the_same_second_get_their_own_folders(desk, tmp_path):
+    from deskapp.timeutil import fixed_clock
+
+    desk.store.register("studio", studio_fields(), "张三")
+    desk.store.clock = fixed_clock(desk.store.clock())
+    first, second = make_backup(desk, tmp_path), make_backup(desk, tmp_path)
+    assert second.path.name == first.path.name + "-2"
+    assert [p.name for p in list_backups(tmp_path)] == [first.path.name, second.path.name]
+    assert verify_backup(second.path, desk.locations.default_config).ok
