@@ -115,10 +115,12 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_rows(force=True)
         self.update_status()
+        self.set_interval(60, self.update_status, name="days-left")
 
     def on_screen_resume(self) -> None:
         self.app.data_changed()  # type: ignore[attr-defined]
         self.refresh_data()
+        self.say("")
         self.query_one(ScanBox).focus()
 
     # -- showing ---------------------------------------------------------------------------
