@@ -69,7 +69,11 @@ def lookup_scan(desk: Desk, text: str) -> Lookup:
     if pack is not None:
         return Lookup(pack.id, pack.receipt_no, f"已打开 {pack.receipt_no}", matches=1)
     if parse_receipt(desk.config.round, wanted) is not None:
-        return Lookup(None, message=f"找不到收件编号 {wanted}：本批次还没有登记这个编号。请核对回执，或按 F2 登记。", style="$error")
+        return Lookup(
+            None,
+            message=f"找不到收件编号 {wanted}：本批次还没有登记这个编号。请核对回执，或按 F2 登记。",
+            style="$error",
+        )
     ids = store.search_ids(text, desk.config.round.id)
     if len(ids) == 1:
         receipt_no = store.get(ids[0]).receipt_no

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
-from textual.app import ComposeResult
 from textual.actions import SkipAction
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -35,7 +35,13 @@ ACTION_LABELS: dict[str, str] = {
 }
 """What the history calls each action (other actions show as stored)."""
 
-OTHER_LABELS = {"pages": "页数", "ecopy_medium": "电子版介质", "status": "状态", "voided": "作废", "void_reason": "作废原因"}
+OTHER_LABELS = {
+    "pages": "页数",
+    "ecopy_medium": "电子版介质",
+    "status": "状态",
+    "voided": "作废",
+    "void_reason": "作废原因",
+}
 
 
 def change_label(round_: Round, kind: str, path: str) -> str:
@@ -189,7 +195,8 @@ class PackScreen(Screen[None]):
             summary = Content.styled("齐全", "bold $success")
         else:
             summary = Content.assemble(
-                ("完整性：", "bold"), (verdict.summary(), "bold $error" if verdict.late or verdict.missing else "$warning")
+                ("完整性：", "bold"),
+                (verdict.summary(), "bold $error" if verdict.late or verdict.missing else "$warning"),
             )
         self.query_one("#pack-verdict", Static).update(summary)
         self.query_one(Checklist).set_state(pack.checklist)

@@ -44,7 +44,14 @@ def test_sector_hint_says_what_will_be_recorded() -> None:
 
 def test_expand_medium() -> None:
     assert [expand_medium(t) for t in ("u", "U盘", "光", "邮", "移动", "网", "软盘", " ")] == [
-        "U盘", "U盘", "光盘", "邮件", "移动硬盘", "网盘", "软盘", ""
+        "U盘",
+        "U盘",
+        "光盘",
+        "邮件",
+        "移动硬盘",
+        "网盘",
+        "软盘",
+        "",
     ]
 
 
@@ -58,11 +65,30 @@ def test_listing_narrowing_search_equals_full_search(desk: Desk) -> None:
     for n in range(30):
         desk.store.register(
             "studio" if n % 3 else "project",
-            studio_fields(unit=f"准东{'煤化工' if n % 2 else '铝业'}{n}公司", name=f"工作室{n}", leader="王建国" if n % 5 else "李秀英"),
+            studio_fields(
+                unit=f"准东{'煤化工' if n % 2 else '铝业'}{n}公司",
+                name=f"工作室{n}",
+                leader="王建国" if n % 5 else "李秀英",
+            ),
             "张三",
         )
     listing = Listing(desk.store, limit=7)
-    for text in ["z", "zd", "zdm", "zdmh", "zdm", "准", "准东", "准东铝", "", "l", "lx", "lxy", "ZD2026-XM-000", "ZD2026-XM-0001"]:
+    for text in [
+        "z",
+        "zd",
+        "zdm",
+        "zdmh",
+        "zdm",
+        "准",
+        "准东",
+        "准东铝",
+        "",
+        "l",
+        "lx",
+        "lxy",
+        "ZD2026-XM-000",
+        "ZD2026-XM-0001",
+    ]:
         page = listing.page(text)
         full = desk.store.search_ids(text, "2026") if text else desk.store.ids("2026")
         assert list(page.ids) == full[:7], text
