@@ -71,7 +71,9 @@ def cold_start(data: Path, runs: int) -> tuple[list[float], list[float]]:
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.time()
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=ROOT, check=False
+        )
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         painted = [line for line in out.stdout.splitlines() if line.startswith("PAINT")]
         if not painted:

@@ -69,7 +69,11 @@ def lookup_scan(desk: Desk, text: str) -> Lookup:
     if pack is not None:
         return Lookup(pack.id, pack.receipt_no, f"已打开 {pack.receipt_no}", matches=1)
     if parse_receipt(desk.config.round, wanted) is not None:
-        return Lookup(None, message=f"找不到收件编号 {wanted}：本批次还没有登记这个编号。请核对回执，或按 F2 登记。", style="$error")
+        return Lookup(
+            None,
+            message=f"找不到收件编号 {wanted}：本批次还没有登记这个编号。请核对回执，或按 F2 登记。",
+            style="$error",
+        )
     ids = store.search_ids(text, desk.config.round.id)
     if len(ids) == 1:
         receipt_no = store.get(ids[0]).receipt_no
@@ -115,10 +119,12 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_rows(force=True)
         self.update_status()
+        self.set_interval(60, self.update_status, name="days-left")
 
     def on_screen_resume(self) -> None:
         self.app.data_changed()  # type: ignore[attr-defined]
         self.refresh_data()
+        self.say("")
         self.query_one(ScanBox).focus()
 
     # -- showing ---------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
-from textual.app import ComposeResult
 from textual.actions import SkipAction
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
@@ -205,7 +205,8 @@ class PackScreen(Screen[None]):
             summary = Content.styled("齐全", "bold $success")
         else:
             summary = Content.assemble(
-                ("完整性：", "bold"), (verdict.summary(), "bold $error" if verdict.late or verdict.missing else "$warning")
+                ("完整性：", "bold"),
+                (verdict.summary(), "bold $error" if verdict.late or verdict.missing else "$warning"),
             )
         self.query_one("#pack-verdict", Static).update(summary)
         self.query_one(Checklist).set_state(pack.checklist)

@@ -207,7 +207,9 @@ class RegisterScreen(Screen[None]):
     def _supplement(self, draft: dict[str, Any], original: Pack) -> None:
         """No new number: the items received now are recorded on the earlier pack."""
         changes: dict[str, Any] = {
-            f"checklist.{key}": True for key, ticked in draft["checklist"].items() if ticked and not original.checklist.get(key)
+            f"checklist.{key}": True
+            for key, ticked in draft["checklist"].items()
+            if ticked and not original.checklist.get(key)
         }
         medium = draft["fields"].get("ecopy_medium", "")
         if medium and not original.ecopy_medium:
@@ -215,7 +217,12 @@ class RegisterScreen(Screen[None]):
         data = {k: v for k, v in {"pages": draft["pages"], "notes": draft["fields"].get("notes")}.items() if v}
         try:
             self.desk.store.update(
-                original.id, changes, self.app.clerk, action="supplement", reason="补充材料", data=data  # type: ignore[attr-defined]
+                original.id,
+                changes,
+                self.app.clerk,
+                action="supplement",
+                reason="补充材料",
+                data=data,  # type: ignore[attr-defined]
             )
         except (RegistrationError, StoreWriteError) as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在。")

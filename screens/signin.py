@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from deskapp.auth import hash_pin
 from deskapp.config import ROLE_LABELS, ConfigError, StaffMember
 from deskapp.service import save_staff
+from screens.dialogs import SupervisorPin
 
 
 class StaffList(OptionList):
@@ -49,7 +50,18 @@ class SignInScreen(Screen[None]):
             self.app.sign_in(event.option.id)  # type: ignore[attr-defined]
 
     def action_edit_staff(self) -> None:
-        self.app.switch_screen(StaffSetupScreen())
+        """Changing who may sign in (and who is a supervisor) needs a supervisor's PIN."""
+        config = self.app.desk.config  # type: ignore[attr-defined]
+        if not any(s.is_supervisor for s in config.staff):
+            self.app.switch_screen(StaffSetupScreen())
+            return
+
+        def confirmed(name: str | None) -> None:
+            if name:
+                self.app.desk.store.record_event("staff_edit", name)  # type: ignore[attr-defined]
+                self.app.switch_screen(StaffSetupScreen())
+
+        self.app.push_screen(SupervisorPin("修改人员名单需要科室负责人输入姓名和 PIN。"), confirmed)
 
 
 class StaffSetupScreen(Screen[None]):

@@ -10,14 +10,14 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.cache import LRUCache
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -39,11 +39,11 @@ class ScanBox(Input):
     class Submitted(Message):
         """Enter pressed (by hand or by a scanner): ``value`` is exactly what was in the box."""
 
-        scan_box: "ScanBox"
+        scan_box: ScanBox
         value: str
 
         @property
-        def control(self) -> "ScanBox":
+        def control(self) -> ScanBox:
             return self.scan_box
 
     BINDINGS = [
@@ -148,11 +148,11 @@ class PackList(ScrollView, can_focus=True):
     class Selected(Message):
         """Enter (or a click) on a row: open ``pack_id``."""
 
-        pack_list: "PackList"
+        pack_list: PackList
         pack_id: int
 
         @property
-        def control(self) -> "PackList":
+        def control(self) -> PackList:
             return self.pack_list
 
     def __init__(self, columns: tuple[tuple[str, int], ...], *, id: str | None = None) -> None:
@@ -328,12 +328,12 @@ class Checklist(Widget, can_focus=True):
     class Toggled(Message):
         """An item was ticked or unticked by the clerk (``value`` is the new state)."""
 
-        checklist: "Checklist"
+        checklist: Checklist
         key: str
         value: bool
 
         @property
-        def control(self) -> "Checklist":
+        def control(self) -> Checklist:
             return self.checklist
 
     def __init__(
@@ -407,16 +407,44 @@ _CHECKLIST_KEYS = {b.key: b.action for b in Checklist.BINDINGS if isinstance(b, 
 
 # A 3x5 pixel font drawn with half blocks: three text rows per character.
 _FONT = {
-    "0": "111101101101111", "1": "010110010010111", "2": "111001111100111", "3": "111001111001111",
-    "4": "101101111001001", "5": "111100111001111", "6": "111100111101111", "7": "111001001001001",
-    "8": "111101111101111", "9": "111101111001111", "A": "010101111101101", "B": "110101110101110",
-    "C": "011100100100011", "D": "110101101101110", "E": "111100110100111", "F": "111100110100100",
-    "G": "011100101101011", "H": "101101111101101", "I": "111010010010111", "J": "001001001101010",
-    "K": "101101110101101", "L": "100100100100111", "M": "101111111101101", "N": "110101101101101",
-    "O": "010101101101010", "P": "110101110100100", "Q": "010101101110011", "R": "110101110101101",
-    "S": "011100010001110", "T": "111010010010010", "U": "101101101101111", "V": "101101101101010",
-    "W": "101101111111101", "X": "101101010101101", "Y": "101101010010010", "Z": "111001010100111",
-    "-": "000000111000000", " ": "000000000000000",
+    "0": "111101101101111",
+    "1": "010110010010111",
+    "2": "111001111100111",
+    "3": "111001111001111",
+    "4": "101101111001001",
+    "5": "111100111001111",
+    "6": "111100111101111",
+    "7": "111001001001001",
+    "8": "111101111101111",
+    "9": "111101111001111",
+    "A": "010101111101101",
+    "B": "110101110101110",
+    "C": "011100100100011",
+    "D": "110101101101110",
+    "E": "111100110100111",
+    "F": "111100110100100",
+    "G": "011100101101011",
+    "H": "101101111101101",
+    "I": "111010010010111",
+    "J": "001001001101010",
+    "K": "101101110101101",
+    "L": "100100100100111",
+    "M": "101111111101101",
+    "N": "110101101101101",
+    "O": "010101101101010",
+    "P": "110101110100100",
+    "Q": "010101101110011",
+    "R": "110101110101101",
+    "S": "011100010001110",
+    "T": "111010010010010",
+    "U": "101101101101111",
+    "V": "101101101101010",
+    "W": "101101111111101",
+    "X": "101101010101101",
+    "Y": "101101010010010",
+    "Z": "111001010100111",
+    "-": "000000111000000",
+    " ": "000000000000000",
 }
 _HALF = {(1, 1): "█", (1, 0): "▀", (0, 1): "▄", (0, 0): " "}
 
@@ -456,4 +484,3 @@ class BigText(Widget):
 
     def get_content_height(self, container, viewport, width) -> int:  # type: ignore[no-untyped-def]
         return 3
-

@@ -101,3 +101,28 @@ async def test_sign_in_with_existing_staff(desk: Desk) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.clerk == "张三" and isinstance(app.screen, MainScreen)
+
+
+async def test_editing_staff_needs_a_supervisor_pin(desk: Desk) -> None:
+    from deskapp.auth import hash_pin
+    from deskapp.config import StaffMember
+    from deskapp.service import save_staff
+    from screens.dialogs import SupervisorPin
+
+    save_staff(desk.locations, [StaffMember("张三"), StaffMember("王科长", "supervisor", hash_pin("2468"))])
+    desk.reload_config()
+    app = DeskApp(desk)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f9")
+        assert isinstance(app.screen, SupervisorPin)
+        await type_text(pilot, "张三", enter=True)
+        await type_text(pilot, "2468", enter=True)
+        assert "张三 是受理员" in shown(app.screen.query_one("#pin-error"))
+        await pilot.press("shift+tab")  # back to the name, all selected: typing replaces it
+        await type_text(pilot, "王科长", enter=True)
+        await type_text(pilot, "1111", enter=True)
+        assert "PIN 不正确" in shown(app.screen.query_one("#pin-error"))
+        await type_text(pilot, "2468", enter=True)
+        await pilot.pause()
+        assert isinstance(app.screen, StaffSetupScreen)
+        assert desk.store.history()[-1].action == "staff_edit"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import resource
+import signal
+from contextlib import contextmanager
+
 from deskapp.app import DeskApp
 from deskapp.service import Desk
 from screens.main import MainScreen
@@ -10,8 +14,16 @@ from screens.register import DuplicateDialog, KindDialog, RegisterScreen, SavedS
 from tests.conftest import ON_TIME, full_checklist, studio_fields
 from tests.ui_keys import burst, shown, type_text
 
-
-STUDIO_TYPED = ["准东某煤化工有限公司", "煤化工技能大师工作室", "mt", "王建国", "刘敏", "13900000000", "6", "周五前补交电子版"]
+STUDIO_TYPED = [
+    "准东某煤化工有限公司",
+    "煤化工技能大师工作室",
+    "mt",
+    "王建国",
+    "刘敏",
+    "13900000000",
+    "6",
+    "周五前补交电子版",
+]
 
 
 async def fill_studio(pilot, key_by_key: bool = False) -> None:  # type: ignore[no-untyped-def]
@@ -45,10 +57,17 @@ async def test_register_studio_by_keys(desk: Desk) -> None:
         pack = desk.store.by_receipt("ZD2026-GZS-0001")
         assert pack is not None
         assert (pack.kind, pack.unit, pack.name, pack.sector) == (
-            "studio", "准东某煤化工有限公司", "煤化工技能大师工作室", "煤炭煤电煤化工"
+            "studio",
+            "准东某煤化工有限公司",
+            "煤化工技能大师工作室",
+            "煤炭煤电煤化工",
         )
         assert (pack.leader, pack.contact, pack.phone, pack.members, pack.notes) == (
-            "王建国", "刘敏", "13900000000", 6, "周五前补交电子版"
+            "王建国",
+            "刘敏",
+            "13900000000",
+            6,
+            "周五前补交电子版",
         )
         assert pack.clerk == "张三" and pack.pages == 20 and pack.ecopy_medium == ""
         assert pack.checklist == {**full_checklist(desk, "studio"), "ecopy": False}
@@ -80,7 +99,11 @@ async def test_register_project_by_keys_and_reopen_by_scan(desk: Desk) -> None:
         pack = desk.store.by_receipt("ZD2026-XM-0001")
         assert pack is not None
         assert (pack.kind, pack.sector, pack.leader, pack.phone, pack.members) == (
-            "project", "新能源新材料", "李秀英", "0994-1234567", None
+            "project",
+            "新能源新材料",
+            "李秀英",
+            "0994-1234567",
+            None,
         )
         assert pack.checklist == full_checklist(desk, "project")
         assert (pack.pages, pack.ecopy_medium, pack.clerk) == (18, "U盘", "李四")
@@ -106,27 +129,33 @@ async def test_validation_error_is_shown_and_form_kept(desk: Desk) -> None:
         assert desk.store.count() == 0
 
 
-async def test_full_disk_keeps_the_form(desk: Desk, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    """A write that fails (disk full) is shown; nothing typed is lost; saving again works."""
-    import errno
-    import os
+@contextmanager
+def file_size_limit(limit: int):  # type: ignore[no-untyped-def]
+    """A real "disk full" for this process: no file may grow beyond ``limit`` bytes (EFBIG)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
 
+
+async def test_full_disk_keeps_the_form(desk: Desk) -> None:
+    """A write that fails (the file may not grow) is shown; nothing typed is lost; saving again works."""
     app = DeskApp(desk, clerk="张三")
-    real_write = os.write
-
-    def full_disk(fd: int, data: bytes) -> int:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
     async with app.run_test(size=(120, 36)) as pilot:
         await fill_studio(pilot)
-        monkeypatch.setattr(os, "write", full_disk)
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        monkeypatch.setattr(os, "write", real_write)
+        journal = desk.locations.journal
+        size = journal.stat().st_size if journal.exists() else 0
+        with file_size_limit(size + 100):  # less than one entry
+            await pilot.press("ctrl+s")
+            await pilot.pause()
         assert isinstance(app.screen, RegisterScreen)
-        assert "保存失败" in shown(app.screen.query_one("#reg-error"))
+        assert "保存失败：磁盘已满" in shown(app.screen.query_one("#reg-error"))
         assert app.screen.query_one("#f-unit").value == "准东某煤化工有限公司"
-        assert desk.store.count() == 0
+        assert desk.store.count() == 0 and (journal.stat().st_size if journal.exists() else 0) == size
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SavedScreen)
@@ -196,13 +225,20 @@ async def test_fast_typing_keeps_each_field_in_its_box(desk: Desk) -> None:
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f2", "1")
-        await burst(pilot, "准东某煤化工有限公司\r煤化工技能大师工作室\rmt\r王建国\r刘敏\t13900000000\r6\r无\r0\t20\r光\r")
+        await burst(
+            pilot, "准东某煤化工有限公司\r煤化工技能大师工作室\rmt\r王建国\r刘敏\t13900000000\r6\r无\r0\t20\r光\r"
+        )
         screen = app.screen
         assert isinstance(screen, RegisterScreen)
         values = {key: screen.value(key) for key in ("unit", "name", "sector", "leader", "contact", "phone", "members")}
         assert values == {
-            "unit": "准东某煤化工有限公司", "name": "煤化工技能大师工作室", "sector": "mt", "leader": "王建国",
-            "contact": "刘敏", "phone": "13900000000", "members": "6",
+            "unit": "准东某煤化工有限公司",
+            "name": "煤化工技能大师工作室",
+            "sector": "mt",
+            "leader": "王建国",
+            "contact": "刘敏",
+            "phone": "13900000000",
+            "members": "6",
         }
         await pilot.press("ctrl+s")
         await pilot.pause()

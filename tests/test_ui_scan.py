@@ -97,8 +97,9 @@ async def test_scan_on_pack_screen_opens_next_and_never_ticks(desk: Desk) -> Non
     ids = three_packs(desk)
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
-        await burst(pilot, "ZD2026-XM-0001\r")
+        await burst(pilot, "ｚｄ２０２６－ＸＭ－０００１\r")  # full width and lower case, as an IME may type it
         assert opened(app) == [ids[1]]
         await burst(pilot, "ZD2026-GZS-0002\r")  # scanned while a pack is open: digits must not tick items
         assert opened(app) == [ids[2]]
         assert [h.action for h in desk.store.history()] == ["register"] * 3
+

@@ -20,17 +20,27 @@ SIZE = (120, 36)
 def a_few_packs(desk: Desk) -> None:
     store = desk.store
     store.register(
-        "studio", studio_fields(), "张三", checklist=full_checklist(desk, "studio"), pages=20,
+        "studio",
+        studio_fields(),
+        "张三",
+        checklist=full_checklist(desk, "studio"),
+        pages=20,
         received_at=ON_TIME - timedelta(days=2),
     )
     store.register(
-        "project", studio_fields(unit="准东新能源有限公司", name="光伏储能项目", sector="新能源新材料", members=None),
-        "李四", checklist={**full_checklist(desk, "project"), "ecopy": False}, pages=18,
+        "project",
+        studio_fields(unit="准东新能源有限公司", name="光伏储能项目", sector="新能源新材料", members=None),
+        "李四",
+        checklist={**full_checklist(desk, "project"), "ecopy": False},
+        pages=18,
         received_at=ON_TIME - timedelta(days=1),
     )
     store.register(
-        "studio", studio_fields(unit="奇台某铝业公司", name="铝电解技能大师工作室", sector="有色金属冶炼", members=12),
-        "张三", checklist={"unit_head_signature": True, "unit_seal": True}, pages=31,
+        "studio",
+        studio_fields(unit="奇台某铝业公司", name="铝电解技能大师工作室", sector="有色金属冶炼", members=12),
+        "张三",
+        checklist={"unit_head_signature": True, "unit_seal": True},
+        pages=31,
         received_at=ON_TIME - timedelta(hours=1),
     )
     store.register("studio", studio_fields(), "李四", pages=20, received_at=LATE)
