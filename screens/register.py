@@ -380,7 +380,9 @@ class SavedScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "print" and parameters == ("notice",):
-            return not self.app.listing.assess(self.pack).complete or None  # type: ignore[attr-defined]
+            from screens.slips import needs_notice
+
+            return needs_notice(self.app, self.pack) or None
         return True
 
     def action_open(self) -> None:

@@ -52,6 +52,12 @@ def _printed(app: App[Any], result: Any) -> None:
     app.data_changed()  # type: ignore[attr-defined]  # the print is in the pack's history
 
 
+def needs_notice(app: App[Any], pack: Any) -> bool:
+    """A required checklist item is missing: there is something for a 补正告知书 to list."""
+    checklist = app.desk.config.round.checklist(pack.kind)  # type: ignore[attr-defined]
+    return any(item.required and not pack.checklist.get(item.key) for item in checklist)
+
+
 def install_slip_scans(app: App[Any]) -> None:
     """Let scan boxes read slip QR payloads first (see the module's docstring)."""
     app.scan_handlers.append(lambda text: read_slip_scan(app, text))  # type: ignore[attr-defined]
