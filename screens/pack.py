@@ -282,7 +282,7 @@ class PackScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "print" and parameters == ("notice",):
-            return not self.app.listing.assess(self.pack).complete or None  # type: ignore[attr-defined]
+            return not self.app.desk.store.assess(self.pack).complete or None  # type: ignore[attr-defined]
         return action != "focus_table"  # the scan box's "to the list" belongs to the main screen
 
     def action_back(self) -> None:

@@ -373,7 +373,7 @@ class SavedScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "print" and parameters == ("notice",):
-            return not self.app.listing.assess(self.pack).complete or None  # type: ignore[attr-defined]
+            return not self.app.desk.store.assess(self.pack).complete or None  # type: ignore[attr-defined]
         return True
 
     def action_open(self) -> None:
