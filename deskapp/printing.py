@@ -216,6 +216,9 @@ def build_document(
     """The applicant's copy and, when configured for slips, the counterfoil."""
     payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
     if doc == "notice":
+        due = pack.outcome.get("due") if pack.status in ("supplement", "accepted_pending") else None
+        if deadline is None and due:
+            deadline = date.fromisoformat(due)  # the date the 补正 recorded (deskapp.outcomes)
         return notice_document(desk.config, pack, payload, issued_at=now, clerk=clerk, deadline=deadline, reprint=reprint), None
     verdict = desk.store.assess(pack)
     main = slip_document(desk.config, pack, verdict, payload, reprint=reprint)

@@ -253,6 +253,27 @@ def _is_supervisor(app: Any) -> bool:
     return bool(member and member.is_supervisor)
 
 
+def _default_due(app: Any) -> str:
+    """The slips code's notice deadline (working days from today) when present, else 5 days."""
+    now = app.desk.store.clock()
+    try:
+        from deskapp.slips import notice_deadline  # type: ignore[import-not-found]
+
+        return str(notice_deadline(app.desk.config, now).isoformat())
+    except (ImportError, AttributeError):
+        return (now + timedelta(days=5)).date().isoformat()
+
+
+def _print_notice(app: Any, pack: Pack) -> None:
+    """Print the 补正告知书 with the slips code when present (it lists every missing item at once)."""
+    try:
+        from screens.slips import print_document  # type: ignore[import-not-found]
+    except ImportError:
+        app.notify("补正告知书的打印尚未接入：缺少材料和截止日期已记录在这件材料上。", timeout=8)
+        return
+    print_document(app, pack.id, "notice")
+
+
 def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
     """Open the dialog of ``action`` on the pack (or refuse a clerk a supervisor action)."""
     app: Any = screen.app
@@ -265,6 +286,8 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
             return
         label = "附件2内容已保存" if action == "details" else f"已登记：{outcomes.ACTIONS[action]}"
         app.notify(f"{result.receipt_no} {label}，当前状态：{outcomes.status_text(result)}", timeout=6)
+        if action == "supplement_request":
+            _print_notice(app, result)
         refresh = getattr(screen, "refresh_data", None)
         if refresh is not None:
             refresh()
@@ -293,7 +316,7 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
 
         app.push_screen(SupplementDialog(pack, items, receive), done)
         return
-    default_due = (store.clock() + timedelta(days=5)).date().isoformat() if action in WITH_DUE else ""
+    default_due = _default_due(app) if action in WITH_DUE else ""
 
     def perform(form: OutcomeForm) -> Pack:
         return outcomes.perform(store, pack_id, action, by, **form.kwargs(action))

@@ -145,3 +145,13 @@ def test_perform_dispatches_by_name_and_rejects_unknown_actions(sdesk):
     assert outcomes.perform(sdesk.store, pack.id, "withdraw", "张三").status == "withdrawn"
     with pytest.raises(OutcomeError, match="不认识"):
         outcomes.perform(sdesk.store, pack.id, "delete", "张三")
+
+
+def test_the_supplement_notice_carries_the_recorded_due_date(sdesk):
+    from deskapp.printing import build_document
+
+    pack = incomplete_studio(sdesk, ("ecopy", "evidence"))
+    asked = outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-19")
+    notice, _ = build_document(sdesk, asked, "notice", "张三", sdesk.store.clock(), None)
+    text = "\n".join(item for block in notice.blocks for item in (block.text, *block.items))
+    assert "请于 2026年6月19日 前补齐" in text and "佐证材料" in text and "电子版" in text

@@ -56,6 +56,8 @@ async def test_supervisor_outcomes_through_dialogs(sdesk):
         await pilot.press("f5", "4")  # 容缺受理
         await pilot.pause()
         # due date is prefilled; Enter moves on, the reason, then the PIN
+        due = app.screen.query_one("#o-due").value
+        assert due >= "2026-06-11"
         await pilot.press("enter")
         await pilot.press(*"先受理后补电子版", "enter")
         await pilot.press(*"0000", "enter")
@@ -69,10 +71,10 @@ async def test_supervisor_outcomes_through_dialogs(sdesk):
         assert isinstance(app.screen, PackScreen)
         done = sdesk.store.get(pack.id)
         assert done.status == "accepted_pending" and done.outcome["by"] == SUPERVISOR
-        assert done.outcome["reason"] == "先受理后补电子版" and done.outcome["due"] == "2026-06-15"
-        assert "容缺受理（截止 2026-06-15）" in str(app.screen.query_one("#pack-title", Static).render())
+        assert done.outcome["reason"] == "先受理后补电子版" and done.outcome["due"] == due
+        assert f"容缺受理（截止 {due}）" in str(app.screen.query_one("#pack-title", Static).render())
         history = str(app.screen.query_one("#history", Static).render())
-        assert f"{SUPERVISOR}  容缺受理" in history and "截止日期：2026-06-15" in history and "缺少材料：电子版" in history
+        assert f"{SUPERVISOR}  容缺受理" in history and f"截止日期：{due}" in history and "缺少材料：电子版" in history
         assert "状态：已登记 → 容缺受理" in history and "原因：先受理后补电子版" in history
 
         await pilot.press("f5", "3")  # 补正材料收到
@@ -186,3 +188,20 @@ async def test_details_typed_on_the_pack_reach_the_annex2_export(sdesk):
     ws = load_workbook(app.last_export.path).worksheets[0]
     assert ws["F4"].value == "2021年 自治区技术能手\n2023年 全国技术能手" and ws["K4"].value == "三年培养高级工30名"
     assert sdesk.store.history(pack.id)[-1].actor == SUPERVISOR
+
+
+async def test_clerk_asks_for_a_supplement_listing_every_missing_item(sdesk):
+    pack = incomplete_studio(sdesk, ("ecopy", "evidence"))
+    app = make_app(sdesk, "张三")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "2")  # 补正
+        await pilot.pause()
+        assert str(app.screen.query_one("#o-missing", Static).render()) == "缺少材料：佐证材料、电子版"
+        assert not app.screen.query("#o-pin")  # a clerk action: no PIN asked
+        await pilot.press("enter", "enter")  # keep the due date, no reason: done
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+    asked = sdesk.store.get(pack.id)
+    assert asked.status == "supplement" and asked.outcome["missing"] == ["佐证材料", "电子版"] and asked.outcome["by"] == "张三"
