@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from deskapp.app import DeskApp
 from deskapp.models import DETAIL_FIELDS
 from screens.pack import PackScreen
@@ -104,13 +106,20 @@ async def test_read_into_an_open_pack_accept_one_by_keys(desk, tmp_path):
     assert (last.actor, last.action) == ("李四", "prefill") and "form1.docx" in last.reason
 
 
-async def test_escape_in_the_review_saves_nothing(desk, tmp_path):
-    ff.form1(tmp_path / "form1.docx")
+@asynccontextmanager
+async def on_a_pack(desk):  # type: ignore[no-untyped-def]
+    """The desk with a registered pack open; yields (app, pilot, pack)."""
     pack = desk.store.register("studio", studio_fields(), "张三")
-    before = len(desk.store.history())
     app = DeskApp(desk, clerk="李四")
     async with app.run_test(size=(120, 36)) as pilot:
         await app.push_screen(PackScreen(pack.id))
+        yield app, pilot, pack
+
+
+async def test_escape_in_the_review_saves_nothing(desk, tmp_path):
+    ff.form1(tmp_path / "form1.docx")
+    before = len(desk.store.history()) + 1
+    async with on_a_pack(desk) as (app, pilot, pack):
         await pick_and_wait(pilot, tmp_path / "form1.docx")
         await pilot.press("a", "escape")
         await pilot.pause()
@@ -119,10 +128,7 @@ async def test_escape_in_the_review_saves_nothing(desk, tmp_path):
 
 
 async def test_picker_says_when_a_typed_path_does_not_exist(desk, tmp_path):
-    pack = desk.store.register("studio", studio_fields(), "张三")
-    app = DeskApp(desk, clerk="李四")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await app.push_screen(PackScreen(pack.id))
+    async with on_a_pack(desk) as (app, pilot, _):
         await pilot.press("f9")
         await type_text(pilot, str(tmp_path / "nothing.docx"), enter=True)
         await pilot.pause()
@@ -172,11 +178,8 @@ async def test_escape_while_reading_leaves_the_desk_working(desk, tmp_path):
 
     ff.form1(tmp_path / "a.docx")
     ff.form1(tmp_path / "b.docx")
-    pack = desk.store.register("studio", studio_fields(), "张三")
-    before = len(desk.store.history())
-    app = DeskApp(desk, clerk="李四")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await app.push_screen(PackScreen(pack.id))
+    before = len(desk.store.history()) + 1
+    async with on_a_pack(desk) as (app, pilot, _):
         review = ReviewPrefillScreen([tmp_path], "studio", {}, [], None, reader=slow_reader)
         await app.push_screen(review)
         await pilot.pause(0.1)
