@@ -165,29 +165,32 @@ def test_review_dialog_snapshot(still_desk, tmp_path, snap_compare):  # type: ig
 
 
 async def test_escape_while_reading_leaves_the_desk_working(desk, tmp_path):
-    import time
+    import threading
 
     from deskapp.readers import read_file
 
     calls: list[str] = []
+    started, release = threading.Event(), threading.Event()
 
     def slow_reader(path):  # type: ignore[no-untyped-def]
         calls.append(path.name)
-        time.sleep(0.5)  # a large file on a slow USB stick
+        started.set()
+        release.wait(10)  # a large file on a slow USB stick, until the clerk has pressed Esc
         return read_file(path)
 
     ff.form1(tmp_path / "a.docx")
     ff.form1(tmp_path / "b.docx")
     before = len(desk.store.history()) + 1
     async with on_a_pack(desk) as (app, pilot, _):
-        review = ReviewPrefillScreen([tmp_path], "studio", {}, [], None, reader=slow_reader)
-        await app.push_screen(review)
-        await pilot.pause(0.1)
+        await app.push_screen(ReviewPrefillScreen([tmp_path], "studio", {}, [], None, reader=slow_reader))
+        while not started.is_set():
+            await pilot.pause(0.05)
         await pilot.press("escape")
+        release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, PackScreen) and app.is_running
-        assert len(calls) <= 1  # the worker stopped before the next file
+        assert calls == ["a.docx"]  # the worker stopped before the next file
         await pilot.press("f9", "escape")  # and reading again works
         assert isinstance(app.screen, PackScreen)
     assert len(desk.store.history()) == before
