@@ -106,6 +106,12 @@ async def test_read_into_an_open_pack_accept_one_by_keys(desk, tmp_path):
     assert (last.actor, last.action) == ("李四", "prefill") and "form1.docx" in last.reason
 
 
+def read_in_process(files, progress):  # type: ignore[no-untyped-def]
+    from deskapp.readers import read_file
+
+    return [read_file(f) for f in files]
+
+
 @asynccontextmanager
 async def on_a_pack(desk):  # type: ignore[no-untyped-def]
     """The desk with a registered pack open; yields (app, pilot, pack)."""
@@ -139,7 +145,6 @@ async def test_picker_says_when_a_typed_path_does_not_exist(desk, tmp_path):
 
 
 def test_review_dialog_snapshot(still_desk, tmp_path, snap_compare):  # type: ignore[no-untyped-def]
-    from deskapp.readers import read_file
     from deskapp.readers.prefill import current_values
 
     ff.form1(tmp_path / "form1.docx", members=ff.MEMBERS[:4])
@@ -154,7 +159,7 @@ def test_review_dialog_snapshot(still_desk, tmp_path, snap_compare):  # type: ig
         paths = [tmp_path / "form1.docx", tmp_path / "pack.pdf"]
         sectors = list(still_desk.config.round.sectors)
         await app.push_screen(
-            ReviewPrefillScreen(paths, "studio", current_values(pack), sectors, pack, reader=read_file)
+            ReviewPrefillScreen(paths, "studio", current_values(pack), sectors, pack, reader=read_in_process)
         )
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -172,11 +177,15 @@ async def test_escape_while_reading_leaves_the_desk_working(desk, tmp_path):
     calls: list[str] = []
     started, release = threading.Event(), threading.Event()
 
-    def slow_reader(path):  # type: ignore[no-untyped-def]
-        calls.append(path.name)
-        started.set()
-        release.wait(10)  # a large file on a slow USB stick, until the clerk has pressed Esc
-        return read_file(path)
+    def slow_reader(files, progress):  # type: ignore[no-untyped-def]
+        reports = []
+        for n, path in enumerate(files, 1):
+            progress(n, len(files), path.name)
+            calls.append(path.name)
+            started.set()
+            release.wait(10)  # a large file on a slow USB stick, until the clerk has pressed Esc
+            reports.append(read_file(path))
+        return reports
 
     ff.form1(tmp_path / "a.docx")
     ff.form1(tmp_path / "b.docx")
