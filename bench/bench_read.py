@@ -14,7 +14,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deskapp.readers import read_file, read_isolated  # noqa: E402
+from deskapp.readers import read_file, read_isolated, read_isolated_many  # noqa: E402
 from tests import formfactory as ff  # noqa: E402
 
 
@@ -45,6 +45,16 @@ def main() -> None:
             imed, iworst = timed(read_isolated, path, 5)
             size = path.stat().st_size / 1024
             print(f"{name:48} {size:8.0f}K {med:17.1f} / {worst:7.1f} {imed:15.1f} / {iworst:7.1f}")
+        batch = list(files.values())
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            assert all(r.readable for r in read_isolated_many(batch))
+            times.append(time.perf_counter() - start)
+        print(
+            f"{'all four above in one isolated batch (one child)':48} {'':9} {'':28} "
+            f"{statistics.median(times) * 1000:15.1f} / {max(times) * 1000:7.1f}"
+        )
         bomb = ff.zip_bomb_docx(d / "bomb.docx", inflated_mb=300)
         start = time.perf_counter()
         report = read_file(bomb)

@@ -13,7 +13,7 @@ import json
 import sys
 from typing import Any
 
-from deskapp.readers import FileReport, expand, read_file, read_isolated
+from deskapp.readers import FileReport, expand, read_file, read_isolated_many
 from deskapp.readers.report import human_size
 
 PRIVATE = ("身份证号", "联系电话")
@@ -52,8 +52,7 @@ def cmd_read(args: argparse.Namespace) -> int:
     if not paths:
         print("没有找到可读取的文件（.docx、.xlsx、.pdf）", file=sys.stderr)
         return 1
-    reader = read_file if args.in_process else read_isolated
-    reports = [reader(p) for p in paths]
+    reports = [read_file(p) for p in paths] if args.in_process else read_isolated_many(paths)
     result = 0 if all(r.readable for r in reports) else 1
     if args.pack:
         return max(result, _with_pack(args, reports))

@@ -25,7 +25,7 @@ from textual.widgets import DataTable, DirectoryTree, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from deskapp.crosscheck import latest_files
-from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated
+from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated_many
 from deskapp.readers.core import READABLE_SUFFIXES
 from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, propose
 from deskapp.timeutil import show
@@ -143,6 +143,10 @@ def _short(value: Any, width: int) -> str:
     return text + "…"
 
 
+class _Stopped(Exception):
+    """The clerk closed the review while files were being read."""
+
+
 class ReviewPrefillScreen(ModalScreen[Decision | None]):
     """Reads the files in a thread worker, then lists found vs current values with accept toggles.
 
@@ -166,7 +170,7 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         current: dict[str, Any],
         sectors: list[str],
         pack: Any = None,
-        reader: Callable[[Path], FileReport] = read_isolated,
+        reader: Callable[..., list[FileReport]] = read_isolated_many,
     ) -> None:
         super().__init__()
         self.paths = paths
@@ -200,12 +204,16 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         """Thread worker: never touches widgets; hands results back with call_from_thread."""
         worker = get_current_worker()
         files = expand(self.paths)
-        reports: list[FileReport] = []
-        for n, path in enumerate(files, 1):
+
+        def progress(n: int, total: int, name: str) -> None:
             if worker.is_cancelled:
-                return
-            self.app.call_from_thread(self._progress, f"正在读取 {n}/{len(files)}：{path.name}…")
-            reports.append(self.reader(path))
+                raise _Stopped
+            self.app.call_from_thread(self._progress, f"正在读取 {n}/{total}：{name}…")
+
+        try:
+            reports = self.reader(files, progress=progress)
+        except _Stopped:
+            return
         if not worker.is_cancelled:
             prefill = propose(self.kind, self.current, reports, self.sectors, pack=self.pack)
             self.app.call_from_thread(self._show, prefill)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deskapp.readers import read_isolated
+from deskapp.readers import read_isolated, read_isolated_many
 from tests import formfactory as ff
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -177,6 +177,19 @@ def test_isolated_reading_gives_the_same_report(files):
     assert report.readable and report.fields["工作室名称"] == ff.COVER["工作室名称"]
     bomb = read_isolated(ff.zip_bomb_docx(files / "炸弹2.docx", inflated_mb=50))
     assert not bomb.readable and "压缩炸弹" in bomb.problems[0]
+
+
+def test_a_batch_is_read_in_one_child_and_keeps_its_order(files):
+    paths = [files / "附件1.docx", files / "不存在.pdf", files / "材料.pdf", ff.legacy_doc(files / "旧.doc")]
+    reports = read_isolated_many(paths)
+    assert [r.kind for r in reports] == ["form1", "missing", "pdf", "doc"]
+    assert reports[2].pages == 20 and not reports[3].readable
+
+
+def test_each_file_of_a_batch_gets_its_own_time_limit(files):
+    reports = read_isolated_many([files / "附件1.docx", files / "材料.pdf"], timeout=0.01)
+    assert [r.readable for r in reports] == [False, False]
+    assert all("秒仍未完成" in r.problems[0] and r.name in r.problems[0] for r in reports)
 
 
 def test_isolated_reading_survives_a_child_that_runs_out_of_memory(files):

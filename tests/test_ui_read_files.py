@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 from deskapp.app import DeskApp
 from deskapp.models import DETAIL_FIELDS
 from screens.pack import PackScreen
@@ -104,13 +106,26 @@ async def test_read_into_an_open_pack_accept_one_by_keys(desk, tmp_path):
     assert (last.actor, last.action) == ("李四", "prefill") and "form1.docx" in last.reason
 
 
-async def test_escape_in_the_review_saves_nothing(desk, tmp_path):
-    ff.form1(tmp_path / "form1.docx")
+def read_in_process(files, progress):  # type: ignore[no-untyped-def]
+    from deskapp.readers import read_file
+
+    return [read_file(f) for f in files]
+
+
+@asynccontextmanager
+async def on_a_pack(desk):  # type: ignore[no-untyped-def]
+    """The desk with a registered pack open; yields (app, pilot, pack)."""
     pack = desk.store.register("studio", studio_fields(), "张三")
-    before = len(desk.store.history())
     app = DeskApp(desk, clerk="李四")
     async with app.run_test(size=(120, 36)) as pilot:
         await app.push_screen(PackScreen(pack.id))
+        yield app, pilot, pack
+
+
+async def test_escape_in_the_review_saves_nothing(desk, tmp_path):
+    ff.form1(tmp_path / "form1.docx")
+    before = len(desk.store.history()) + 1
+    async with on_a_pack(desk) as (app, pilot, pack):
         await pick_and_wait(pilot, tmp_path / "form1.docx")
         await pilot.press("a", "escape")
         await pilot.pause()
@@ -119,10 +134,7 @@ async def test_escape_in_the_review_saves_nothing(desk, tmp_path):
 
 
 async def test_picker_says_when_a_typed_path_does_not_exist(desk, tmp_path):
-    pack = desk.store.register("studio", studio_fields(), "张三")
-    app = DeskApp(desk, clerk="李四")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await app.push_screen(PackScreen(pack.id))
+    async with on_a_pack(desk) as (app, pilot, _):
         await pilot.press("f9")
         await type_text(pilot, str(tmp_path / "nothing.docx"), enter=True)
         await pilot.pause()
@@ -133,7 +145,6 @@ async def test_picker_says_when_a_typed_path_does_not_exist(desk, tmp_path):
 
 
 def test_review_dialog_snapshot(still_desk, tmp_path, snap_compare):  # type: ignore[no-untyped-def]
-    from deskapp.readers import read_file
     from deskapp.readers.prefill import current_values
 
     ff.form1(tmp_path / "form1.docx", members=ff.MEMBERS[:4])
@@ -148,7 +159,7 @@ def test_review_dialog_snapshot(still_desk, tmp_path, snap_compare):  # type: ig
         paths = [tmp_path / "form1.docx", tmp_path / "pack.pdf"]
         sectors = list(still_desk.config.round.sectors)
         await app.push_screen(
-            ReviewPrefillScreen(paths, "studio", current_values(pack), sectors, pack, reader=read_file)
+            ReviewPrefillScreen(paths, "studio", current_values(pack), sectors, pack, reader=read_in_process)
         )
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -159,32 +170,36 @@ def test_review_dialog_snapshot(still_desk, tmp_path, snap_compare):  # type: ig
 
 
 async def test_escape_while_reading_leaves_the_desk_working(desk, tmp_path):
-    import time
+    import threading
 
     from deskapp.readers import read_file
 
     calls: list[str] = []
+    started, release = threading.Event(), threading.Event()
 
-    def slow_reader(path):  # type: ignore[no-untyped-def]
-        calls.append(path.name)
-        time.sleep(0.5)  # a large file on a slow USB stick
-        return read_file(path)
+    def slow_reader(files, progress):  # type: ignore[no-untyped-def]
+        reports = []
+        for n, path in enumerate(files, 1):
+            progress(n, len(files), path.name)
+            calls.append(path.name)
+            started.set()
+            release.wait(10)  # a large file on a slow USB stick, until the clerk has pressed Esc
+            reports.append(read_file(path))
+        return reports
 
     ff.form1(tmp_path / "a.docx")
     ff.form1(tmp_path / "b.docx")
-    pack = desk.store.register("studio", studio_fields(), "张三")
-    before = len(desk.store.history())
-    app = DeskApp(desk, clerk="李四")
-    async with app.run_test(size=(120, 36)) as pilot:
-        await app.push_screen(PackScreen(pack.id))
-        review = ReviewPrefillScreen([tmp_path], "studio", {}, [], None, reader=slow_reader)
-        await app.push_screen(review)
-        await pilot.pause(0.1)
+    before = len(desk.store.history()) + 1
+    async with on_a_pack(desk) as (app, pilot, _):
+        await app.push_screen(ReviewPrefillScreen([tmp_path], "studio", {}, [], None, reader=slow_reader))
+        while not started.is_set():
+            await pilot.pause(0.05)
         await pilot.press("escape")
+        release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, PackScreen) and app.is_running
-        assert len(calls) <= 1  # the worker stopped before the next file
+        assert calls == ["a.docx"]  # the worker stopped before the next file
         await pilot.press("f9", "escape")  # and reading again works
         assert isinstance(app.screen, PackScreen)
     assert len(desk.store.history()) == before

@@ -2,27 +2,17 @@
 
 Every file gets a report with its fingerprint. Before any parser runs, the file's size
 and (for .docx/.xlsx) its zip directory are bounded, so a hostile file is refused in
-milliseconds. :func:`read_isolated` adds defence in depth: the reading runs in a child
-process with a memory limit (RLIMIT_AS) and a timeout, so even a parser bug cannot
-hurt the desk.
+milliseconds. ``deskapp.readers.isolate`` adds defence in depth around this function.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 
 from deskapp.readers.report import FileReport, new_report
 from deskapp.readers.sniff import MAX_FILE_BYTES, UnsafeFile, check_zip, ole2_is_encrypted_office, read_head, sniff
-
-READ_TIMEOUT = 20.0
-"""Seconds a child process may take for one file."""
-READ_MEMORY = 1024 * 1024 * 1024
-"""Address space a child process may use (bytes)."""
 
 _EXTENSIONS = {
     "form1": ".docx",
@@ -114,67 +104,6 @@ def _check_extension(report: FileReport) -> None:
         report.problem(f"扩展名是“{suffix or '无'}”，实际内容是{report.kind_label}，已按实际内容读取")
 
 
-# -- reading in a child process ----------------------------------------------------------------
-def _limits(memory: int, seconds: float) -> None:  # pragma: no cover - runs in the child
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = int(seconds) + 2
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
-
-
-def read_isolated(
-    path: str | os.PathLike[str], *, timeout: float = READ_TIMEOUT, memory: int = READ_MEMORY
-) -> FileReport:
-    """Read one file in a child process limited to ``memory`` bytes and ``timeout`` seconds."""
-    report = new_report(path)
-    if not report.readable:
-        return report
-    preexec = None
-    if os.name == "posix":
-
-        def preexec() -> None:  # pragma: no cover - runs in the child
-            _limits(memory, timeout)
-
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "deskapp.readers", "--worker", report.path],
-            capture_output=True,
-            check=False,
-            timeout=timeout,
-            preexec_fn=preexec,
-            env=_child_env(),
-        )
-    except subprocess.TimeoutExpired:
-        return report.fail(f"读取超过 {timeout:.0f} 秒仍未完成，文件过于复杂或已损坏，已停止读取")
-    except OSError as exc:
-        report.problem(f"无法启动单独的读取进程（{exc}），改为直接读取")
-        return read_file(path)
-    try:
-        child = FileReport.from_json(json.loads(done.stdout.decode("utf-8")))
-    except (ValueError, TypeError):
-        return report.fail(
-            f"读取进程异常退出（代码 {done.returncode}），文件可能是恶意文件或需要的内存超过 "
-            f"{memory // (1024 * 1024)} MB，未读取"
-        )
-    if child.sha256 != report.sha256:
-        child.problem("读取期间文件被改动，请重新读取")
-    return child
-
-
-def _child_env() -> dict[str, str]:
-    """The parent's environment, with this source tree importable in the child."""
-    root = str(Path(__file__).resolve().parent.parent.parent)
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
-    return env
-
-
-def read_many(paths: Iterable[str | os.PathLike[str]], isolated: bool = True) -> list[FileReport]:
-    reader = read_isolated if isolated else read_file
-    return [reader(p) for p in expand(paths)]
-
-
 def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     """Files as given; a folder becomes its readable files (Word lock files ~$… skipped), sorted."""
     out: list[Path] = []
@@ -191,9 +120,3 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-def worker_main(argv: list[str]) -> int:  # pragma: no cover - exercised through read_isolated
-    report = read_file(argv[0])
-    sys.stdout.write(json.dumps(report.to_json(), ensure_ascii=False))
-    return 0
