@@ -132,3 +132,20 @@ def test_sector_matching_and_awards_text():
         )
         == "2023年 天山英才"
     )
+
+
+def test_long_fields_read_from_files_reach_the_annex2_export(desk, tmp_path):
+    from openpyxl import load_workbook
+
+    from deskapp.exports.annex2 import write_annex2
+
+    pack = register(desk, members=6)
+    reports = [read_file(ff.form1(tmp_path / "附件1.docx", "paragraphs"))]
+    prefill = propose("studio", current_values(pack), reports, desk.config.round.sectors, pack=pack)
+    apply(desk.store, pack.id, prefill.proposals, reports, "张三")
+    ws = load_workbook(write_annex2(desk.store).path).worksheets[0]
+    header = [c.value for c in ws[3]]
+    row = {h: c.value for h, c in zip(header, ws[4])}
+    assert row["领衔人主要获奖情况"] == format_awards(reports[0].tables["获奖情况"])
+    for label in ("领衔人主要工作业绩", "依托单位简介", "依托单位对工作室支持措施", "人才工作室工作任务目标"):
+        assert row[label] == ff.LONGS[label]
