@@ -108,7 +108,7 @@ def test_kill_9_at_random_moments_never_loses_a_committed_registration(data_dir)
             readers.append(reader)
         for proc, sink in zip(procs, sinks):  # each desk is killed at its own random moment, the other still writing
             deadline = time.monotonic() + 60
-            while not sink and proc.poll() is None and time.monotonic() < deadline:
+            while len(sink) < 3 and proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.01)  # until it is registering (start-up takes long on a busy machine)
             time.sleep(rng.uniform(0.0, 0.5))
             os.kill(proc.pid, signal.SIGKILL)
@@ -126,7 +126,7 @@ def test_kill_9_at_random_moments_never_loses_a_committed_registration(data_dir)
         missing = set(committed) - stored
         assert not missing, f"round {round_no}: committed but not stored: {sorted(missing)[:5]}"
         assert_numbers_unique_and_gapless(store)
-    assert len(committed) > 50  # the writers did get going before they were killed
+    assert len(committed) >= 30  # every writer had committed at least 3 before it was killed
     # The next writer cuts any unterminated line and numbers on from the last committed one.
     store = open_store(data_dir)
     pack = store.register("studio", {"unit": "最后一家", "name": "收尾工作室"}, "李四")
