@@ -1,6 +1,6 @@
 """Hostile or broken files: a clear Chinese message naming the file, within bounded time and memory.
 
-Each file is read in a fresh child process that reports the reading's wall time and the
+Each file is read in a fresh child process that reports the reading's CPU time and the
 process's peak memory (ru_maxrss), so the bounds hold for the reader itself, not for the
 sandbox around it. The bounds are limits (a few seconds, well under 500 MB), not timings.
 """
@@ -25,9 +25,9 @@ MEGABYTES = 500
 PROBE = """
 import json, resource, sys, time
 from deskapp.readers import read_file
-start = time.perf_counter()
+start = time.process_time()
 report = read_file(sys.argv[1])
-seconds = time.perf_counter() - start
+seconds = time.process_time() - start  # CPU seconds: the reader's own work, whatever else the machine runs
 peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"report": report.to_json(), "seconds": seconds, "peak_mb": peak_mb}, ensure_ascii=False))
 """
