@@ -65,6 +65,8 @@ class DeskApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
         Binding("ctrl+p", "command_palette", "命令", show=False, id="palette", priority=True),
+        Binding("ctrl+t", "export_annex2", "导出附件2", id="export_annex2", priority=True),
+        Binding("ctrl+o", "dashboard", "总览", id="dashboard"),
     ]
 
     POLL_SECONDS = 1.0
@@ -77,6 +79,9 @@ class DeskApp(App[int]):
         self.listing = Listing(desk.store)
         self.scan_handlers: list[Callable[[str], bool]] = []
         """Called in order with each submitted scan/typed line; one returning True consumes it."""
+        from screens.slips import install_slip_scans
+
+        install_slip_scans(self)  # a slip's QR payload opens its pack, a forged one is refused
         self._seen_version = self.listing.version
         self._poll_failed = False
         super().__init__()
@@ -133,6 +138,24 @@ class DeskApp(App[int]):
         from screens.pack import PackScreen
 
         self.push_screen(PackScreen(pack_id))
+
+    # -- the supervisor's desk (screens/dashboard.py, screens/exporting.py) -----------------
+    def action_export_annex2(self) -> None:
+        """One key from any screen: the 附件2 workbook, written in a worker, with progress."""
+        from screens.exporting import start_export
+
+        start_export(self, "annex2")
+
+    def action_dashboard(self) -> None:
+        from screens.dashboard import DashboardScreen
+
+        if not isinstance(self.screen, DashboardScreen):
+            self.push_screen(DashboardScreen())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("export_annex2", "dashboard"):
+            return self.clerk is not None  # signed in first
+        return True
 
     # -- other desks -----------------------------------------------------------------------
     def poll_store(self) -> None:

@@ -19,7 +19,7 @@ from deskapp.service import Desk, open_desk, pack_json
 from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
 
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("deskapp.cli_store", "deskapp.cli_slips", "deskapp.cli_supervisor", "deskapp.cli_readers")
 
 _KIND_ALIASES = {"studio": "studio", "project": "project", **{v: k for k, v in KIND_LABELS.items()}, "工作室": "studio", "项目": "project"}
 

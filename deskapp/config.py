@@ -84,8 +84,13 @@ class Office:
 @dataclass(frozen=True)
 class SlipSettings:
     paper: str = "A5"
+    """A5 (default), A4 or 80mm (thermal roll)."""
     printer: str = ""
+    """CUPS printer name (Windows: printer of the system's print); empty = the default printer."""
     counterfoil: bool = False
+    """Also print a counterfoil (存根) beside the applicant's copy (申请人联)."""
+    notice_days: int = 5
+    """Working days (Monday–Friday) a 补正告知书 gives to bring the missing items."""
 
 
 @dataclass(frozen=True)
@@ -281,6 +286,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         paper=paper or "A5",
         printer=check.text(slip_raw, "printer", "slip", ""),
         counterfoil=bool(slip_raw.get("counterfoil", False)),
+        notice_days=check.integer(slip_raw, "notice_days", "slip", 5),
     )
 
     staff: list[StaffMember] = []

@@ -58,6 +58,11 @@ class Locations:
         return self.data / "journal.jsonl"
 
     @property
+    def snapshot(self) -> Path:
+        """The journal's state up to a recorded entry, so a start replays only the tail (a cache)."""
+        return self.data / "journal.snapshot"
+
+    @property
     def lock(self) -> Path:
         return self.data / "journal.lock"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from deskapp.config import Round
+from deskapp.crosscheck import file_flags
 from deskapp.models import Pack
 from deskapp.timeutil import show
 
@@ -81,4 +82,6 @@ def assess(round_: Round, pack: Pack, duplicates: tuple[str, ...] = ()) -> Asses
         flags.append(Flag("duplicate", WARNING, "疑似重复：" + "、".join(duplicates)))
     for problem in pack.extra.get("cross_checks", []) or []:
         flags.append(Flag(problem.get("code", "cross_check"), WARNING, problem.get("text", "")))
+    for code, text in file_flags(round_, pack):  # the pack against the electronic copies read for it
+        flags.append(Flag(code, WARNING, text))
     return Assessment(tuple(missing), tuple(flags))

@@ -10,6 +10,7 @@ from typing import Any
 import tomli_w
 
 from deskapp.config import Config, StaffMember, load_config, read_toml
+from deskapp.journal import write_atomic
 from deskapp.locations import Locations
 from deskapp.models import Pack
 from deskapp.store import DeskStore
@@ -46,12 +47,7 @@ def save_staff(locations: Locations, staff: list[StaffMember]) -> None:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write a file so that a crash leaves either the old or the new one, never half."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, path)
+    write_atomic(path, data)  # temp + fsync + replace, retried while Windows holds the file
 
 
 def pack_json(desk: Desk, pack: Pack, history: bool = False) -> dict[str, Any]:

@@ -5,12 +5,23 @@ objects, never raw documents. Underneath, the journal (``deskapp.journal``) is t
 of truth and TinyDB the database: ``store.db`` is a TinyDB whose storage is the state the
 journal builds, so TinyDB documents and queries work as usual (``store.query(Q.unit == x)``).
 Writes go through the facade, because every change must carry who, when and why.
+
+Start-up reads ``journal.snapshot`` -- the state up to a recorded entry, written atomically
+by :meth:`DeskStore.save_snapshot` -- and replays only the journal after it. The snapshot is
+a cache: it is used only when the journal holds the very entry it names (seq, hash, offset)
+and its checksum is right, otherwise the whole journal is replayed; ``deskapp check``
+compares it with a full replay. History is not kept in memory: each pack keeps the offsets
+of its journal lines, read back when its history is shown.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
-from collections.abc import Callable, Iterable
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -20,20 +31,25 @@ from tinydb.queries import QueryLike
 from tinydb.storages import Storage
 
 from deskapp.config import KIND_LABELS, KINDS, Config
-from deskapp.journal import Journal, JournalError, StoreWriteError, verify
+from deskapp.journal import Journal, JournalError, StoreWriteError, write_atomic
 from deskapp.locations import Locations
 from deskapp.models import HistoryEntry, Pack
 from deskapp.numbering import format_receipt, normalise_scan
 from deskapp.pinyin import fold
 from deskapp.rules import Assessment, assess
-from deskapp.search import SearchIndex, search_keys
+from deskapp.search import SearchIndex, haystack, search_keys
 from deskapp.timeutil import Clock, iso, system_clock
 
-__all__ = ["DeskStore", "RegistrationError", "StoreWriteError", "JournalError", "PackNotFound"]
+__all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "StoreWriteError"]
 
 # Fields a registration may carry, with their type.
 TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", "ecopy_medium")
+# Changed only by a supervisor's correction or void (deskapp.outcomes checks the PIN).
+SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
 SEARCH_FIELDS = ("unit", "name", "leader")
+SNAPSHOT_FORMAT = 1
+SNAPSHOT_AFTER = 200
+"""``close`` writes a new snapshot when at least this many entries came after the last one."""
 
 
 class RegistrationError(ValueError):
@@ -47,7 +63,7 @@ class PackNotFound(LookupError):
 class JournalStorage(Storage):
     """TinyDB storage over the journal-built state: reads are the live state."""
 
-    def __init__(self, store: "DeskStore") -> None:
+    def __init__(self, store: DeskStore) -> None:
         self._store = store
 
     def read(self) -> dict[str, dict[str, Any]]:
@@ -56,6 +72,99 @@ class JournalStorage(Storage):
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
         raise StoreWriteError("请通过受理台的功能修改记录：每次修改都要记下操作人、时间和原因。")
+
+
+class _Tables(dict):  # type: ignore[type-arg]
+    """TinyDB's tables: ``packs`` is live; ``history`` is read from the journal when asked for."""
+
+    def __init__(self, store: DeskStore) -> None:
+        super().__init__(packs={}, history={})
+        self._store = store
+
+    def __getitem__(self, name: str) -> Any:
+        if name == "history":
+            return self._store._history_table()
+        return dict.__getitem__(self, name)
+
+
+class _Docs(dict):  # type: ignore[type-arg]
+    """Pack id -> document. Documents a snapshot brought stay bytes until first asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.raw: dict[int, bytes] = {}
+
+    def __missing__(self, pack_id: int) -> dict[str, Any]:
+        raw = self.raw.get(pack_id)
+        if raw is None:  # not a pack, or another thread just decoded it
+            doc: dict[str, Any] = dict.__getitem__(self, pack_id)
+            return doc
+        doc = self.setdefault(pack_id, json.loads(raw))
+        self.raw.pop(pack_id, None)
+        return doc
+
+    def has(self, pack_id: Any) -> bool:
+        return pack_id in self.raw or dict.__contains__(self, pack_id)
+
+    def encoded(self, pack_id: int) -> bytes:
+        raw = self.raw.get(pack_id)
+        if raw is not None:
+            return raw
+        return json.dumps(dict.__getitem__(self, pack_id), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    def reset(self) -> None:
+        self.clear()
+        self.raw.clear()
+
+
+class _PacksTable(Mapping[str, Any]):
+    """TinyDB's ``packs`` table: doc id (text) -> document, oldest first, read-only."""
+
+    def __init__(self, docs: _Docs, order: list[int]) -> None:
+        self._docs = docs
+        self._order = order
+
+    def __getitem__(self, doc_id: str) -> dict[str, Any]:
+        try:
+            return self._docs[int(doc_id)]
+        except (KeyError, ValueError):
+            raise KeyError(doc_id) from None
+
+    def __iter__(self) -> Iterator[str]:
+        return (str(i) for i in list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
+class _Index(SearchIndex):
+    """The search index, with its haystacks saved in and loaded from the snapshot."""
+
+    def hay(self, pack_id: int) -> tuple[str, str]:
+        return self._hay[pack_id]
+
+    def set_hay(self, pack_id: int, hay: tuple[str, str]) -> None:
+        self._hay[pack_id] = hay
+
+
+def history_entry(entry: dict[str, Any]) -> HistoryEntry:
+    """A journal entry as the history shows it (old → new per changed field)."""
+    old = entry.get("old", {})
+    return HistoryEntry(
+        seq=entry["seq"],
+        at=entry.get("at", ""),
+        actor=entry.get("actor", ""),
+        action=entry.get("action", ""),
+        pack_id=entry.get("pack"),
+        changes={path: [old.get(path), value] for path, value in entry.get("set", {}).items()},
+        reason=entry.get("reason", ""),
+        data=entry.get("data", {}),
+    )
+
+
+def _meta(doc: dict[str, Any]) -> list[Any]:
+    """What the indexes need of a pack: round, kind, seq, receipt, folded unit and name."""
+    return [doc["round"], doc["kind"], int(doc["seq"]), doc["receipt_no"], fold(doc.get("unit") or ""), fold(doc.get("name") or "")]
 
 
 @dataclass(frozen=True)
@@ -68,99 +177,200 @@ class DraftCheck:
 class DeskStore:
     """All packs of the data folder, kept in step with the journal on disk."""
 
-    def __init__(self, locations: Locations, config: Config, clock: Clock = system_clock) -> None:
+    def __init__(self, locations: Locations, config: Config, clock: Clock = system_clock, *, snapshot: bool = True) -> None:
         self.locations = locations.ensure()
         self.config = config
         self.clock = clock
         self._mutex = threading.RLock()
-        self._tables: dict[str, dict[str, Any]] = {}
-        self._packs: dict[int, dict[str, Any]] = {}
+        self._tables = _Tables(self)
+        self._packs = _Docs()
+        self._meta: dict[int, list[Any]] = {}
         self._pack_cache: dict[int, Pack] = {}
         self._by_receipt: dict[str, int] = {}
-        self._history: list[HistoryEntry] = []
-        self._history_by_pack: dict[int, list[int]] = {}
+        self._lines: dict[int, list[int]] = {}  # pack id -> offsets of its journal lines
+        self._last_event: dict[str, int] = {}  # action -> offset of its last journal line
         self._counters: dict[tuple[str, str], int] = {}
         self._order: list[int] = []  # pack ids, oldest first
-        self._index = SearchIndex()
+        self._packs_str = _PacksTable(self._packs, self._order)
+        self._by_round: dict[str, list[int]] = {}
+        self._dups: dict[tuple[str, str, str], list[int]] = {}
+        self._index = _Index()
+        self._history_cache: tuple[int, dict[str, Any]] = (-1, {})
         self._listeners: list[Callable[[dict[str, Any]], None]] = []
         self._clear()
         self.journal = Journal(locations.journal, locations.lock, self._apply)
         self.journal.on_reset = self._clear
+        self.snapshot_seq = 0
+        """Seq of the entry the snapshot this store started from (or last wrote) ends at."""
+        if snapshot:
+            self._load_snapshot()
         self.refresh()
         self.db = TinyDB(storage=JournalStorage, store=self)
         self.packs_table = self.db.table("packs", cache_size=0)
 
     # -- state built from the journal ------------------------------------------------------
     def _clear(self) -> None:
-        self._packs = {}
-        self._packs_str: dict[str, Any] = {}
-        self._tables = {"packs": self._packs_str, "history": {}}
+        self._packs.reset()
+        self._meta.clear()
+        dict.__setitem__(self._tables, "packs", self._packs_str)
         self._pack_cache.clear()
         self._by_receipt.clear()
-        self._history.clear()
-        self._history_by_pack.clear()
+        self._lines.clear()
+        self._last_event.clear()
         self._counters.clear()
         self._order.clear()
+        self._by_round.clear()
+        self._dups.clear()
         self._index.clear()
+        self._history_cache = (-1, {})
+        self.snapshot_seq = 0
 
     def refresh(self) -> int:
         """Take in what other desks wrote since the last look (cheap when nothing did)."""
         with self._mutex:
             return self.journal.refresh()
 
+    def rebuild(self) -> None:
+        """Forget the state and replay the whole journal (after a check found them apart)."""
+        with self._mutex:
+            self.journal.reset()
+            self.journal.refresh()
+
     def subscribe(self, listener: Callable[[dict[str, Any]], None]) -> None:
         """Call ``listener(entry)`` for each entry applied from now on (own or other desks')."""
         self._listeners.append(listener)
 
-    def _apply(self, entry: dict[str, Any]) -> None:
+    def _add_pack(self, pack_id: int, meta: list[Any]) -> None:
+        round_id, kind, seq, receipt, unit, name = meta
+        self._meta[pack_id] = meta
+        self._order.append(pack_id)
+        self._by_round.setdefault(round_id, []).append(pack_id)
+        self._by_receipt[receipt] = pack_id
+        self._dups.setdefault((round_id, unit, name), []).append(pack_id)
+        self._counters[(round_id, kind)] = max(self._counters.get((round_id, kind), 0), seq)
+
+    def _apply(self, entry: dict[str, Any], offset: int) -> None:
         action = entry.get("action", "")
         pack_id = entry.get("pack")
-        changes: dict[str, list[Any]] = {}
-        if action == "register":
+        if action == "register" and isinstance(pack_id, int):
             doc = entry["doc"]
             self._packs[pack_id] = doc
-            self._packs_str[str(pack_id)] = doc
-            self._order.append(pack_id)
-            self._by_receipt[doc["receipt_no"]] = pack_id
-            key = (doc["round"], doc["kind"])
-            self._counters[key] = max(self._counters.get(key, 0), int(doc["seq"]))
+            self._add_pack(pack_id, _meta(doc))
             self._index.put(pack_id, doc)
-        elif pack_id is not None and pack_id in self._packs:
+        elif pack_id is not None and self._packs.has(pack_id):
             doc = self._packs[pack_id]
-            old = entry.get("old", {})
             for path, value in entry.get("set", {}).items():
                 _set_path(doc, path, value)
-                changes[path] = [old.get(path), value]
             for path, item in entry.get("push", {}).items():
                 _get_list(doc, path).append(item)
             if "py" in entry:
                 doc["py"] = entry["py"]
+            meta, old = _meta(doc), self._meta[pack_id]
+            if meta[4:] != old[4:]:
+                self._dups[(old[0], old[4], old[5])].remove(pack_id)
+                group = self._dups.setdefault((meta[0], meta[4], meta[5]), [])
+                group.append(pack_id)
+                group.sort()
+                self._meta[pack_id] = meta
             self._index.put(pack_id, doc)
-        self._pack_cache.pop(pack_id, None)
-        record = HistoryEntry(
-            seq=entry["seq"],
-            at=entry.get("at", ""),
-            actor=entry.get("actor", ""),
-            action=action,
-            pack_id=pack_id,
-            changes=changes,
-            reason=entry.get("reason", ""),
-            data=entry.get("data", {}),
-        )
-        self._history.append(record)
-        self._tables["history"][str(record.seq)] = {
-            "at": record.at,
-            "actor": record.actor,
-            "action": action,
-            "pack": pack_id,
-            "changes": changes,
-            "reason": record.reason,
-            "data": record.data,
-        }
         if pack_id is not None:
-            self._history_by_pack.setdefault(pack_id, []).append(len(self._history) - 1)
+            self._pack_cache.pop(pack_id, None)
+            self._lines.setdefault(pack_id, []).append(offset)
+        self._last_event[action] = offset
         for listener in self._listeners:
             listener(entry)
+
+    # -- snapshot --------------------------------------------------------------------------
+    def _load_snapshot(self) -> bool:
+        """Start from ``journal.snapshot`` if it is whole and the journal holds the entry it ends at.
+
+        The file: a header line (format, the entry it ends at, size and CRC-32 of the rest),
+        a line of per-pack index rows, then one line per pack document. Documents stay bytes
+        until first used, so a start costs the index rows only.
+        """
+        try:
+            raw = self.locations.snapshot.read_bytes()
+        except OSError:
+            return False
+        with self._mutex:
+            try:
+                head_end = raw.index(b"\n")
+                header = json.loads(raw[:head_end])
+                body = memoryview(raw)[head_end + 1 :]
+                if header.get("format") != SNAPSHOT_FORMAT or len(body) != header["bytes"] or zlib.crc32(body) != header["crc"]:
+                    return False
+                rows_end = raw.index(b"\n", head_end + 1)
+                index = json.loads(raw[head_end + 1 : rows_end])
+                rows = index["packs"]
+                docs = raw[rows_end + 1 :].split(b"\n")
+                if len(docs) != len(rows) + 1 or docs[-1] != b"":
+                    return False
+                for row, doc in zip(rows, docs):
+                    pack_id, meta, hay, lines = row[0], row[1:7], row[7:9], row[9]
+                    self._add_pack(pack_id, meta)
+                    self._packs.raw[pack_id] = doc
+                    self._index.set_hay(pack_id, (hay[0], hay[1]))
+                    self._lines[pack_id] = lines
+                self._last_event.update(index["events"])
+                if self._order and self._index.hay(self._order[-1]) != haystack(self._packs[self._order[-1]]):
+                    for pack_id in self._order:  # the search keys changed with a new version
+                        self._index.put(pack_id, self._packs[pack_id])
+                resumed = self.journal.resume(header["offset"], header["seq"], header["hash"], header["last_start"])
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+                resumed = False
+            if not resumed:
+                self._clear()
+                return False
+            self.snapshot_seq = header["seq"]
+            return True
+
+    def save_snapshot(self) -> bool:
+        """Write the state as it is now to ``journal.snapshot`` (atomically). False if it could not.
+
+        Any desk may write it at any time: it records the entry it ends at, and a start uses it
+        only if the journal holds that entry. A failed write (full disk) leaves the old one.
+        """
+        with self._mutex:
+            self.refresh()
+            journal = self.journal
+            header: dict[str, Any] = {
+                "format": SNAPSHOT_FORMAT,
+                "offset": journal.offset,
+                "seq": journal.seq,
+                "hash": journal.last_hash,
+                "last_start": journal.last_start,
+            }
+            rows = [[i, *self._meta[i], *self._index.hay(i), self._lines.get(i, [])] for i in self._order]
+            index = json.dumps({"packs": rows, "events": self._last_event}, ensure_ascii=False, separators=(",", ":"))
+            parts = [index.encode("utf-8")] + [self._packs.encoded(i) for i in self._order]
+        body = b"\n".join(parts) + b"\n"
+        header["bytes"] = len(body)
+        header["crc"] = zlib.crc32(body)
+        path = self.locations.snapshot
+        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a desk killed while writing one
+            try:
+                if time.time() - stale.stat().st_mtime > 600:
+                    stale.unlink()
+            except OSError:
+                pass
+        try:
+            write_atomic(path, json.dumps(header).encode("ascii") + b"\n" + body)
+        except OSError:
+            return False
+        self.snapshot_seq = header["seq"]
+        return True
+
+    def close(self) -> None:
+        """Call when the desk closes: saves a snapshot if many entries came since the last one."""
+        if self.journal.seq - self.snapshot_seq >= SNAPSHOT_AFTER:
+            self.save_snapshot()
+
+    def state_fingerprint(self) -> str:
+        """A digest of the packs as built here (compare a snapshot start with a full replay)."""
+        with self._mutex:
+            docs = [[i, self._packs[i]] for i in self._order]
+            data = json.dumps([docs, self.journal.seq, self.journal.last_hash], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, pack_id: int) -> Pack:
@@ -168,10 +378,13 @@ class DeskStore:
             cached = self._pack_cache.get(pack_id)
             if cached is not None:
                 return cached
-            doc = self._packs.get(pack_id)
-            if doc is None:
+            raw = self._packs.raw.get(pack_id)
+            if raw is not None:  # still bytes from the snapshot: decoding gives a private copy
+                pack = Pack.from_doc(json.loads(raw), pack_id)
+            elif self._packs.has(pack_id):
+                pack = Pack.from_doc(_deep_copy(self._packs[pack_id]), pack_id)
+            else:
                 raise PackNotFound(pack_id)
-            pack = Pack.from_doc(_deep_copy(doc), pack_id)
             self._pack_cache[pack_id] = pack
             return pack
 
@@ -180,26 +393,34 @@ class DeskStore:
         pack_id = self._by_receipt.get(normalise_scan(receipt_no))
         return None if pack_id is None else self.get(pack_id)
 
+    def receipt_numbers(self) -> dict[str, int]:
+        """Every receipt number on file (all rounds) -> pack id."""
+        self.refresh()
+        with self._mutex:
+            return dict(self._by_receipt)
+
     def count(self, round_id: str | None = None) -> int:
         self.refresh()
         if round_id is None:
             return len(self._order)
-        return sum(1 for i in self._order if self._packs[i]["round"] == round_id)
+        return len(self._by_round.get(round_id, ()))
 
     def ids(self, round_id: str | None = None) -> list[int]:
         """Pack ids, newest first."""
         self.refresh()
-        ids = reversed(self._order)
-        if round_id is None:
-            return list(ids)
-        return [i for i in ids if self._packs[i]["round"] == round_id]
+        ids = self._order if round_id is None else self._by_round.get(round_id, [])
+        return ids[::-1]
 
     def packs(self, round_id: str | None = None) -> list[Pack]:
         """Packs, newest first (all rounds when ``round_id`` is None)."""
         return [self.get(i) for i in self.ids(round_id)]
 
     def search(self, text: str, round_id: str | None = None, limit: int | None = None) -> list[Pack]:
-        """Packs matching ``text`` (receipt, unit, name, leader; Chinese or pinyin), newest first."""
+        """Packs matching ``text`` (receipt, unit, name, leader; Chinese or pinyin), newest first.
+
+        A screen should pass ``limit`` (the rows it shows): building thousands of packs for a
+        one-letter query is what costs time, not finding them.
+        """
         with self._mutex:
             found = self.search_ids(text, round_id)
             if limit is not None:
@@ -225,25 +446,44 @@ class DeskStore:
         return [Pack.from_doc(dict(doc), doc.doc_id) for doc in self.packs_table.search(cond)]
 
     def history(self, pack_id: int | None = None) -> list[HistoryEntry]:
-        self.refresh()
-        if pack_id is None:
-            return list(self._history)
-        return [self._history[i] for i in self._history_by_pack.get(pack_id, [])]
+        """A pack's history, oldest first, read back from the journal; ``None``: every entry (slow)."""
+        with self._mutex:
+            self.refresh()
+            if pack_id is None:
+                return [history_entry(e) for e in self.journal.entries()]
+            return [history_entry(e) for e in self.journal.read_many(self._lines.get(pack_id, []))]
+
+    def last_event(self, action: str) -> HistoryEntry | None:
+        """The latest entry of ``action`` (any desk's), e.g. the last ``check``."""
+        with self._mutex:
+            self.refresh()
+            offset = self._last_event.get(action)
+            return None if offset is None else history_entry(self.journal.read_at(offset))
+
+    def _history_table(self) -> dict[str, Any]:
+        """The TinyDB ``history`` table (built from the journal on use; prefer :meth:`history`)."""
+        with self._mutex:
+            if self._history_cache[0] != self.journal.seq:
+                table = {}
+                for h in self.history():
+                    table[str(h.seq)] = {
+                        "at": h.at, "actor": h.actor, "action": h.action, "pack": h.pack_id,
+                        "changes": h.changes, "reason": h.reason, "data": h.data,
+                    }
+                self._history_cache = (self.journal.seq, table)
+            return self._history_cache[1]
 
     def duplicates(self, round_id: str, unit: str, name: str, exclude: int | None = None) -> list[Pack]:
-        """Packs in the round with the same unit and name (folded), not voided."""
+        """Packs in the round with the same unit and name (folded), not voided, newest first."""
         self.refresh()
         u, n = fold(unit), fold(name)
         if not u or not n:
             return []
-        found = []
-        for pack_id in reversed(self._order):
-            doc = self._packs[pack_id]
-            if pack_id == exclude or doc["round"] != round_id or doc.get("voided"):
-                continue
-            if fold(doc.get("unit", "")) == u and fold(doc.get("name", "")) == n:
-                found.append(self.get(pack_id))
-        return found
+        with self._mutex:
+            ids = list(self._dups.get((round_id, u, n), ()))
+        return [
+            self.get(i) for i in reversed(ids) if i != exclude and not self._packs[i].get("voided")
+        ]
 
     def assess(self, pack: Pack) -> Assessment:
         dups = tuple(
@@ -261,6 +501,7 @@ class DeskStore:
 
     # -- writing ---------------------------------------------------------------------------
     def _commit(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Append one entry (inside ``journal.locked()``): committed on disk when this returns."""
         body.setdefault("at", iso(self.clock()))
         return self.journal.append({k: v for k, v in body.items() if v not in (None, {}, "")})
 
@@ -350,14 +591,16 @@ class DeskStore:
         if not actor.strip():
             raise RegistrationError("缺少操作人")
         with self._mutex, self.journal.locked():
-            doc = self._packs.get(pack_id)
-            if doc is None:
+            if not self._packs.has(pack_id):
                 raise PackNotFound(pack_id)
+            doc = self._packs[pack_id]
             new: dict[str, Any] = {}
             old: dict[str, Any] = {}
             for path, value in changes.items():
                 if path in ("receipt_no", "seq", "round", "kind", "py"):
                     raise RegistrationError(f"{path} 不能修改")
+                if path in SUPERVISED_FIELDS and action not in ("correct", "void"):
+                    raise RegistrationError(f"{path} 只能由科室负责人更正或作废（deskapp.outcomes）")
                 if path in ("members", "pages"):
                     value = _int_or_none(value, path)
                 current = _get_path(doc, path)
@@ -390,27 +633,15 @@ class DeskStore:
         """Record something that happened without changing a pack (a refused scan, a sign-in)."""
         with self._mutex, self.journal.locked():
             entry = self._commit({"action": action, "actor": actor, "pack": pack_id, "data": data or {}, "reason": reason})
-        return self._history[entry["seq"] - 1]
+        return history_entry(entry)
 
     # -- checks ----------------------------------------------------------------------------
     def check(self) -> list[str]:
-        """Verify the whole hash chain and unique numbers; returns problems (empty when good)."""
-        problems: list[str] = []
-        good, fault = verify(self.locations.journal)
-        if fault:
-            problems.append(fault)
-        seen: dict[str, int] = {}
-        counts: dict[tuple[str, str], list[int]] = {}
-        for pack_id in self._order:
-            doc = self._packs[pack_id]
-            if doc["receipt_no"] in seen:
-                problems.append(f"收件编号 {doc['receipt_no']} 重复")
-            seen[doc["receipt_no"]] = pack_id
-            counts.setdefault((doc["round"], doc["kind"]), []).append(int(doc["seq"]))
-        for (round_id, kind), seqs in counts.items():
-            if sorted(seqs) != list(range(1, len(seqs) + 1)):
-                problems.append(f"{round_id} {KIND_LABELS.get(kind, kind)} 的编号不连续")
-        return problems
+        """Verify the whole hash chain, unique and gapless numbers and the state; problems found
+        (empty when good). ``deskapp check`` does the same and records the outcome."""
+        from deskapp.integrity import inspect_store
+
+        return list(inspect_store(self).problems)
 
 
 def _int_or_none(value: Any, label: str) -> int | None:

@@ -1,0 +1,1 @@
+"""The desk's Textual screens, widgets and styles (the only UI code)."""

@@ -14,13 +14,15 @@ from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
+from deskapp import outcomes
 from deskapp.config import Round
 from deskapp.forms import MEDIUMS, expand_medium
 from deskapp.listing import mask_phone
-from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
+from deskapp.models import DETAIL_FIELDS, STATUS_LABELS, HistoryEntry, Pack, field_label
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
 from screens.main import lookup_scan, scan_consumed
+from screens.read_files import file_lines
 from screens.widgets import Checklist, ScanBox
 
 ACTION_LABELS: dict[str, str] = {
@@ -29,7 +31,8 @@ ACTION_LABELS: dict[str, str] = {
     "supplement": "补充材料",
     "void": "作废",
     "outcome": "受理结论",
-    "print": "打印回执",
+    "print": "打印",
+    "scan_refused": "扫码核验未通过",
     "sign_in": "登录",
     "sign_out": "退出登录",
 }
@@ -41,7 +44,16 @@ OTHER_LABELS = {
     "status": "状态",
     "voided": "作废",
     "void_reason": "作废原因",
+    "doc": "文书",
+    "copy": "第几份",
+    "ok": "成功",
+    "printer": "打印机",
+    "job": "打印任务",
+    "file": "文件",
+    "error": "问题",
 }
+ACTION_LABELS.update(outcomes.ACTIONS, details="填写附件2内容", refused="拒绝（无权限）")
+OTHER_LABELS.update(outcomes.DATA_LABELS, received_at="收件时间", clerk="受理人", outcome="结论")
 
 
 def change_label(round_: Round, kind: str, path: str) -> str:
@@ -66,6 +78,10 @@ def change_value(path: str, value: Any) -> str:
         return "是" if value else "否"
     if path == "phone":
         return mask_phone(str(value))
+    if path == "status":
+        return STATUS_LABELS.get(str(value), str(value))
+    if path == "outcome" and isinstance(value, dict):
+        return str(value.get("label") or "（空）")
     return str(value)
 
 
@@ -80,6 +96,8 @@ def history_line(round_: Round, kind: str, entry: HistoryEntry) -> Content:
     for path, (old, new) in entry.changes.items():
         parts.append(f"\n    {change_label(round_, kind, path)}：{change_value(path, old)} → {change_value(path, new)}")
     for key, value in entry.data.items():
+        if isinstance(value, list):
+            value = "、".join(map(str, value))
         parts.append(f"\n    {OTHER_LABELS.get(key) or field_label(kind, key)}：{value}")
     if entry.reason:
         parts.append(Content.assemble("\n    原因：", (entry.reason, "italic")))
@@ -93,13 +111,13 @@ class PackScreen(Screen[None]):
         Binding("escape", "back", "返回", id="back"),
         Binding("enter", "commit", "保存这一项", id="pack.commit", show=False, priority=True),
         Binding("f3", "edit('pages')", "页数", id="pack.pages"),
-        Binding("f4", "edit('ecopy_medium')", "电子版介质", id="pack.medium"),
-        Binding("f6", "edit('reason')", "填写原因", id="pack.reason"),
-        Binding("f7", "focus_checklist", "材料清单", id="pack.checklist"),
-        # Extension points — other helpers add their lines here:
-        #   slips:      Binding("f8", "print_slip", "打印回执", id="pack.print"),
-        #   supervisor: outcome / void keys,
-        #   readers:    Binding("f9", "read_files", "读取电子版", id="pack.read"),
+        Binding("f4", "edit('ecopy_medium')", "介质", id="pack.medium"),
+        Binding("f5", "outcome", "结论…", id="pack.outcome"),
+        Binding("f6", "edit('reason')", "原因", id="pack.reason"),
+        Binding("f7", "focus_checklist", "清单", id="pack.checklist"),
+        Binding("f8", "print('slip')", "打印回执", id="pack.print"),
+        Binding("f12", "print('notice')", "补正告知书", id="pack.notice"),
+        Binding("f9", "read_files", "读取电子版", id="pack.read"),
     ]
 
     def __init__(self, pack_id: int) -> None:
@@ -150,7 +168,7 @@ class PackScreen(Screen[None]):
         yield Label("历史（每一次修改：谁、何时、原值 → 新值、原因）", classes="section")
         with VerticalScroll(id="pack-history"):
             yield Static(id="history")
-        yield Footer()
+        yield Footer(compact=True)  # many keys: the slips, supervisor and readers add theirs here
 
     def on_mount(self) -> None:
         self.refresh_data()
@@ -176,7 +194,7 @@ class PackScreen(Screen[None]):
         self.query_one("#pack-title", Static).update(
             Content.assemble(
                 (pack.receipt_no, "bold $accent"),
-                f"  ·  {pack.kind_label}  ·  {pack.status_label}  ·  收件 {show(pack.received_at)}  受理人 {pack.clerk}",
+                f"  ·  {pack.kind_label}  ·  {outcomes.status_text(pack)}  ·  收件 {show(pack.received_at)}  受理人 {pack.clerk}",
             )
         )
         lines = [f"{field_label(pack.kind, 'unit')}：{pack.unit}", f"{field_label(pack.kind, 'name')}：{pack.name}"]
@@ -190,6 +208,9 @@ class PackScreen(Screen[None]):
                 lines.append(f"{label}：{pack.details[key]}")
         if pack.distinct_from:
             lines.append("已确认不是重复材料：" + "、".join(pack.distinct_from))
+        if pack.voided:
+            lines.insert(0, f"【已作废】原因：{pack.void_reason}")
+        lines.extend(file_lines(pack))
         self.query_one("#pack-info", Static).update("\n".join(lines))
         if verdict.complete and not verdict.flags:
             summary = Content.styled("齐全", "bold $success")
@@ -252,10 +273,28 @@ class PackScreen(Screen[None]):
     def action_edit(self, what: str) -> None:
         self.query_one(f"#e-{what}", Input).focus()
 
+    def action_outcome(self) -> None:
+        """F5: 受理 / 补正 / 容缺受理 / 不予受理 / 撤回 / 补正收到 / 作废 / 更正 / 附件2内容."""
+        from screens.outcomes import choose_outcome
+
+        choose_outcome(self, self.pack_id)
+
     def action_focus_checklist(self) -> None:
         self.query_one(Checklist).focus()
 
+    def action_print(self, doc: str) -> None:
+        from screens.slips import print_document
+
+        print_document(self.app, self.pack_id, doc)
+
+    def action_read_files(self) -> None:
+        from screens.read_files import read_into_pack
+
+        read_into_pack(self, self.pack_id, after=self.refresh_data)
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "print" and parameters == ("notice",):
+            return not self.app.desk.store.assess(self.pack).complete or None  # type: ignore[attr-defined]
         return action != "focus_table"  # the scan box's "to the list" belongs to the main screen
 
     def action_back(self) -> None:

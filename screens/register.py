@@ -20,6 +20,8 @@ from deskapp.forms import MEDIUMS, expand_medium, sector_hint
 from deskapp.models import Pack, field_label
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
+from deskapp.readers.prefill import Decision
+from screens.read_files import accepted_details, read_into_form, record_files
 from screens.widgets import BigText, Checklist
 
 KIND_KEYS = {"1": "studio", "2": "project"}
@@ -75,6 +77,7 @@ class RegisterScreen(Screen[None]):
         Binding("tab", "app.focus_next", "下一项", id="next_field", priority=True),
         Binding("enter", "app.focus_next", "下一项", id="next_field_enter", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "上一项", id="previous_field", show=False, priority=True),
+        Binding("f9", "read_files", "读取电子版", id="read_files"),
         Binding("escape", "cancel", "取消", id="cancel"),
     ]
 
@@ -82,6 +85,8 @@ class RegisterScreen(Screen[None]):
         super().__init__()
         self.kind = kind
         self.received_at: datetime | None = None
+        self.files_read: Decision | None = None
+        """What the clerk accepted from the unit's files (F9); recorded on the pack when saved."""
 
     @property
     def desk(self):  # type: ignore[no-untyped-def]
@@ -145,6 +150,7 @@ class RegisterScreen(Screen[None]):
                 raise RegistrationError(f"研究领域：{hint}")
             fields["sector"] = chosen or sector_text
         fields["ecopy_medium"] = expand_medium(self.value("ecopy_medium"))
+        fields["details"] = accepted_details(self.files_read)
         return {
             "fields": fields,
             "checklist": dict(self.query_one(Checklist).state),
@@ -194,6 +200,7 @@ class RegisterScreen(Screen[None]):
         except StoreWriteError as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在，问题解决后再按 Ctrl+S 保存。")
             return
+        record_files(self.app, pack.id, self.files_read)
         self.app.data_changed()  # type: ignore[attr-defined]
         self.after_save(pack)
 
@@ -220,6 +227,7 @@ class RegisterScreen(Screen[None]):
         except (RegistrationError, StoreWriteError) as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在。")
             return
+        record_files(self.app, original.id, self.files_read)
         self.app.data_changed()  # type: ignore[attr-defined]
         self.notify(f"已作为补充材料记到 {original.receipt_no}，没有发新编号。", title="已保存")
         from screens.pack import PackScreen
@@ -232,6 +240,9 @@ class RegisterScreen(Screen[None]):
         Extension point: the slips helper prints or offers the receipt slip from here.
         """
         self.app.switch_screen(SavedScreen(pack.id))
+
+    def action_read_files(self) -> None:
+        read_into_form(self)
 
     def action_cancel(self) -> None:
         typed = any(i.value.strip() for i in self.query(Input)) or any(self.query_one(Checklist).state.values())
@@ -327,7 +338,8 @@ class SavedScreen(Screen[None]):
         Binding("enter", "done", "下一件", id="saved.next", priority=True),
         Binding("escape", "done", "回主界面", id="saved.back", show=False, priority=True),
         Binding("o", "open", "打开这件", id="saved.open", priority=True),
-        # Extension point: the slips helper adds  Binding("p", "print_slip", "打印回执", id="saved.print")
+        Binding("p", "print('slip')", "打印回执", id="saved.print", priority=True),
+        Binding("n", "print('notice')", "补正告知书", id="saved.notice", priority=True),
     ]
 
     def __init__(self, pack_id: int) -> None:
@@ -355,11 +367,21 @@ class SavedScreen(Screen[None]):
                 for flag in verdict.flags:
                     lines.append((flag.text, "bold $error" if flag.severity == "error" else "$warning"))
                 yield Static(Content("\n").join(Content.styled(t, s) for t, s in lines), id="saved-verdict")
-            yield Static("Enter 登记下一件（回主界面）   O 打开这件查看或修改", classes="hint")
+            yield Static("P 打印回执   Enter 登记下一件（回主界面）   O 打开这件查看或修改", classes="hint")
         yield Footer()
 
     def action_done(self) -> None:
         self.dismiss()
+
+    def action_print(self, doc: str) -> None:
+        from screens.slips import print_document
+
+        print_document(self.app, self.pack_id, doc)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "print" and parameters == ("notice",):
+            return not self.app.desk.store.assess(self.pack).complete or None  # type: ignore[attr-defined]
+        return True
 
     def action_open(self) -> None:
         from screens.pack import PackScreen

@@ -9,7 +9,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_core_imports_without_textual():
     core = sorted(
-        "deskapp." + p.stem
+        ".".join(p.relative_to(ROOT).with_suffix("").parts)  # subpackages too (deskapp.exports.annex2)
         for p in (ROOT / "deskapp").rglob("*.py")
         if p.stem not in ("__init__", "__main__", "app") and "templates" not in p.parts
     )

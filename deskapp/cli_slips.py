@@ -1,0 +1,90 @@
+"""``deskapp slip`` / ``deskapp notice`` / ``deskapp verify``: slips, notices and scanned QR codes."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from deskapp.receipt_qr import SecretError, read_scan
+from deskapp.service import Desk, open_desk
+from deskapp.timeutil import show
+
+# Who a command-line action is recorded as when --clerk is not given.
+CLI_ACTOR = "命令行"
+
+
+def _pack_or_fail(desk: Desk, receipt_no: str):  # type: ignore[no-untyped-def]
+    pack = desk.store.by_receipt(receipt_no)
+    if pack is None:
+        print(f"找不到收件编号 {receipt_no}（请用 deskapp list 查看）", file=sys.stderr)
+    return pack
+
+
+def _cmd_document(args: argparse.Namespace, doc: str) -> int:
+    from deskapp.printing import issue  # fpdf2 takes a second to import: only when a PDF is made
+
+    desk = open_desk(args.data)
+    pack = _pack_or_fail(desk, args.receipt_no)
+    if pack is None:
+        return 1
+    deadline: date | None = None
+    if getattr(args, "by", None):
+        try:
+            deadline = date.fromisoformat(args.by)
+        except ValueError:
+            print(f"--by 不是有效日期：{args.by!r}（例：2026-06-20）", file=sys.stderr)
+            return 2
+    out = Path(args.out) if args.out else None
+    if out is None and not args.print:
+        out = desk.locations.outbox
+    result = issue(desk, pack, args.clerk or CLI_ACTOR, doc, to_printer=args.print, out=out, deadline=deadline)
+    print(result.message, file=sys.stdout if result.ok else sys.stderr)
+    return 0 if result.ok else 1
+
+
+def cmd_slip(args: argparse.Namespace) -> int:
+    return _cmd_document(args, "slip")
+
+
+def cmd_notice(args: argparse.Namespace) -> int:
+    return _cmd_document(args, "notice")
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    desk = open_desk(args.data)
+    try:
+        outcome = read_scan(desk.store, desk.locations.secret, args.payload, args.clerk or CLI_ACTOR)
+    except SecretError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if outcome.pack is None:
+        print(f"拒绝：{outcome.message}", file=sys.stderr)
+        return 1
+    pack = outcome.pack
+    verdict = desk.store.assess(pack)
+    print(f"真实回执：{pack.receipt_no}")
+    print(f"{pack.kind_label} · {pack.unit} · {pack.name}")
+    print(f"收件时间：{show(pack.received_at, True)}  受理人：{pack.clerk}  状态：{pack.status_label}")
+    print(f"结论：{verdict.summary()}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    for name, func, help_text in (
+        ("slip", cmd_slip, "生成受理回执 PDF（--print 送打印机）"),
+        ("notice", cmd_notice, "生成补正告知书 PDF（--print 送打印机）"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("receipt_no", help="收件编号")
+        p.add_argument("--out", metavar="FILE", help="保存为此 PDF 文件（不给 --out 且不打印时保存到待打印文件夹 outbox）")
+        p.add_argument("--print", action="store_true", help="送到配置的打印机（slip.printer，空则默认打印机）")
+        p.add_argument("--clerk", default="", help=f"记录为谁打印（默认“{CLI_ACTOR}”）")
+        if name == "notice":
+            p.add_argument("--by", metavar="DATE", help="补正期限（例：2026-06-20；默认为 slip.notice_days 个工作日后）")
+        p.set_defaults(func=func)
+    p = sub.add_parser("verify", help="核验回执二维码内容：真实则显示对应材料（退出码 0），否则拒绝并记录")
+    p.add_argument("payload", help="扫码枪读到的内容")
+    p.add_argument("--clerk", default="", help=f"记录为谁核验（默认“{CLI_ACTOR}”）")
+    p.set_defaults(func=cmd_verify)

@@ -1,0 +1,189 @@
+"""Supervisor commands: ``export`` (附件2 xlsx / docx, 台账), ``outcome``, ``details``, ``dashboard``.
+
+Exports and the dashboard are imported inside their commands: openpyxl and python-docx take
+a noticeable time to load and every other command (``register`` above all) must start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from deskapp.auth import NotAllowed
+from deskapp.models import DETAIL_FIELDS, Pack
+from deskapp.outcomes import ACTIONS, OutcomeError, needs_supervisor, perform, set_details
+from deskapp.service import Desk, open_desk
+from deskapp.store import RegistrationError
+
+
+def _desk(args: argparse.Namespace) -> Desk:
+    return open_desk(args.data)
+
+
+def _fail(message: str, code: int = 1) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from deskapp.exports.annex2 import parse_statuses, write_annex2
+    from deskapp.exports.common import ExportError
+    from deskapp.exports.docx import write_annex2_docx
+    from deskapp.exports.register import write_register
+
+    desk = _desk(args)
+    try:
+        if args.what == "register":
+            result = write_register(desk.store, out=args.out)
+        else:
+            statuses = parse_statuses(args.status) if args.status else None
+            writer = write_annex2 if args.what == "annex2" else write_annex2_docx
+            result = writer(desk.store, out=args.out, statuses=statuses)
+    except ExportError as exc:
+        return _fail(str(exc))
+    print(result.path)
+    print(result.message(), file=sys.stderr)
+    return 0
+
+
+def _pack(desk: Desk, receipt: str) -> Pack | None:
+    pack = desk.store.by_receipt(receipt)
+    if pack is None:
+        print(f"找不到收件编号 {receipt}", file=sys.stderr)
+    return pack
+
+
+def cmd_outcome(args: argparse.Namespace) -> int:
+    desk = _desk(args)
+    pack = _pack(desk, args.receipt_no)
+    if pack is None:
+        return 1
+    kwargs: dict[str, Any] = {}
+    try:
+        pin = args.pin or ""
+        if needs_supervisor(desk.store, pack, args.action) and not pin:
+            if not sys.stdin.isatty():
+                return _fail(f"“{ACTIONS[args.action]}”需要科室负责人 PIN：请用 --pin 提供。", 2)
+            pin = getpass.getpass("科室负责人 PIN：")
+        if pin:
+            kwargs["pin"] = pin
+        if args.reason:
+            kwargs["reason"] = args.reason
+        if args.action in ("supplement_request", "accept_pending"):
+            kwargs["due"] = args.due
+            if args.missing:
+                kwargs["missing"] = args.missing
+        if args.action == "supplement_received":
+            kwargs["items"] = args.items or []
+            if args.pages is not None:
+                kwargs["pages"] = args.pages
+        if args.action == "correct":
+            kwargs["received_at"] = args.received_at
+            kwargs["clerk"] = args.clerk
+        if args.action in ("reject", "void", "correct"):
+            kwargs.setdefault("reason", "")
+        updated = perform(desk.store, pack.id, args.action, args.by, **kwargs)
+    except (NotAllowed, OutcomeError, RegistrationError) as exc:
+        return _fail(str(exc))
+    print(f"{updated.receipt_no}\t{updated.status_label}")
+    return 0
+
+
+def cmd_details(args: argparse.Namespace) -> int:
+    desk = _desk(args)
+    pack = _pack(desk, args.receipt_no)
+    if pack is None:
+        return 1
+    values: dict[str, str] = {}
+    for field, text in args.text or []:
+        values[field] = text
+    for field, file in args.file or []:
+        try:
+            values[field] = Path(file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return _fail(f"无法读取 {file}：{exc}（需要 UTF-8 文本文件）")
+    if not values:
+        return _fail("请用 --text 字段 文字 或 --file 字段 文件 给出内容。", 2)
+    try:
+        set_details(desk.store, pack.id, args.by, values, reason=args.reason or "")
+    except (NotAllowed, OutcomeError, RegistrationError) as exc:
+        return _fail(str(exc))
+    print(f"{pack.receipt_no}\t已更新：" + "、".join(DETAIL_FIELDS[k] for k in values))
+    return 0
+
+
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from deskapp.dashboard import STATUS_COLUMNS, build_dashboard
+
+    desk = _desk(args)
+    board = build_dashboard(desk.store)
+    if args.json:
+        doc = {
+            "round": board.round_id,
+            "total": board.total,
+            "complete": board.complete,
+            "incomplete": board.incomplete,
+            "late": board.late,
+            "withdrawn": board.withdrawn,
+            "voided": board.voided,
+            "by_kind_status": board.by_kind_status,
+            "by_sector": board.by_sector,
+            "arrivals": [[d.isoformat(), n] for d, n in board.arrivals],
+            "late_arrivals": board.late_arrivals,
+            "incomplete_packs": [
+                {"receipt_no": r.receipt_no, "unit": r.unit, "name": r.name, "missing": list(r.missing),
+                 "contact": r.contact, "phone": r.phone, "status": r.status_label, "due": r.due}
+                for r in board.incomplete_rows
+            ],
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
+        return 0
+    print(f"共 {board.total} 件：齐全 {board.complete}，缺件 {board.incomplete}，逾期 {board.late}，"
+          f"撤回 {board.withdrawn}，作废 {board.voided}")
+    for kind, counts in board.by_kind_status.items():
+        print(kind, "  ".join(f"{STATUS_COLUMNS[s]} {n}" for s, n in counts.items() if n))
+    for row in board.incomplete_rows:
+        print(f"{row.receipt_no}\t{row.unit}\t{row.contact} {row.phone}\t缺：{row.missing_text}")
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("export", help="导出 附件2 汇总表（xlsx / docx）或受理台账")
+    p.add_argument("what", choices=["annex2", "annex2-docx", "register"], help="annex2 / annex2-docx / register")
+    p.add_argument("--out", metavar="FILE", help="导出到此文件（不能已存在）；默认 数据文件夹/exports/ 下带时间的文件名")
+    p.add_argument(
+        "--status", nargs="+", metavar="STATUS",
+        help="只导出这些状态（默认：除作废、撤回外全部）：registered accepted supplement accepted_pending "
+        "rejected withdrawn voided，或中文 受理 补正 等",
+    )
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("outcome", help="登记结论：受理、补正、容缺受理、不予受理、撤回、补正收到、作废、更正")
+    p.add_argument("receipt_no")
+    p.add_argument("action", choices=list(ACTIONS), help="、".join(f"{k}={v}" for k, v in ACTIONS.items()))
+    p.add_argument("--by", required=True, help="操作人姓名")
+    p.add_argument("--pin", help="科室负责人 PIN（不给时在终端询问）")
+    p.add_argument("--reason", help="原因（不予受理、作废、更正必填）")
+    p.add_argument("--due", help="补正 / 容缺受理截止日期，例：2026-06-20")
+    p.add_argument("--missing", nargs="+", help="补正所缺材料（默认：受理台判断的全部缺项）")
+    p.add_argument("--items", nargs="+", help="补正收到的清单项（key 或名称）")
+    p.add_argument("--pages", type=int, help="补正后的页数")
+    p.add_argument("--received-at", help="更正后的收件时间，例：2026-06-12 10:30")
+    p.add_argument("--clerk", help="更正后的受理人")
+    p.set_defaults(func=cmd_outcome)
+
+    p = sub.add_parser("details", help="填写附件2长文字栏目（获奖情况、工作业绩、单位简介、支持措施、任务目标）")
+    p.add_argument("receipt_no")
+    p.add_argument("--by", required=True, help="操作人姓名")
+    p.add_argument("--text", nargs=2, action="append", metavar=("FIELD", "TEXT"), help=f"字段：{' '.join(DETAIL_FIELDS)}")
+    p.add_argument("--file", nargs=2, action="append", metavar=("FIELD", "FILE"), help="从 UTF-8 文本文件读入")
+    p.add_argument("--reason")
+    p.set_defaults(func=cmd_details)
+
+    p = sub.add_parser("dashboard", help="本批次统计：齐全、缺件、逾期，以及缺件清单")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_dashboard)

@@ -1,0 +1,110 @@
+"""Cross-checks of a pack against the electronic copies read for it.
+
+What a file said is stored on the pack (``pack.files``: one entry per file read, with
+its fingerprint and ``facts``); the flags are computed from the pack's *current* values
+each time, so correcting the pack (or re-reading a corrected file) clears them.
+Pure functions: no file is opened here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from deskapp.config import Round
+from deskapp.models import Pack
+
+
+def _key(value: Any) -> str:
+    return "".join(unicodedata.normalize("NFKC", str(value)).split())
+
+
+def _same(a: Any, b: Any) -> bool:
+    return _key(a) == _key(b)
+
+
+def match_sector(text: str, sectors: Sequence[str]) -> str:
+    """The round's sector a form's 专业领域 means (煤化工 → 煤炭煤电煤化工), or the text itself."""
+    key = _key(text)
+    for sector in sectors:
+        if _key(sector) == key:
+            return sector
+    close = [s for s in sectors if key and (key in _key(s) or _key(s) in key)]
+    return close[0] if len(close) == 1 else text
+
+
+def latest_files(pack: Pack) -> list[dict[str, Any]]:
+    """The last entry of each file name read for the pack, in reading order."""
+    latest: dict[str, dict[str, Any]] = {}
+    for entry in pack.files:
+        if isinstance(entry, dict) and entry.get("name"):
+            latest.pop(entry["name"], None)
+            latest[entry["name"]] = entry
+    return list(latest.values())
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def file_flags(round_: Round, pack: Pack) -> list[tuple[str, str]]:
+    """``(code, text)`` of every disagreement between the pack and its files."""
+    flags: list[tuple[str, str]] = []
+    files = latest_files(pack)
+    form1 = [f for f in files if f.get("kind") == "form1"]
+    form2 = [f for f in files if f.get("kind") == "form2" or f.get("facts", {}).get("studio_names")]
+    pdfs = [f for f in files if f.get("kind") == "pdf" and isinstance(f.get("pages"), int)]
+    for entry in form1[-1:]:
+        facts = entry.get("facts", {})
+        name = entry["name"]
+        listed = facts.get("members_listed")
+        if isinstance(listed, int):
+            if pack.members is not None and pack.members != listed:
+                flags.append(("file_members", f"登记成员{pack.members}人，附件1列出{listed}人（{name}）"))
+            if pack.members != listed and not round_.members_min <= listed <= round_.members_max:
+                flags.append(
+                    (
+                        "file_members_range",
+                        f"附件1列出成员{listed}人，应为{round_.members_min}—{round_.members_max}人（不含领衔人）",
+                    )
+                )
+        sector = facts.get("sector")
+        if sector and pack.sector and not _same(match_sector(sector, round_.sectors), pack.sector):
+            flags.append(("file_sector", f"研究领域：登记为“{pack.sector}”，附件1填写“{sector}”"))
+        leader = facts.get("leader")
+        if leader and pack.leader and not _same(leader, pack.leader):
+            flags.append(("file_leader", f"领衔人：登记为“{pack.leader}”，附件1填写“{leader}”"))
+        studio = facts.get("studio_name")
+        names = [n for f in form2 for n in f.get("facts", {}).get("studio_names", [])]
+        if studio and names and not any(_same(studio, n) for n in names):
+            flags.append(("file_studio_name", f"工作室名称：附件1为“{studio}”，附件2为“{'、'.join(names)}”"))
+    if pdfs and pack.pages is not None:
+        total = sum(int(f["pages"]) for f in pdfs)
+        if total != pack.pages:
+            which = "、".join(f["name"] for f in pdfs)
+            flags.append(("file_pages", f"纸质版{pack.pages}页，PDF电子版{total}页（{which}）"))
+    for entry in files:
+        funds = entry.get("facts", {}).get("funds") or {}
+        whole, own, asked = (_amount(funds.get(k)) for k in ("total", "own", "requested"))
+        if whole is not None and own is not None and asked is not None and whole != own + asked:
+            flags.append(
+                (
+                    "file_funds",
+                    f"资金总额{whole}万元 ≠ 自筹资金{own} + 申请资金{asked}（{entry['name']}）",
+                )
+            )
+    seen: dict[str, str] = {}
+    for entry in pack.files:
+        if not isinstance(entry, dict) or not entry.get("sha256"):
+            continue
+        before = seen.get(entry.get("name", ""))
+        if before and before != entry["sha256"]:
+            flags.append(("file_changed", f"电子版“{entry['name']}”前后两次读取的内容不同"))
+            break
+        seen[entry.get("name", "")] = entry["sha256"]
+    return flags

@@ -1,0 +1,129 @@
+"""The 附件2 table as a Word document (the notice's 附件2 is a Word table): A4 landscape, header row repeated."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from copy import deepcopy
+from datetime import datetime
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, STEM, TITLE, rows_of, select_packs
+from deskapp.exports.common import ExportResult, Progress, clean_text, export_path, paused_gc, save_new
+from deskapp.store import DeskStore
+
+BODY_FONT = "仿宋_GB2312"
+HEAD_FONT = "黑体"
+TITLE_FONT = "方正小标宋简体"
+MARGIN = Mm(15)
+
+
+def _east_asian(run_or_style, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Set a font for Latin and Chinese text alike (Word keeps them apart)."""
+    run_or_style.font.name = name
+    rpr = run_or_style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    fonts.set(qn("w:eastAsia"), name)
+
+
+def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+    trpr = row._tr.get_or_add_trPr()
+    flag = OxmlElement("w:tblHeader")
+    flag.set(qn("w:val"), "true")
+    trpr.append(flag)
+
+
+def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | None = None):  # type: ignore[no-untyped-def]
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Mm(297), Mm(210)
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin = section.bottom_margin = Mm(18)
+    normal = doc.styles["Normal"]
+    _east_asian(normal, BODY_FONT)
+    normal.font.size = Pt(10.5)
+
+    label = doc.add_paragraph()
+    _east_asian(label.add_run(LABEL), HEAD_FONT)
+    title = doc.add_paragraph()
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = title.add_run(TITLE)
+    _east_asian(run, TITLE_FONT)
+    run.font.size = Pt(18)
+
+    table = doc.add_table(rows=1, cols=len(COLUMNS))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    usable = Mm(297) - 2 * MARGIN
+    total = sum(c[1] for c in COLUMNS)
+    widths = [int(usable * c[1] / total) for c in COLUMNS]
+    header = table.rows[0]
+    _repeat_header(header)
+    for cell, text, width in zip(header.cells, HEADERS, widths):
+        cell.width = width
+        paragraph = cell.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _east_asian(paragraph.add_run(text), HEAD_FONT)
+
+    # One prototype data row, copied per pack: much faster than python-docx building each cell.
+    proto_row = table.add_row()
+    for i, (cell, width) in enumerate(zip(proto_row.cells, widths)):
+        cell.width = width
+        if i in CENTERED:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.paragraphs[0].add_run("")
+    proto = deepcopy(proto_row._tr)
+    table._tbl.remove(proto_row._tr)
+    tbl = table._tbl
+    step = max(1, len(packs_rows) // 50)
+    for n, values in enumerate(packs_rows):
+        tr = deepcopy(proto)
+        for tc, value in zip(tr.iterchildren(qn("w:tc")), values):
+            _set_cell_text(tc, clean_text(value))
+        tbl.append(tr)
+        if progress is not None and n % step == 0:
+            progress(n, len(packs_rows))
+    if progress is not None:
+        progress(len(packs_rows), len(packs_rows))
+    return doc
+
+
+def _set_cell_text(tc, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Put ``text`` in the prototype cell's run; line breaks become Word line breaks."""
+    r = tc.find(qn("w:p")).find(qn("w:r"))
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            r.append(OxmlElement("w:br"))
+        t = OxmlElement("w:t")
+        t.set(qn("xml:space"), "preserve")
+        t.text = line
+        r.append(t)
+
+
+@paused_gc()
+def write_annex2_docx(
+    store: DeskStore,
+    *,
+    out: str | os.PathLike[str] | None = None,
+    statuses: Sequence[str] | None = None,
+    now: datetime | None = None,
+    progress: Progress | None = None,
+) -> ExportResult:
+    """Write the 附件2 table as .docx; returns where it went (never over an earlier export)."""
+    now = now or store.clock()
+    packs = select_packs(store, statuses)
+    path = export_path(store.locations, STEM, ".docx", now, out)
+    doc = build_document(rows_of(packs), progress)
+    save_new(path, lambda p: doc.save(str(p)))
+    return ExportResult(path, len(packs))

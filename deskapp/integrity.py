@@ -1,0 +1,190 @@
+"""Is the record beyond doubt? The whole-journal check and when it last passed.
+
+:func:`inspect_store` verifies, from the first entry on: the hash chain (every line parses,
+seq runs 1..n, each entry carries the hash of the one before and its own hash is right for
+its content); that a full replay of the journal builds a readable state; unique, gapless
+receipt numbers per round and kind; and that the snapshot a desk starts from gives the very
+same state as the full replay. :func:`run_check` does that and records the outcome in the
+journal (action ``check`` when it passed, ``check_failed`` when not), so any desk -- the
+supervisor's dashboard -- can show when the last check passed (:func:`check_status`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from deskapp.config import KIND_LABELS, Config
+from deskapp.journal import BadEntry, JournalError, verify_chain
+from deskapp.locations import Locations
+from deskapp.store import DeskStore
+from deskapp.timeutil import parse_time, show
+
+CHECK_PASSED = "check"
+CHECK_FAILED = "check_failed"
+
+
+@dataclass(frozen=True)
+class IntegrityReport:
+    """What a check found. ``problems`` is empty when everything is right."""
+
+    entries: int
+    packs: int
+    problems: tuple[str, ...] = ()
+    bad_entry: BadEntry | None = None
+    """The first journal entry that breaks the chain, if any."""
+    notes: tuple[str, ...] = ()
+    """Things worth knowing that are not faults (a write cut by a crash, a rebuilt snapshot)."""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def text(self) -> str:
+        if self.ok:
+            head = f"校验通过：记录链完整（{self.entries} 条），收件编号唯一且连续（{self.packs} 件）。"
+        else:
+            head = "校验发现问题：\n" + "\n".join(f"  - {p}" for p in self.problems)
+            head += "\n请勿继续修改记录，联系管理员；可用 deskapp restore 从最近一次校验通过前的备份恢复。"
+        return "\n".join([head, *(f"  注：{n}" for n in self.notes)])
+
+
+def _number_problems(store: DeskStore) -> list[str]:
+    problems: list[str] = []
+    seen: dict[str, int] = {}
+    seqs: dict[tuple[str, str], list[int]] = {}
+    for pack_id in store._order:
+        doc = store._packs[pack_id]
+        receipt = doc["receipt_no"]
+        if receipt in seen:
+            problems.append(f"收件编号 {receipt} 重复（第 {seen[receipt]} 件与第 {pack_id} 件）")
+        seen[receipt] = pack_id
+        seqs.setdefault((doc["round"], doc["kind"]), []).append(int(doc["seq"]))
+    for (round_id, kind), numbers in sorted(seqs.items()):
+        if sorted(numbers) != list(range(1, len(numbers) + 1)):
+            missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))[:5]
+            problems.append(f"{round_id} 批次 {KIND_LABELS.get(kind, kind)} 的编号不连续（缺 {missing}）")
+    return problems
+
+
+def _same_state(one: DeskStore, other: DeskStore) -> bool:
+    """Both stores, caught up to the same entry, hold the same packs (desks may write meanwhile)."""
+    for _ in range(5):
+        one.refresh()
+        other.refresh()
+        if one.journal.seq == other.journal.seq:
+            return one.state_fingerprint() == other.state_fingerprint()
+    return True  # the record kept growing under us: nothing to compare, nothing found
+
+
+def inspect_store(store: DeskStore, *, repair: bool = False) -> IntegrityReport:
+    """Check the journal and the state built from it (reads the whole journal; seconds at most).
+
+    With ``repair``, a snapshot that disagrees with the full replay is rewritten from the
+    replay and the live store is rebuilt; it is still reported as a problem.
+    """
+    locations = store.locations
+    problems: list[str] = []
+    notes: list[str] = []
+    chain = verify_chain(locations.journal)
+    if chain.bad:
+        problems.append("记录链断裂：" + chain.bad.describe())
+    if chain.torn_tail:
+        notes.append(f"第 {chain.entries + 1} 行未写完（某台受理台写入时被中断，从未提交），下次写入时会自动清除。")
+    try:
+        fresh = DeskStore(locations, store.config, store.clock, snapshot=False)
+    except JournalError as exc:
+        return IntegrityReport(chain.entries, 0, tuple(problems + [f"无法读出记录：{exc}"]), chain.bad, tuple(notes))
+    problems += _number_problems(fresh)
+    for pack_id in fresh.ids():
+        try:
+            fresh.get(pack_id)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(f"第 {pack_id} 件申报材料无法读出（{exc.__class__.__name__}）")
+    if locations.snapshot.exists():
+        from_snapshot = DeskStore(locations, store.config, store.clock)
+        if from_snapshot.snapshot_seq == 0:
+            notes.append("快照与记录文件不对应（记录文件被替换或改动过），启动时会完整重放记录。")
+            if repair and chain.ok:
+                fresh.save_snapshot()
+        elif not _same_state(from_snapshot, fresh):
+            problems.append("快照（journal.snapshot）与完整重放记录的结果不符：快照被改动过或已损坏。" + ("已按记录重写快照。" if repair else ""))
+            if repair and chain.ok:
+                fresh.save_snapshot()
+    if not _same_state(store, fresh):
+        problems.append("本受理台内存中的状态与记录文件不符。" + ("已重新读取记录。" if repair else ""))
+        if repair:
+            store.rebuild()
+    return IntegrityReport(chain.entries, fresh.count(), tuple(problems), chain.bad, tuple(notes))
+
+
+def run_check(store: DeskStore, actor: str) -> IntegrityReport:
+    """:func:`inspect_store` with repair, then record the outcome as a journal entry."""
+    report = inspect_store(store, repair=True)
+    data: dict[str, object] = {"ok": report.ok, "entries": report.entries, "packs": report.packs}
+    if report.problems:
+        data["problems"] = list(report.problems[:10])
+    if report.bad_entry:
+        data["bad_line"] = report.bad_entry.line
+    try:
+        store.record_event(CHECK_PASSED if report.ok else CHECK_FAILED, actor, data=data)
+    except JournalError as exc:
+        return IntegrityReport(
+            report.entries, report.packs, report.problems, report.bad_entry, report.notes + (f"校验结果未能记入记录：{exc}",)
+        )
+    if report.ok:
+        store.save_snapshot()
+    return report
+
+
+@dataclass(frozen=True)
+class CheckStatus:
+    """The last recorded checks, for the supervisor's view."""
+
+    last_passed: datetime | None
+    last_failed: datetime | None
+    failed_problems: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        """The last check run passed."""
+        return self.last_passed is not None and (self.last_failed is None or self.last_passed > self.last_failed)
+
+    def text(self) -> str:
+        if self.last_passed is None and self.last_failed is None:
+            return "尚未做过完整性校验（运行 deskapp check）"
+        if self.ok:
+            return f"上次完整性校验通过：{show(self.last_passed, True)}"
+        when = show(self.last_failed, True)
+        passed = f"；上次通过：{show(self.last_passed, True)}" if self.last_passed else ""
+        return f"上次完整性校验发现问题（{when}）{passed}。请联系管理员运行 deskapp check。"
+
+
+def check_status(store: DeskStore) -> CheckStatus:
+    """When the last check passed and when one last failed (from any desk on this data folder)."""
+    passed = store.last_event(CHECK_PASSED)
+    failed = store.last_event(CHECK_FAILED)
+    return CheckStatus(
+        parse_time(passed.at) if passed else None,
+        parse_time(failed.at) if failed else None,
+        tuple(failed.data.get("problems", ())) if failed else (),
+    )
+
+
+def last_check_passed(store: DeskStore) -> datetime | None:
+    """When the last ``deskapp check`` passed (Beijing time), or None if none ever did."""
+    return check_status(store).last_passed
+
+
+def check_folder(store_or_none: DeskStore | None, locations: Locations, config: Config, actor: str) -> IntegrityReport:
+    """``deskapp check``: like :func:`run_check`, and still names the first bad entry when the
+    journal is so broken that no store opens on it (``store_or_none`` is None then)."""
+    if store_or_none is not None:
+        return run_check(store_or_none, actor)
+    chain = verify_chain(locations.journal)
+    problems = ["记录链断裂：" + chain.bad.describe()] if chain.bad else []
+    try:
+        DeskStore(locations, config, snapshot=False)
+    except JournalError as exc:
+        problems.append(f"无法读出记录：{exc}")
+    return IntegrityReport(chain.entries, 0, tuple(problems), chain.bad, ("记录无法读出，校验结果未能记入记录。",))

@@ -1,0 +1,347 @@
+"""Issuing slips and notices: render, print (CUPS ``lp`` / Windows' print), record.
+
+:func:`issue` never raises for what can go wrong at a counter (no printer, ``lp`` missing,
+a job refused, a full disk, a store that cannot be written): it returns an
+:class:`IssueResult` whose ``message`` the desk shows as it is. A document that could not
+be printed is saved as PDF in the outbox (``Locations.outbox``) and the message says where.
+Every copy made — printed, saved to a file, or failed — is pushed onto the pack's
+``prints`` list with one journal entry (action ``print``), so reprints are counted from
+there and marked 补打.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from deskapp.journal import JournalError
+from deskapp.models import Pack
+from deskapp.receipt_qr import SecretError, signer_for
+from deskapp.service import Desk, atomic_write
+from deskapp.slips import Document, Reprint, SlipError, notice_document, render, slip_document
+from deskapp.timeutil import iso, to_beijing
+
+DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书"}  # screens/slips.py names them alike
+LP_TIMEOUT_S = 20.0
+# How long a print waits to see its job fail or go through (in a worker: the desk carries on).
+JOB_WAIT_S = 8.0
+
+
+@dataclass(frozen=True)
+class PrinterResult:
+    """What the printer side said."""
+
+    ok: bool
+    printer: str = ""
+    job: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class IssueResult:
+    """One copy of a slip or notice: made or not, and what the clerk is told."""
+
+    ok: bool
+    """The copy reached the printer (or the file asked for)."""
+    message: str
+    doc: str = "slip"
+    copy: int = 1
+    """1 for the first copy, 2 for the first reprint, ..."""
+    path: Path | None = None
+    """Where the PDF was written (``--out`` file, or the outbox after a failed print)."""
+    printer: str = ""
+    job: str = ""
+    recorded: bool = True
+    """False when the history entry could not be written (the message says so)."""
+    pdf: bytes = b""
+
+
+def send_to_printer(pdf_path: Path, printer: str = "", title: str = "") -> PrinterResult:
+    """Hand a PDF to the system's printing: CUPS ``lp`` on Linux/macOS, the shell's print on Windows."""
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows desks only
+        return _print_windows(pdf_path, printer)
+    return _print_cups(pdf_path, printer, title)
+
+
+def _print_cups(pdf_path: Path, printer: str, title: str) -> PrinterResult:
+    lp = shutil.which("lp")
+    if lp is None:
+        return PrinterResult(False, printer, error="本机没有打印命令 lp（未安装 CUPS）")
+    name = printer or _default_printer()
+    if not name:
+        return PrinterResult(False, "", error="没有设置打印机，系统也没有默认打印机")
+    state = _printer_state(name)
+    if state:
+        return PrinterResult(False, name, error=state)
+    command = [lp, "-d", name]
+    if title:
+        command += ["-t", title]
+    command.append(str(pdf_path))
+    try:
+        out = subprocess.run(command, check=False, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired:
+        return PrinterResult(False, name, error=f"打印服务 {LP_TIMEOUT_S:.0f} 秒内没有响应")
+    except OSError as exc:
+        return PrinterResult(False, name, error=f"无法运行 lp：{exc.strerror or exc}")
+    if out.returncode != 0:
+        detail = (out.stderr or out.stdout).strip().splitlines()
+        return PrinterResult(False, name, error="打印任务被拒绝：" + (detail[-1] if detail else f"lp 退出码 {out.returncode}"))
+    match = re.search(r"request id is (\S+)", out.stdout)
+    job = match.group(1) if match else ""
+    failure = _follow_job(name, job) if job else ""
+    if failure:
+        _lpstat_cancel(job)
+        return PrinterResult(False, name, job, error=failure)
+    return PrinterResult(True, name, job=job)
+
+
+def _follow_job(printer: str, job: str) -> str:
+    """Watch a queued job for up to ``JOB_WAIT_S``: why it failed, or empty (done, or still printing)."""
+    deadline = time.monotonic() + JOB_WAIT_S
+    while True:
+        listing = _lpstat("-l", "-o", printer)
+        if listing is None:
+            return ""
+        block = _job_block(listing, job)
+        if block is None:  # no longer waiting: CUPS handed it to the printer, or gave up on it
+            block = _job_block(_lpstat("-l", "-W", "completed", "-o", printer) or "", job) or ""
+            return _job_failure(block, r"error|stopped|aborted|canceled")
+        failure = _job_failure(block, r"error|stopped|aborted")
+        if failure:
+            return failure
+        state = _printer_state(printer)
+        if state:
+            return state
+        if time.monotonic() > deadline:
+            return ""
+        time.sleep(0.25)
+
+
+def _job_failure(block: str, bad_alerts: str) -> str:
+    """Why a job listed by ``lpstat -l`` failed, from its Status and Alerts lines (empty: it did not)."""
+    status = re.search(r"Status:\s*(.+)", block)
+    alerts = re.search(r"Alerts:\s*(.+)", block)
+    if (alerts and re.search(bad_alerts, alerts.group(1))) or (status and "failed" in status.group(1).lower()):
+        reason = (status or alerts).group(1).strip()  # type: ignore[union-attr]
+        return f"打印任务失败（{reason}）"
+    return ""
+
+
+def _job_block(listing: str, job: str) -> str | None:
+    lines = listing.splitlines()
+    for n, line in enumerate(lines):
+        if line.split(" ", 1)[0] == job:
+            rest = []
+            for follow in lines[n + 1 :]:
+                if not follow.startswith(("\t", " ")):
+                    break
+                rest.append(follow)
+            return "\n".join(rest)
+    return None
+
+
+def _lpstat_cancel(job: str) -> None:
+    """Take a failed job off the queue, so it cannot print later beside its outbox copy."""
+    cancel = shutil.which("cancel")
+    if cancel is None:
+        return
+    try:
+        subprocess.run([cancel, job], check=False, capture_output=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
+    except (subprocess.TimeoutExpired, OSError):
+        pass
+
+
+def _lpstat(*args: str) -> str | None:
+    lpstat = shutil.which("lpstat")
+    if lpstat is None:
+        return None
+    try:
+        out = subprocess.run(
+            [lpstat, *args], check=False, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL,
+            env={**os.environ, "LC_ALL": "C", "LANG": "C"},
+        )
+    except (subprocess.TimeoutExpired, OSError):
+        return None
+    return out.stdout if out.returncode == 0 else (out.stdout + out.stderr)
+
+
+def _default_printer() -> str:
+    text = _lpstat("-d") or ""
+    match = re.search(r"system default destination:\s*(\S+)", text)
+    return match.group(1) if match else ""
+
+
+def _printer_state(name: str) -> str:
+    """Why ``name`` cannot print now (empty when it can, or when lpstat cannot tell)."""
+    text = _lpstat("-p", name)
+    if text is None:
+        return ""
+    if "Invalid destination" in text or "does not exist" in text or "Unknown destination" in text:
+        return f"打印机“{name}”不存在"
+    if re.search(rf"printer {re.escape(name)} disabled", text):
+        return f"打印机“{name}”已停用（暂停）"
+    return ""
+
+
+def _print_windows(pdf_path: Path, printer: str) -> PrinterResult:  # pragma: no cover - Windows only
+    try:
+        if printer:
+            os.startfile(str(pdf_path), "printto", f'"{printer}"')  # type: ignore[attr-defined]
+        else:
+            os.startfile(str(pdf_path), "print")  # type: ignore[attr-defined]
+    except OSError as exc:
+        return PrinterResult(False, printer, error=f"系统打印失败：{exc.strerror or exc}（请确认已安装 PDF 阅读器并设置了默认打印机）")
+    return PrinterResult(True, printer or "默认打印机")
+
+
+# -- issuing a document ------------------------------------------------------------------------
+
+
+def copies_made(pack: Pack, doc: str) -> int:
+    return sum(1 for p in pack.prints if isinstance(p, dict) and p.get("doc", "slip") == doc)
+
+
+def build_document(
+    desk: Desk, pack: Pack, doc: str, clerk: str, now: datetime, reprint: Reprint | None, deadline: date | None = None
+) -> tuple[Document, Document | None]:
+    """The applicant's copy and, when configured for slips, the counterfoil."""
+    payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
+    if doc == "notice":
+        return notice_document(desk.config, pack, payload, issued_at=now, clerk=clerk, deadline=deadline, reprint=reprint), None
+    verdict = desk.store.assess(pack)
+    main = slip_document(desk.config, pack, verdict, payload, reprint=reprint)
+    stub = None
+    if desk.config.slip.counterfoil:
+        stub = slip_document(desk.config, pack, verdict, payload, copy_label="存根", reprint=reprint)
+    return main, stub
+
+
+def render_for(
+    desk: Desk, pack: Pack, doc: str, clerk: str, *, deadline: date | None = None, now: datetime | None = None
+) -> tuple[bytes, int]:
+    """The PDF of the next copy of ``doc`` for ``pack`` and its copy number (raises SlipError)."""
+    moment = to_beijing(now or desk.store.clock())
+    copy = copies_made(pack, doc) + 1
+    reprint = Reprint(copy - 1, moment) if copy > 1 else None
+    main, stub = build_document(desk, pack, doc, clerk, moment, reprint, deadline)
+    return render(main, desk.config.slip.paper, stub, created=moment), copy
+
+
+def job_title(pack: Pack, doc: str, copy: int) -> str:
+    """The print job's name (ASCII: queues and PDF printers name files after it)."""
+    safe = re.sub(r"[^0-9A-Za-z\-]", "_", pack.receipt_no)
+    return f"{safe}-{doc}-{copy}"
+
+
+def _file_name(pack: Pack, doc: str, copy: int, moment: datetime) -> str:
+    return f"{job_title(pack, doc, copy)}-{moment.strftime('%Y%m%d-%H%M%S')}.pdf"
+
+
+def issue(
+    desk: Desk,
+    pack: Pack,
+    clerk: str,
+    doc: str = "slip",
+    *,
+    to_printer: bool = True,
+    out: Path | None = None,
+    deadline: date | None = None,
+) -> IssueResult:
+    """Make the next copy of ``doc`` (``slip`` / ``notice``) of ``pack``: to ``out``, to the printer, or both.
+
+    ``out`` is a PDF file to write, or a folder to write it into under a name of its own.
+
+    Never raises for a counter's troubles; see the module's docstring.
+    """
+    label = DOC_LABELS.get(doc, doc)
+    moment = to_beijing(desk.store.clock())
+    try:
+        pack = desk.store.get(pack.id)  # the latest prints, if another desk printed meanwhile
+        pdf, copy = render_for(desk, pack, doc, clerk, deadline=deadline, now=moment)
+    except (SlipError, SecretError) as exc:
+        return IssueResult(False, str(exc), doc, recorded=False)
+    except (OSError, ValueError, RuntimeError) as exc:
+        return IssueResult(False, f"{label}生成失败：{exc}", doc, recorded=False)
+    what = f"{label}（补打第{copy - 1}次）" if copy > 1 else label
+    record: dict[str, Any] = {"doc": doc, "copy": copy, "at": iso(moment), "by": clerk}
+    path: Path | None = None
+    problems: list[str] = []
+    done: list[str] = []
+    if out is not None and out.is_dir():
+        out = out / _file_name(pack, doc, copy, moment)
+    if out is not None:
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(out, pdf)
+            path = out
+            record["file"] = str(out)
+            done.append(f"已保存到 {out}")
+        except OSError as exc:
+            problems.append(f"无法写入 {out}：{exc.strerror or exc}")
+    sent = PrinterResult(False)
+    if to_printer:
+        sent = _send(pdf, desk.config.slip.printer, job_title(pack, doc, copy))
+        record["printer"] = sent.printer
+        if sent.ok:
+            record["job"] = sent.job
+            done.append(f"已发送到打印机 {sent.printer}".rstrip())
+        else:
+            problems.append(f"打印机不可用（{sent.error}）")
+    if problems and path is None:
+        path = _save_to_outbox(desk, pdf, _file_name(pack, doc, copy, moment), problems)
+        if path is not None:
+            record["file"] = str(path)
+    ok = not problems
+    record["ok"] = ok
+    if problems:
+        record["error"] = "；".join(problems)
+    if ok:
+        message = f"{pack.receipt_no} {what}：" + "，".join(done)
+    else:
+        message = "；".join(problems) + (f"，{what}已保存到 {path}" if path is not None else "，也无法保存 PDF")
+    recorded = True
+    try:
+        desk.store.update(
+            pack.id, {}, clerk, action="print", push={"prints": record},
+            data={k: v for k, v in record.items() if k in ("doc", "copy", "ok", "printer", "job", "file", "error")},
+            reason=f"{'打印' if to_printer else '生成'}{what}",
+        )
+    except JournalError as exc:
+        recorded = False
+        message += f"。注意：打印记录未能保存（{exc}）"
+    return IssueResult(ok, message, doc, copy, path, sent.printer, sent.job, recorded, pdf)
+
+
+def _send(pdf: bytes, printer: str, title: str) -> PrinterResult:
+    handle, name = tempfile.mkstemp(prefix="desk-print-", suffix=".pdf")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(pdf)
+        return send_to_printer(Path(name), printer, title)
+    except OSError as exc:
+        return PrinterResult(False, printer, error=f"无法准备打印文件：{exc.strerror or exc}")
+    finally:
+        if sys.platform != "win32":  # Windows' print verb reads the file after we return
+            try:
+                os.unlink(name)
+            except OSError:
+                pass
+
+
+def _save_to_outbox(desk: Desk, pdf: bytes, name: str, problems: list[str]) -> Path | None:
+    try:
+        path = desk.locations.outbox / name
+        atomic_write(path, pdf)
+        return path
+    except OSError as exc:
+        problems.append(f"无法保存到待打印文件夹：{exc.strerror or exc}")
+        return None

@@ -1,0 +1,77 @@
+"""PDFs: page count; encrypted or damaged files said as such."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+
+from deskapp.readers.report import FileReport
+
+TAIL_BYTES = 2048
+
+
+def read_pdf(path: Path, report: FileReport) -> FileReport:
+    report.kind = "pdf"
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
+    except ImportError:  # pragma: no cover - pypdf is a dependency
+        return report.fail("本机缺少 pypdf，无法读取 PDF")
+    truncated = not _has_eof_marker(path)
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(str(path), strict=False)
+            if reader.is_encrypted:
+                report.fields["加密"] = _encryption_name(reader)
+                try:
+                    opened = bool(reader.decrypt(""))
+                except DependencyError:
+                    return report.fail(
+                        f"已加密（{report.fields['加密']}），本机缺少解密组件（cryptography），无法读出页数；"
+                        "请按纸质版核对页数，或让单位提供未加密的PDF"
+                    )
+                if not opened:
+                    return report.fail(
+                        f"已加密（{report.fields['加密']}），需要密码才能打开，无法读出页数；"
+                        "请让单位提供未加密的PDF，或按纸质版核对页数"
+                    )
+            report.pages = len(reader.pages)
+    except FileNotDecryptedError:
+        return report.fail("已加密，需要密码才能打开，无法读出页数；请让单位提供未加密的PDF")
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
+        if truncated:
+            return report.fail("PDF 不完整（缺少文件结尾，可能复制未完成），读不出页数；请让单位重新拷贝")
+        return report.fail(f"PDF 已损坏，读不出页数（{type(exc).__name__}）；请让单位重新导出或拷贝")
+    if truncated:
+        pages, report.pages = report.pages, None
+        return report.fail(
+            f"PDF 不完整（缺少文件结尾，可能复制未完成），只能认出 {pages} 页，页数不可靠；请让单位重新拷贝"
+        )
+    if report.pages == 0:
+        return report.fail("PDF 中没有任何页面")
+    return report
+
+
+def _has_eof_marker(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        handle.seek(0, 2)
+        size = handle.tell()
+        handle.seek(max(0, size - TAIL_BYTES))
+        return b"%%EOF" in handle.read()
+
+
+def _encryption_name(reader: object) -> str:
+    try:
+        encrypt = reader.trailer["/Encrypt"].get_object()  # type: ignore[attr-defined]
+        v = int(encrypt.get("/V", 0))
+        r = int(encrypt.get("/R", 0))
+    except Exception:  # noqa: BLE001 - only a label for the message
+        return "加密方式未知"
+    if v >= 5 or r >= 5:
+        return "AES-256"
+    if v == 4:
+        return "AES-128 或 RC4-128"
+    return "RC4"

@@ -1,0 +1,409 @@
+"""Reading a unit's electronic copies into a pack: pick files, read them in the background,
+review what was found next to what the pack holds, accept all, some or none.
+
+Two dialogs and two entry points (F9 on both screens):
+- :func:`read_into_pack` (from any pack): saves the accepted values and the files'
+  fingerprints through ``deskapp.readers.prefill.apply`` with the clerk's name;
+- :func:`read_into_form` (from the registration form): the accepted values fill the form,
+  unsaved; once the pack is saved, :func:`record_files` puts the files' fingerprints on it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from rich.cells import cell_len
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, DirectoryTree, Footer, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from deskapp.crosscheck import latest_files
+from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated
+from deskapp.readers.core import READABLE_SUFFIXES
+from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, propose
+from deskapp.timeutil import show
+
+CSS = Path(__file__).resolve().parent / "read_files.tcss"
+
+
+def start_folder() -> Path:
+    """Where USB sticks appear on this machine (``DESK_USB``, /media, /mnt), else the home folder."""
+    for candidate in (os.environ.get("DESK_USB", ""), "/media", "/mnt", str(Path.home())):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path.cwd()
+
+
+class ReadableTree(DirectoryTree):
+    """Folders and the files the desk can read; hidden files and Word lock files left out."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        return [
+            p
+            for p in paths
+            if not p.name.startswith((".", "~$")) and (p.is_dir() or p.suffix.lower() in READABLE_SUFFIXES)
+        ]
+
+
+class PickFilesScreen(ModalScreen[list[Path] | None]):
+    """A typed path (file or folder; several separated by ;) or files chosen in the tree."""
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("ctrl+r", "read", "读取所选", id="read.go", priority=True),
+        Binding("ctrl+f", "folder", "读取整个文件夹", id="read.folder", priority=True),
+        Binding("escape", "cancel", "取消", id="read.cancel"),
+    ]
+
+    def __init__(self, folder: Path | None = None) -> None:
+        super().__init__()
+        self.folder = folder or start_folder()
+        self.chosen: list[Path] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pick"):
+            yield Static(
+                "读取电子版：输入文件或文件夹的路径后按 Enter；或 Tab 到下方目录，Enter 选中/取消文件，Ctrl+R 读取",
+                classes="read-title",
+            )
+            yield Input(placeholder="如 /media/usb/附件1.docx；多个用 ; 分开；文件夹读取其中全部文件", id="pick-path")
+            yield ReadableTree(self.folder, id="pick-tree")
+            yield Static("尚未选择文件", id="pick-chosen")
+        yield Footer()
+
+    def _show_chosen(self) -> None:
+        text = "已选：" + "、".join(p.name for p in self.chosen) if self.chosen else "尚未选择文件"
+        self.query_one("#pick-chosen", Static).update(text)
+
+    def _typed_paths(self) -> list[Path] | None:
+        """The typed paths, or None (and a message) when one does not exist."""
+        value = self.query_one("#pick-path", Input).value
+        paths = [Path(part.strip().strip('"')).expanduser() for part in value.split(";") if part.strip()]
+        missing = [str(p) for p in paths if not p.exists()]
+        if missing:
+            self.notify("找不到：" + "、".join(missing) + "。请检查路径。", severity="error", timeout=8)
+            return None
+        return paths
+
+    @on(Input.Submitted, "#pick-path")
+    def typed(self) -> None:
+        self.action_read()
+
+    @on(DirectoryTree.FileSelected)
+    def picked(self, event: DirectoryTree.FileSelected) -> None:
+        path = Path(event.path)
+        if path in self.chosen:
+            self.chosen.remove(path)
+        else:
+            self.chosen.append(path)
+        self._show_chosen()
+
+    def action_read(self) -> None:
+        typed = self._typed_paths()
+        if typed is None:
+            return
+        chosen = [*typed, *(p for p in self.chosen if p not in typed)]
+        if chosen:
+            self.dismiss(chosen)
+        else:
+            self.notify("请先输入路径，或在目录中选择文件。", severity="warning")
+
+    def action_folder(self) -> None:
+        tree = self.query_one("#pick-tree", DirectoryTree)
+        node = tree.cursor_node
+        path = Path(node.data.path) if node is not None and node.data is not None else Path(tree.path)
+        self.dismiss([path if path.is_dir() else path.parent])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+COLUMNS = (("采用", 4), ("栏目", 24), ("当前", 20), ("文件中", 30), ("来源", 12))
+"""Review table columns and their widths in cells (a Chinese character takes two)."""
+
+
+def _pages(pages: int | None) -> str:
+    return "" if pages is None else f"，{pages}页"
+
+
+def _short(value: Any, width: int) -> str:
+    """One line of at most ``width`` terminal cells."""
+    text = "（空）" if value in (None, "") else str(value).replace("\n", " ")
+    if cell_len(text) <= width:
+        return text
+    while cell_len(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+class ReviewPrefillScreen(ModalScreen[Decision | None]):
+    """Reads the files in a thread worker, then lists found vs current values with accept toggles.
+
+    Fields that are empty now start accepted; a field that would overwrite something
+    already typed starts not accepted, so the clerk decides.
+    """
+
+    CSS_PATH = CSS
+    BINDINGS = [
+        Binding("space", "toggle", "采用/不采用", id="review.toggle"),
+        Binding("a", "all", "全部采用", id="review.all"),
+        Binding("n", "none", "全不采用", id="review.none"),
+        Binding("ctrl+s", "save", "保存所选", id="review.save", priority=True),
+        Binding("escape", "cancel", "取消（不保存）", id="review.cancel"),
+    ]
+
+    def __init__(
+        self,
+        paths: list[Path],
+        kind: str,
+        current: dict[str, Any],
+        sectors: list[str],
+        pack: Any = None,
+        reader: Callable[[Path], FileReport] = read_isolated,
+    ) -> None:
+        super().__init__()
+        self.paths = paths
+        self.kind = kind
+        self.current = current
+        self.sectors = sectors
+        self.pack = pack
+        self.reader = reader
+        self.prefill: Prefill | None = None
+        self.accept: dict[str, bool] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="review"):
+            yield Static(
+                "读取电子版：文件中的内容与当前登记对照（空格 采用/不采用，Ctrl+S 保存所选）", classes="read-title"
+            )
+            yield Static("正在查找文件…", id="review-progress")
+            table: DataTable[str] = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
+            for label, width in COLUMNS:
+                table.add_column(label, width=width)
+            yield table
+            yield Static("", id="review-detail")
+            yield Static("", id="review-notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.read_files()
+
+    @work(thread=True, exclusive=True, group="read-files", exit_on_error=False)
+    def read_files(self) -> None:
+        """Thread worker: never touches widgets; hands results back with call_from_thread."""
+        worker = get_current_worker()
+        files = expand(self.paths)
+        reports: list[FileReport] = []
+        for n, path in enumerate(files, 1):
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._progress, f"正在读取 {n}/{len(files)}：{path.name}…")
+            reports.append(self.reader(path))
+        if not worker.is_cancelled:
+            prefill = propose(self.kind, self.current, reports, self.sectors, pack=self.pack)
+            self.app.call_from_thread(self._show, prefill)
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR and self.is_attached:
+            self._progress(f"读取出错（{event.worker.error}）。请按 Esc 关闭，再试一次或改为手工填写。")
+
+    def _progress(self, text: str) -> None:
+        if self.is_attached:
+            self.query_one("#review-progress", Static).update(text)
+
+    def _show(self, prefill: Prefill) -> None:
+        if not self.is_attached:
+            return
+        self.prefill = prefill
+        reports = prefill.reports
+        if reports:
+            readable = sum(1 for r in reports if r.readable)
+            self._progress(
+                f"读取了 {len(reports)} 个文件（{readable} 个可读）："
+                + "、".join(f"{r.name}〔{r.kind_label}{_pages(r.pages)}〕" for r in reports)
+            )
+        else:
+            self._progress("没有找到可读取的文件（.docx、.xlsx、.pdf）")
+        self.accept = {p.path: p.current in (None, "") for p in prefill.proposals}
+        self._fill()
+        notes = list(prefill.notes)
+        if not prefill.proposals:
+            notes.insert(0, "文件内容与当前登记一致，没有要改的栏目；Ctrl+S 仍会记下文件指纹。")
+        self.query_one("#review-notes", Static).update("\n".join("！" + n for n in notes))
+        self.query_one("#review-table", DataTable).focus()
+
+    def _fill(self) -> None:
+        table = self.query_one("#review-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for p in self.prefill.proposals if self.prefill else []:
+            mark = "☑" if self.accept.get(p.path) else "☐"
+            table.add_row(mark, p.label, _short(p.current, 20), _short(p.found, 30), _short(p.source, 12), key=p.path)
+        if table.row_count:
+            table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+
+    def _selected(self) -> Proposal | None:
+        table = self.query_one("#review-table", DataTable)
+        if not self.prefill or not table.row_count:
+            return None
+        return self.prefill.proposals[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self) -> None:
+        p = self._selected()
+        if p is None:
+            return
+        text = f"{p.label}（来自 {p.source}）：\n{p.found}"
+        if p.others:
+            text += "\n其他文件中为：" + "；".join(p.others)
+        self.query_one("#review-detail", Static).update(text)
+
+    def action_toggle(self) -> None:
+        p = self._selected()
+        if p is not None:
+            self.accept[p.path] = not self.accept.get(p.path)
+            self._fill()
+
+    def action_all(self) -> None:
+        self.accept = dict.fromkeys(self.accept, True)
+        self._fill()
+
+    def action_none(self) -> None:
+        self.accept = dict.fromkeys(self.accept, False)
+        self._fill()
+
+    def action_save(self) -> None:
+        if self.prefill is None:
+            self.notify("还在读取，请稍候。", severity="warning")
+            return
+        accepted = [p for p in self.prefill.proposals if self.accept.get(p.path)]
+        self.dismiss(Decision(accepted, self.prefill.reports))
+
+    def action_cancel(self) -> None:
+        self.workers.cancel_group(self, "read-files")
+        self.dismiss(None)
+
+
+# -- entry points -------------------------------------------------------------------------------
+def pick_and_review(
+    screen: Screen[Any],
+    kind: str,
+    current: dict[str, Any],
+    pack: Any,
+    done: Callable[[Decision], None],
+    folder: Path | None = None,
+) -> None:
+    """File picker, then the review; ``done`` gets the clerk's decision (not called on cancel)."""
+    app = screen.app
+    sectors = list(app.desk.config.round.sectors)  # type: ignore[attr-defined]
+
+    def reviewed(decision: Decision | None) -> None:
+        if decision is not None:
+            done(decision)
+
+    def picked(paths: list[Path] | None) -> None:
+        if paths:
+            app.push_screen(ReviewPrefillScreen(paths, kind, current, sectors, pack), reviewed)
+
+    app.push_screen(PickFilesScreen(folder), picked)
+
+
+def read_into_pack(
+    screen: Screen[Any], pack_id: int, after: Callable[[], None] | None = None, folder: Path | None = None
+) -> None:
+    """From a pack: pick, read, review; the accepted values are saved with the clerk's name."""
+    app = screen.app
+    store = app.desk.store  # type: ignore[attr-defined]
+
+    def done(decision: Decision) -> None:
+        saved = apply(store, pack_id, decision.accepted, decision.reports, app.clerk)  # type: ignore[attr-defined]
+        flags = [f.text for f in store.assess(saved).flags if f.code.startswith("file_")]
+        text = f"已采用 {len(decision.accepted)} 项，记下 {len(decision.reports)} 个文件的指纹。"
+        app.notify(
+            text + ("\n核对：" + "；".join(flags) if flags else ""),
+            title="电子版",
+            severity="warning" if flags else "information",
+            timeout=10,
+        )
+        if hasattr(app, "data_changed"):
+            app.data_changed()
+        if after is not None:
+            after()
+
+    pack = store.get(pack_id)
+    pick_and_review(screen, pack.kind, current_values(pack), pack, done, folder)
+
+
+FORM_INPUTS = ("unit", "name", "sector", "leader", "members")
+"""Registration form fields (``#f-<key>`` inputs) that files can fill."""
+
+
+def accepted_details(decision: Decision | None) -> dict[str, str]:
+    """The accepted long fields, as ``pack.details`` keys (what the 附件2 export reads)."""
+    if decision is None:
+        return {}
+    return {p.path.split(".", 1)[1]: str(p.found) for p in decision.accepted if p.path.startswith("details.")}
+
+
+def _merge(before: Decision | None, after: Decision) -> Decision:
+    """A second F9 on the same form adds to the first: newer values win, every file is kept."""
+    if before is None:
+        return after
+    paths = {p.path for p in after.accepted}
+    shas = {r.sha256 for r in after.reports}
+    return Decision(
+        [*(p for p in before.accepted if p.path not in paths), *after.accepted],
+        [*(r for r in before.reports if r.sha256 not in shas), *after.reports],
+    )
+
+
+def read_into_form(screen: Any, folder: Path | None = None) -> None:
+    """From the registration form (F9): accepted values fill the form's inputs, unsaved.
+
+    Long fields are kept on ``screen.files_read`` and go into the pack's details when the
+    form is saved; the files' fingerprints are recorded on the new pack then (:func:`record_files`).
+    """
+
+    def inputs(key: str) -> list[Input]:
+        return list(screen.query(f"#f-{key}").results(Input))
+
+    draft: dict[str, Any] = {key: field[0].value.strip() for key in FORM_INPUTS if (field := inputs(key))}
+    draft["details"] = accepted_details(screen.files_read)
+
+    def fill(decision: Decision) -> None:
+        for p in decision.accepted:
+            for field in inputs(p.path):
+                field.value = str(p.found)
+        screen.files_read = _merge(screen.files_read, decision)
+        screen.notify(
+            f"已填入 {len(decision.accepted)} 项（保存登记时一并记下 {len(screen.files_read.reports)} 个文件的指纹）。",
+            title="电子版",
+        )
+
+    pick_and_review(screen, screen.kind, current_values(None, draft), None, fill, folder)
+
+
+def record_files(app: Any, pack_id: int, decision: Decision | None) -> None:
+    """After registering from files: the files' fingerprints and facts go on the new pack."""
+    if decision is not None and decision.reports:
+        apply(app.desk.store, pack_id, [], decision.reports, app.clerk)
+
+
+def file_lines(pack: Any) -> list[str]:
+    """One line per electronic copy read for the pack (latest reading of each file name)."""
+    lines = []
+    for entry in latest_files(pack):
+        kind = KIND_LABELS.get(entry.get("kind", ""), entry.get("kind", ""))
+        pages = f"，{entry['pages']}页" if isinstance(entry.get("pages"), int) else ""
+        bad = "，无法读取" if entry.get("unreadable") else ""
+        when = show(entry["read_at"]) if entry.get("read_at") else ""
+        lines.append(f"电子版：{entry['name']}（{kind}{pages}{bad}；{when} {entry.get('by', '')}读取）")
+    return lines

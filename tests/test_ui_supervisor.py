@@ -1,0 +1,188 @@
+"""Pilot tests of the supervisor's screens: export key, outcomes, refusals, voids, the dashboard."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import load_workbook
+from textual.widgets import DataTable, Static
+
+from deskapp.app import DeskApp
+from screens.dashboard import DashboardScreen
+from screens.main import MainScreen
+from screens.pack import PackScreen
+
+from .supervisor_helpers import PIN, SUPERVISOR, add_supervisor, complete_studio, incomplete_studio, known_round
+
+SIZE = (120, 36)
+
+
+def make_app(desk, clerk: str) -> DeskApp:
+    return DeskApp(desk, clerk=clerk)
+
+
+async def wait_workers(app, pilot) -> None:
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.fixture
+def sdesk(desk):
+    return add_supervisor(desk)
+
+
+async def test_one_key_export_from_the_main_screen(sdesk):
+    complete_studio(sdesk, unit="=HYPERLINK(1)")
+    app = make_app(sdesk, "张三")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("ctrl+t")
+        await wait_workers(app, pilot)
+        result = app.last_export
+        assert result.path.exists() and result.path.parent == sdesk.locations.exports
+        assert any(str(result.path) in str(n.message) for n in app._notifications)
+        assert not app.screen.query("#export-progress")
+    ws = load_workbook(result.path).worksheets[0]
+    assert ws["B4"].value == "=HYPERLINK(1)" and ws["B4"].data_type == "s"
+
+
+async def test_supervisor_outcomes_through_dialogs(sdesk):
+    pack = incomplete_studio(sdesk)
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "4")  # 容缺受理
+        await pilot.pause()
+        # due date is prefilled; Enter moves on, the reason, then the PIN
+        await pilot.press("enter")
+        await pilot.press(*"先受理后补电子版", "enter")
+        await pilot.press(*"0000", "enter")
+        await pilot.pause()
+        assert "PIN 不正确" in str(app.screen.query_one(".dialog-error", Static).render())
+        pin = app.screen.query_one("#o-pin")
+        pin.value = ""
+        pin.focus()
+        await pilot.press(*PIN, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        done = sdesk.store.get(pack.id)
+        assert done.status == "accepted_pending" and done.outcome["by"] == SUPERVISOR
+        assert done.outcome["reason"] == "先受理后补电子版" and done.outcome["due"] == "2026-06-15"
+        assert "容缺受理（截止 2026-06-15）" in str(app.screen.query_one("#pack-title", Static).render())
+        history = str(app.screen.query_one("#history", Static).render())
+        assert f"{SUPERVISOR}  容缺受理" in history and "截止日期：2026-06-15" in history and "缺少材料：电子版" in history
+        assert "状态：已登记 → 容缺受理" in history and "原因：先受理后补电子版" in history
+
+        await pilot.press("f5", "3")  # 补正材料收到
+        await pilot.pause()
+        await pilot.press("space", "ctrl+s")
+        await pilot.pause()
+        assert sdesk.store.get(pack.id).status == "accepted"
+
+
+async def test_a_clerk_is_refused_a_supervisor_action(sdesk):
+    pack = complete_studio(sdesk)
+    app = make_app(sdesk, "张三")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "7")  # 作废
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        assert any("受理员" in str(n.message) for n in app._notifications)
+    assert not sdesk.store.get(pack.id).voided
+    refused = sdesk.store.history(pack.id)[-1]
+    assert refused.action == "refused" and refused.actor == "张三" and refused.data == {"action": "void"}
+
+
+async def test_a_void_stays_visible(sdesk):
+    pack = complete_studio(sdesk)
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "7")
+        await pilot.pause()
+        await pilot.press("enter", *PIN, "enter")  # no reason: refused, the dialog stays with the PIN typed
+        await pilot.pause()
+        assert "原因" in str(app.screen.query_one(".dialog-error", Static).render())
+        app.screen.query_one("#o-reason").focus()
+        await pilot.press(*"重复登记", "ctrl+s")
+        await pilot.pause()
+        assert "已作废" in str(app.screen.query_one("#pack-title", Static).render())
+        await pilot.press("escape", "ctrl+o")
+        await wait_workers(app, pilot)
+        assert "作废 1" in str(app.screen.query_one("#dash-summary", Static).render())
+    assert sdesk.store.by_receipt(pack.receipt_no).voided
+
+
+async def test_dashboard_counts_and_incomplete_list(sdesk):
+    from deskapp.integrity import run_check
+
+    packs = known_round(sdesk)
+    assert run_check(sdesk.store, SUPERVISOR).ok
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await wait_workers(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert "上次完整性校验通过：2026-06-10" in str(screen.query_one("#dash-title", Static).render())
+        summary = str(screen.query_one("#dash-summary", Static).render())
+        assert "共 6 件" in summary and "齐全 2" in summary and "缺件 2" in summary and "逾期 1" in summary
+        kinds = screen.query_one("#dash-kinds", DataTable)
+        studio = kinds.get_row_at(0)
+        assert studio[0] == "人才工作室" and studio[-1] == "5" and studio[-2] == "1"  # 5 in all, 1 voided
+        table = screen.query_one("#dash-list", DataTable)
+        assert table.row_count == 2
+        await pilot.press("slash", *"赵六")
+        await pilot.pause()
+        assert table.row_count == 1 and table.get_row_at(0)[0] == packs["missing"].receipt_no
+        assert table.get_row_at(0)[7] == "138****5678" and table.get_row_at(0)[8] == "佐证材料、电子版"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen) and app.screen.pack_id == packs["missing"].id
+        await pilot.press("escape", "f7")  # the register, from the dashboard
+        await wait_workers(app, pilot)
+        assert app.last_export.path.name.startswith("受理台账_") and app.last_export.rows == 6
+
+
+def test_dashboard_snapshot(snap_compare, data_dir):
+    from deskapp.service import open_desk
+    from deskapp.timeutil import fixed_clock
+
+    from .conftest import ON_TIME
+
+    desk = add_supervisor(open_desk(data_dir, clock=fixed_clock(ON_TIME)))
+    known_round(desk)
+
+    async def run_before(pilot) -> None:
+        await pilot.press("ctrl+o")
+        await wait_workers(pilot.app, pilot)
+        for widget in pilot.app.screen.query("Input"):
+            widget.cursor_blink = False
+
+    assert snap_compare(make_app(desk, SUPERVISOR), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_details_typed_on_the_pack_reach_the_annex2_export(sdesk):
+    pack = complete_studio(sdesk)
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "9")  # 填写附件2内容
+        await pilot.pause()
+        app.screen.query_one("#d-awards").insert("2021年 自治区技术能手\n2023年 全国技术能手")
+        app.screen.query_one("#d-goals").insert("三年培养高级工30名")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        assert "领衔人主要获奖情况：2021年 自治区技术能手" in str(app.screen.query_one("#pack-info", Static).render())
+        await pilot.press("ctrl+t")
+        await wait_workers(app, pilot)
+    ws = load_workbook(app.last_export.path).worksheets[0]
+    assert ws["F4"].value == "2021年 自治区技术能手\n2023年 全国技术能手" and ws["K4"].value == "三年培养高级工30名"
+    assert sdesk.store.history(pack.id)[-1].actor == SUPERVISOR
