@@ -38,9 +38,20 @@ ACTION_LABELS: dict[str, str] = {
 }
 """What the history calls each action (other actions show as stored)."""
 
-OTHER_LABELS = {"pages": "页数", "ecopy_medium": "电子版介质", "status": "状态", "voided": "作废", "void_reason": "作废原因",
-                "doc": "文书", "copy": "第几份", "ok": "成功", "printer": "打印机", "job": "打印任务", "file": "文件",
-                "error": "问题"}
+OTHER_LABELS = {
+    "pages": "页数",
+    "ecopy_medium": "电子版介质",
+    "status": "状态",
+    "voided": "作废",
+    "void_reason": "作废原因",
+    "doc": "文书",
+    "copy": "第几份",
+    "ok": "成功",
+    "printer": "打印机",
+    "job": "打印任务",
+    "file": "文件",
+    "error": "问题",
+}
 ACTION_LABELS.update(outcomes.ACTIONS, details="填写附件2内容", refused="拒绝（无权限）")
 OTHER_LABELS.update(outcomes.DATA_LABELS, received_at="收件时间", clerk="受理人", outcome="结论")
 
@@ -100,10 +111,10 @@ class PackScreen(Screen[None]):
         Binding("escape", "back", "返回", id="back"),
         Binding("enter", "commit", "保存这一项", id="pack.commit", show=False, priority=True),
         Binding("f3", "edit('pages')", "页数", id="pack.pages"),
-        Binding("f4", "edit('ecopy_medium')", "电子版介质", id="pack.medium"),
+        Binding("f4", "edit('ecopy_medium')", "介质", id="pack.medium"),
         Binding("f5", "outcome", "结论…", id="pack.outcome"),
-        Binding("f6", "edit('reason')", "填写原因", id="pack.reason"),
-        Binding("f7", "focus_checklist", "材料清单", id="pack.checklist"),
+        Binding("f6", "edit('reason')", "原因", id="pack.reason"),
+        Binding("f7", "focus_checklist", "清单", id="pack.checklist"),
         Binding("f8", "print('slip')", "打印回执", id="pack.print"),
         Binding("f12", "print('notice')", "补正告知书", id="pack.notice"),
         Binding("f9", "read_files", "读取电子版", id="pack.read"),
@@ -157,7 +168,7 @@ class PackScreen(Screen[None]):
         yield Label("历史（每一次修改：谁、何时、原值 → 新值、原因）", classes="section")
         with VerticalScroll(id="pack-history"):
             yield Static(id="history")
-        yield Footer()
+        yield Footer(compact=True)  # many keys: the slips, supervisor and readers add theirs here
 
     def on_mount(self) -> None:
         self.refresh_data()
