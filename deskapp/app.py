@@ -73,9 +73,11 @@ class DeskApp(App[int]):
     MAIN_SCREEN: type | None = None
     """The main screen class (None: screens.main.MainScreen); tests swap it."""
 
-    def __init__(self, desk: Desk, clerk: str | None = None) -> None:
+    def __init__(self, desk: Desk, clerk: str | None = None, *, daily_backup: bool = False) -> None:
         self.desk = desk
         self.clerk = clerk
+        self.daily_backup = daily_backup
+        """Make the day's automatic backup in the background at start (the real desk; tests opt in)."""
         self.listing = Listing(desk.store)
         self.scan_handlers: list[Callable[[str], bool]] = []
         """Called in order with each submitted scan/typed line; one returning True consumes it."""
@@ -94,11 +96,21 @@ class DeskApp(App[int]):
     def config(self):  # type: ignore[no-untyped-def]
         return self.desk.config
 
+    def _daily_backup(self) -> None:
+        """Thread worker: the day's automatic backup; a failure is told to the clerk, never raised."""
+        from deskapp.backup import daily_backup_message
+
+        message = daily_backup_message(self.desk)
+        if message:
+            self.call_from_thread(self.notify, message, title="备份", severity="warning", timeout=15)
+
     def on_mount(self) -> None:
         self.apply_keymap()
         self.set_interval(self.POLL_SECONDS, self.poll_store, name="poll-store")
         # pypinyin (0.4 s to import) is needed only when a pack is written: load it after the first paint.
         self.set_timer(1.0, lambda: self.run_worker(_warm_up_pinyin, thread=True, exclusive=True, group="warm-up"))
+        if self.daily_backup:
+            self.run_worker(self._daily_backup, thread=True, group="backup")
         if self.clerk is not None:
             self.push_screen(self.main_screen())
         elif self.config.staff:
@@ -195,6 +207,12 @@ def run_app(data: str | os.PathLike[str] | None = None) -> int:
         print(f"受理台无法启动：{exc}", file=sys.stderr)
         print("请改正上面所说的问题后重新启动；数据文件夹中的记录没有被改动。", file=sys.stderr)
         return 2
-    app = DeskApp(desk)
-    app.run()
+    app = DeskApp(desk, daily_backup=True)
+    try:
+        app.run()
+    finally:
+        try:
+            desk.store.close()  # a snapshot for a quick next start, when many entries came since the last
+        except (JournalError, OSError) as exc:
+            print(f"退出时未能保存快照（不影响记录，下次启动会稍慢）：{exc}", file=sys.stderr)
     return int(app.return_code or 0)
