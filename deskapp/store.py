@@ -47,6 +47,8 @@ TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", 
 # Changed only by a supervisor's correction or void (deskapp.outcomes checks the PIN).
 SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
 SEARCH_FIELDS = ("unit", "name", "leader")
+ECOPY_ITEM = "ecopy"
+"""The checklist key of the electronic copy: naming its medium ticks it."""
 SNAPSHOT_FORMAT = 1
 SNAPSHOT_AFTER = 200
 """``close`` writes a new snapshot when at least this many entries came after the last one."""
@@ -570,6 +572,8 @@ class DeskStore:
             raise RegistrationError("details 应为对象")
         doc["details"] = {str(k): str(v) for k, v in details.items()}
         doc["ecopy_medium"] = doc.get("ecopy_medium", "")
+        if doc["ecopy_medium"] and ECOPY_ITEM in doc["checklist"]:
+            doc["checklist"][ECOPY_ITEM] = True  # a medium named is an electronic copy received
         return doc
 
     def update(
@@ -596,6 +600,10 @@ class DeskStore:
             doc = self._packs[pack_id]
             new: dict[str, Any] = {}
             old: dict[str, Any] = {}
+            changes = dict(changes)
+            medium = changes.get("ecopy_medium")
+            if isinstance(medium, str) and medium.strip() and ECOPY_ITEM in doc.get("checklist", {}):
+                changes.setdefault(f"checklist.{ECOPY_ITEM}", True)  # a medium named is a copy received
             for path, value in changes.items():
                 if path in ("receipt_no", "seq", "round", "kind", "py"):
                     raise RegistrationError(f"{path} 不能修改")

@@ -106,3 +106,13 @@ def test_torn_last_line_is_ignored_and_cut_by_next_writer(desk, clock):
     pack = reopened.store.register("studio", studio_fields(name="二号"), "张三")
     assert pack.receipt_no == "ZD2026-GZS-0002"
     assert reopened.store.check() == []
+
+
+def test_naming_the_ecopy_medium_ticks_the_electronic_copy(desk):
+    pack = desk.store.register("studio", studio_fields(), "张三", checklist={"unit_seal": True})
+    assert pack.checklist["ecopy"] is False and "电子版" in desk.store.assess(pack).missing
+    pack = desk.store.update(pack.id, {"ecopy_medium": "U盘"}, "李四", reason="电子版次日送到")
+    assert pack.checklist["ecopy"] is True and "电子版" not in desk.store.assess(pack).missing
+    assert desk.store.history(pack.id)[-1].changes["checklist.ecopy"] == [False, True]
+    second = desk.store.register("project", {"unit": "某公司", "name": "项目", "ecopy_medium": "光盘"}, "张三")
+    assert second.checklist["ecopy"] is True
