@@ -35,7 +35,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from deskapp.config import Config
 from deskapp.locations import templates_dir
 from deskapp.models import Pack, field_label
-from deskapp.rules import Assessment
+from deskapp.rules import Assessment, is_late
 from deskapp.timeutil import show, to_beijing
 
 FONT_FILE = "wqy-microhei.ttc"
@@ -227,6 +227,8 @@ def notice_document(
     by = deadline or notice_deadline(config, issued_at)
     doc = _headed(f"补正告知书 {pack.receipt_no}", "申报材料补正告知书", f"收件编号：{pack.receipt_no}", payload, reprint)
     add = doc.blocks.append
+    if pack.round == config.round.id and is_late(config.round, pack):
+        add(Block("mark", f"{config.round.late_wording}（截止 {show(config.round.deadline)}）"))
     add(Block("qr", payload))
     add(Block("lines", items=(f"{pack.unit}：",)))
     name_label = field_label(pack.kind, "name")

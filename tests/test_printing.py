@@ -20,10 +20,11 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 
 from deskapp.printing import issue, job_title
-from deskapp.receipt_qr import read_scan
+from deskapp.receipt_qr import read_scan, signer_for
 from tests.conftest import studio_fields
 from tests.slip_helpers import qr_codes
 
@@ -182,18 +183,33 @@ def printer_desk(desk, cups, monkeypatch):
     return desk
 
 
-def _wait_for_output(cups: CupsServer, title: str, since: float, timeout: float = 60) -> Path:
+def _wait_for_output(cups: CupsServer, title: str, since: float, payload: str, timeout: float = 60) -> Path:
+    """The PDF cups-pdf wrote for this job: named after the job, and carrying this desk's QR payload.
+
+    cups-pdf writes every job of the user into one folder, and another test run on the same
+    machine prints the same receipt number; the QR payload (signed with this test's own
+    secret) tells which file is ours. Other runs' files are left alone.
+    """
     deadline = time.monotonic() + timeout
+    looked: set[Path] = set()
     while time.monotonic() < deadline:
         if cups.out_dir.is_dir():
-            for path in cups.out_dir.glob("*.pdf"):
-                # cups-pdf (through Ghostscript) writes the file bit by bit: wait for its end
-                fresh = path.name.startswith(title) and path.stat().st_mtime >= since - 1
-                if fresh and path.read_bytes().rstrip().endswith(b"%%EOF"):
-                    return path
+            for path in cups.out_dir.glob(f"{title}*.pdf"):
+                if path in looked:
+                    continue
+                try:
+                    # cups-pdf (through Ghostscript) writes the file bit by bit: wait for its end
+                    fresh = path.stat().st_mtime >= since - 1
+                    if not (fresh and path.read_bytes().rstrip().endswith(b"%%EOF")):
+                        continue
+                    looked.add(path)
+                    if payload in qr_codes(path):
+                        return path
+                except (OSError, pdfium.PdfiumError):
+                    continue  # taken away by another run meanwhile, or still being written
         time.sleep(0.25)
     log = cups.log.read_text(errors="replace")[-3000:] if cups.log.exists() else ""
-    pytest.fail(f"cups-pdf wrote no {title}*.pdf into {cups.out_dir} within {timeout} s\n{log}")
+    pytest.fail(f"cups-pdf wrote no {title}*.pdf with this desk's QR code into {cups.out_dir} within {timeout} s\n{log}")
 
 
 def test_slip_printed_through_cups_comes_out_with_a_readable_qr(printer_desk, cups):
@@ -204,7 +220,8 @@ def test_slip_printed_through_cups_comes_out_with_a_readable_qr(printer_desk, cu
     assert result.ok, result.message
     assert result.printer == cups.queue and result.job.startswith(cups.queue + "-")
     assert result.path is None and "已发送到打印机" in result.message
-    printed = _wait_for_output(cups, job_title(pack, "slip", 1), started)
+    payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
+    printed = _wait_for_output(cups, job_title(pack, "slip", 1), started, payload)
     try:
         codes = qr_codes(printed)
         assert len(codes) == 1
@@ -224,7 +241,8 @@ def test_notice_printed_through_cups(printer_desk, cups):
     started = time.time()
     result = issue(desk, pack, "李四", "notice")
     assert result.ok, result.message
-    printed = _wait_for_output(cups, job_title(pack, "notice", 1), started)
+    payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
+    printed = _wait_for_output(cups, job_title(pack, "notice", 1), started, payload)
     try:
         assert len(qr_codes(printed)) == 1
     finally:

@@ -61,6 +61,10 @@ def test_late_pack_slip_carries_the_notices_wording(desk):
     text = pdf_text(render_for(desk, late, "slip", "张三")[0])
     assert "逾期，视为放弃" in text and "2026-06-16 08:05" in text
     assert "清单所列材料齐全" in text and "缺少材料" not in text
+    incomplete = desk.store.register("studio", studio_fields(name="另一个"), "张三", pages=2, received_at=LATE)
+    assert "逾期，视为放弃（截止 2026-06-15 23:59）" in pdf_text(render_for(desk, incomplete, "notice", "张三")[0])
+    on_time = desk.store.register("studio", studio_fields(name="按时的"), "张三", pages=2)
+    assert "逾期" not in pdf_text(render_for(desk, on_time, "notice", "张三")[0])
 
 
 def test_duplicate_warning_stays_inside_the_office(desk, pack):
