@@ -195,6 +195,10 @@ async def test_escape_while_reading_leaves_the_desk_working(desk, tmp_path):
         while not started.is_set():
             await pilot.pause(0.05)
         await pilot.press("escape")
+        for _ in range(200):  # the dialog has closed (and told its worker to stop) before the file "arrives"
+            if isinstance(app.screen, PackScreen):
+                break
+            await pilot.pause(0.05)
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
