@@ -15,6 +15,7 @@ from typing import Any
 
 from deskapp.config import KIND_LABELS, ConfigError
 from deskapp.journal import JournalError
+from deskapp.models import Pack
 from deskapp.service import Desk, open_desk, pack_json
 from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
@@ -30,6 +31,14 @@ def _print_json(value: Any) -> None:
 
 def _desk(args: argparse.Namespace) -> Desk:
     return open_desk(args.data)
+
+
+def find_pack(desk: Desk, receipt_no: str) -> Pack | None:
+    """The pack with this receipt number, or None after telling the user on stderr."""
+    pack = desk.store.by_receipt(receipt_no)
+    if pack is None:
+        print(f"找不到收件编号 {receipt_no}（请用 deskapp list 查看本批次的编号）", file=sys.stderr)
+    return pack
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -54,9 +63,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     desk = _desk(args)
-    pack = desk.store.by_receipt(args.receipt_no)
+    pack = find_pack(desk, args.receipt_no)
     if pack is None:
-        print(f"找不到收件编号 {args.receipt_no}", file=sys.stderr)
         return 1
     doc = pack_json(desk, pack, history=True)
     if args.json:

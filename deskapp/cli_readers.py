@@ -66,12 +66,12 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 def _with_pack(args: argparse.Namespace, reports: list[FileReport]) -> int:
     from deskapp.readers.prefill import apply, current_values, propose
+    from deskapp.cli import find_pack
     from deskapp.service import open_desk
 
     desk = open_desk(args.data)
-    pack = desk.store.by_receipt(args.pack)
+    pack = find_pack(desk, args.pack)
     if pack is None:
-        print(f"找不到收件编号 {args.pack}", file=sys.stderr)
         return 1
     prefill = propose(pack.kind, current_values(pack), reports, desk.config.round.sectors, pack=pack)
     saved = None

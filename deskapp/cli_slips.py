@@ -8,25 +8,19 @@ from datetime import date
 from pathlib import Path
 
 from deskapp.receipt_qr import SecretError, read_scan
-from deskapp.service import Desk, open_desk
+from deskapp.cli import find_pack
+from deskapp.service import open_desk
 from deskapp.timeutil import show
 
 # Who a command-line action is recorded as when --clerk is not given.
 CLI_ACTOR = "命令行"
 
 
-def _pack_or_fail(desk: Desk, receipt_no: str):  # type: ignore[no-untyped-def]
-    pack = desk.store.by_receipt(receipt_no)
-    if pack is None:
-        print(f"找不到收件编号 {receipt_no}（请用 deskapp list 查看）", file=sys.stderr)
-    return pack
-
-
 def _cmd_document(args: argparse.Namespace, doc: str) -> int:
     from deskapp.printing import issue  # fpdf2 takes a second to import: only when a PDF is made
 
     desk = open_desk(args.data)
-    pack = _pack_or_fail(desk, args.receipt_no)
+    pack = find_pack(desk, args.receipt_no)
     if pack is None:
         return 1
     deadline: date | None = None

@@ -14,14 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from deskapp.auth import NotAllowed
-from deskapp.models import DETAIL_FIELDS, Pack
+from deskapp.cli import _desk as open_from_args, find_pack
+from deskapp.models import DETAIL_FIELDS
 from deskapp.outcomes import ACTIONS, OutcomeError, needs_supervisor, perform, set_details
-from deskapp.service import Desk, open_desk
 from deskapp.store import RegistrationError
-
-
-def _desk(args: argparse.Namespace) -> Desk:
-    return open_desk(args.data)
 
 
 def _fail(message: str, code: int = 1) -> int:
@@ -35,7 +31,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from deskapp.exports.docx import write_annex2_docx
     from deskapp.exports.register import write_register
 
-    desk = _desk(args)
+    desk = open_from_args(args)
     try:
         if args.what == "register":
             result = write_register(desk.store, out=args.out)
@@ -50,16 +46,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _pack(desk: Desk, receipt: str) -> Pack | None:
-    pack = desk.store.by_receipt(receipt)
-    if pack is None:
-        print(f"找不到收件编号 {receipt}", file=sys.stderr)
-    return pack
-
-
 def cmd_outcome(args: argparse.Namespace) -> int:
-    desk = _desk(args)
-    pack = _pack(desk, args.receipt_no)
+    desk = open_from_args(args)
+    pack = find_pack(desk, args.receipt_no)
     if pack is None:
         return 1
     kwargs: dict[str, Any] = {}
@@ -94,8 +83,8 @@ def cmd_outcome(args: argparse.Namespace) -> int:
 
 
 def cmd_details(args: argparse.Namespace) -> int:
-    desk = _desk(args)
-    pack = _pack(desk, args.receipt_no)
+    desk = open_from_args(args)
+    pack = find_pack(desk, args.receipt_no)
     if pack is None:
         return 1
     values: dict[str, str] = {}
@@ -119,7 +108,7 @@ def cmd_details(args: argparse.Namespace) -> int:
 def cmd_dashboard(args: argparse.Namespace) -> int:
     from deskapp.dashboard import STATUS_COLUMNS, build_dashboard
 
-    desk = _desk(args)
+    desk = open_from_args(args)
     board = build_dashboard(desk.store)
     if args.json:
         doc = {

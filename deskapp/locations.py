@@ -18,12 +18,15 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def templates_dir() -> Path:
-    """The shipped templates: the source tree's ``templates/`` or the installed copy."""
-    source = PROJECT_ROOT / "templates"
-    if (source / "desk.toml").is_file():
-        return source
-    installed = Path(str(resources.files("deskapp") / "templates"))
-    return installed
+    """The shipped templates: the installed copy inside the package, else the checkout's ``templates/``.
+
+    A wheel carries them as ``deskapp/templates`` (see ``pyproject.toml``); a git checkout or an
+    editable install has them at the top level.
+    """
+    installed = Path(str(resources.files("deskapp"))) / "templates"
+    if (installed / "desk.toml").is_file():
+        return installed
+    return PROJECT_ROOT / "templates"
 
 
 def default_data_dir() -> Path:

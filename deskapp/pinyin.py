@@ -23,7 +23,7 @@ def keys(text: str) -> tuple[str, str]:
     if not text or not has_han(text):
         plain = fold(text)
         return plain, plain
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import lazy_pinyin
 
     syllables = lazy_pinyin(text, errors=lambda chars: list(chars))
     initials = "".join(s[0] for s in syllables if s and s.strip())

@@ -33,7 +33,7 @@ from tinydb.storages import Storage
 from deskapp.config import KIND_LABELS, KINDS, Config
 from deskapp.journal import Journal, JournalError, StoreWriteError, write_atomic
 from deskapp.locations import Locations
-from deskapp.models import HistoryEntry, Pack
+from deskapp.models import HistoryEntry, Pack, field_label
 from deskapp.numbering import format_receipt, normalise_scan
 from deskapp.pinyin import fold
 from deskapp.rules import Assessment, assess
@@ -504,7 +504,8 @@ class DeskStore:
     # -- writing ---------------------------------------------------------------------------
     def _commit(self, body: dict[str, Any]) -> dict[str, Any]:
         """Append one entry (inside ``journal.locked()``): committed on disk when this returns."""
-        body.setdefault("at", iso(self.clock()))
+        if "at" not in body:
+            body["at"] = iso(self.clock())
         return self.journal.append({k: v for k, v in body.items() if v not in (None, {}, "")})
 
     def register(
@@ -606,11 +607,11 @@ class DeskStore:
                 changes.setdefault(f"checklist.{ECOPY_ITEM}", True)  # a medium named is a copy received
             for path, value in changes.items():
                 if path in ("receipt_no", "seq", "round", "kind", "py"):
-                    raise RegistrationError(f"{path} 不能修改")
+                    raise RegistrationError(f"{field_label(doc.get('kind', ''), path)} 不能修改")
                 if path in SUPERVISED_FIELDS and action not in ("correct", "void"):
-                    raise RegistrationError(f"{path} 只能由科室负责人更正或作废（deskapp.outcomes）")
+                    raise RegistrationError(f"{field_label(doc.get('kind', ''), path)} 只能由科室负责人更正或作废（请用“结论…”中的更正或作废）")
                 if path in ("members", "pages"):
-                    value = _int_or_none(value, path)
+                    value = _int_or_none(value, field_label(doc.get("kind", ""), path))
                 current = _get_path(doc, path)
                 if current != value:
                     new[path] = value

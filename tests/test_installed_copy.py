@@ -1,0 +1,146 @@
+"""The desk as users install it: a wheel built from this checkout, installed into a fresh venv
+outside the checkout, run from an unrelated folder.
+
+Every test before this one ran on the editable install, which finds modules in the checkout; this
+one finds only what the wheel carries (a forgotten subpackage, template or font fails here).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.formfactory import form1
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ``bin/`` folder of a fresh venv holding the desk installed from its built wheel."""
+    base = tmp_path_factory.mktemp("installed")
+    wheels = base / "wheels"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    (wheel,) = wheels.glob("*.whl")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    done = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return venv / "bin"
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "DESK_DATA")}
+    env.update({"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"}, **extra)
+    return env
+
+
+def deskapp(bin_dir: Path, cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(bin_dir / "deskapp"), *args], input=stdin, capture_output=True, text=True,
+        encoding="utf-8", cwd=cwd, env=_env(), timeout=120,
+    )
+
+
+def test_wheel_carries_every_package_and_the_shipped_files() -> None:
+    out = ROOT / "build" / "wheel-check"
+    shutil.rmtree(out, ignore_errors=True)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+                   check=True, capture_output=True, timeout=600)
+    (wheel,) = out.glob("*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    shutil.rmtree(out, ignore_errors=True)
+    for top in ("deskapp", "screens"):
+        for init in (ROOT / top).rglob("__init__.py"):
+            assert init.relative_to(ROOT).as_posix() in names, f"{init} missing from the wheel"
+        for source in (ROOT / top).rglob("*"):
+            if source.suffix in (".py", ".tcss") and "__pycache__" not in source.parts:
+                assert source.relative_to(ROOT).as_posix() in names, f"{source} missing from the wheel"
+    for shipped in (ROOT / "templates").rglob("*"):
+        if shipped.is_file():
+            assert "deskapp/templates/" + shipped.relative_to(ROOT / "templates").as_posix() in names
+
+
+def test_installed_copy_runs_every_command_from_any_folder(installed: Path, tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    data = tmp_path / "office-data"
+    d = ["--data", str(data)]
+
+    helped = deskapp(installed, elsewhere, "--help")
+    assert helped.returncode == 0, helped.stderr
+    for name in ("register", "list", "slip", "read", "export", "check"):
+        assert name in helped.stdout
+
+    line = json.dumps({"kind": "studio", "unit": "准东某煤化工有限公司", "name": "煤化工技能大师工作室", "leader": "张卫东",
+                       "sector": "煤炭煤电煤化工", "members": 6, "pages": 20}, ensure_ascii=False)
+    reg = deskapp(installed, elsewhere, *d, "register", "--clerk", "张三", stdin=line + "\n")
+    assert reg.returncode == 0, reg.stderr
+    receipt = json.loads(reg.stdout.splitlines()[0])["receipt_no"]
+    assert receipt == "ZD2026-GZS-0001"
+
+    listed = deskapp(installed, elsewhere, *d, "list", "--json")
+    assert [p["receipt_no"] for p in json.loads(listed.stdout)] == [receipt]
+
+    slip = deskapp(installed, elsewhere, *d, "slip", receipt, "--out", str(tmp_path / "slip.pdf"), "--clerk", "张三")
+    assert slip.returncode == 0, slip.stderr
+    assert (tmp_path / "slip.pdf").read_bytes().startswith(b"%PDF")
+
+    form = tmp_path / "附件1.docx"
+    form1(form)
+    read = deskapp(installed, elsewhere, *d, "read", str(form), "--json")
+    assert read.returncode == 0, read.stderr
+    assert "form1" in read.stdout or "附件1" in read.stdout
+
+    book = tmp_path / "附件2.xlsx"
+    exported = deskapp(installed, elsewhere, *d, "export", "annex2", "--out", str(book))
+    assert exported.returncode == 0, exported.stderr
+    assert zipfile.is_zipfile(book)
+
+    checked = deskapp(installed, elsewhere, *d, "check")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert not (elsewhere / "data").exists(), "the installed desk wrote into the folder it was started from"
+
+
+def test_installed_copy_starts_its_screen_in_a_real_terminal(installed: Path, tmp_path: Path) -> None:
+    data = tmp_path / "office-data"
+    data.mkdir()
+    (data / "desk.toml").write_text('[[staff]]\nname = "张三"\nrole = "clerk"\n', encoding="utf-8")
+    session = f"installed-{os.getpid()}"
+    env = _env(TERM="xterm-256color")
+    command = f"{installed / 'deskapp'} --data {data}"
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
+                   check=True, cwd=tmp_path, env=env)
+    try:
+        def screen() -> str:
+            return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+
+        def wait_for(text: str, seconds: float = 30) -> str:
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                shown = screen()
+                if text in shown:
+                    return shown
+                time.sleep(0.2)
+            raise AssertionError(f"{text!r} never appeared:\n{screen()}")
+
+        wait_for("张三")
+        subprocess.run(["tmux", "send-keys", "-t", session, "Enter"], check=True)
+        wait_for("F2")  # the main screen's footer: the registration key
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
