@@ -334,7 +334,7 @@ def staff_fault(desk: Desk, clerk: str) -> str:
         return "请指明经办人（人员名单中的姓名），文书上须有经办人签名。"
     if desk.config.staff and desk.config.staff_member(clerk) is None:
         names = "、".join(s.name for s in desk.config.staff)
-        return f"“{clerk}”不在人员名单中（{names}），文书须由名单中的工作人员经办。"
+        return f"“{clerk}”不在人员名单中（{names}）：文书的经办人须是名单中的工作人员。"
     return ""
 
 

@@ -18,6 +18,7 @@ Nothing here prints, reads the store or records anything: see ``deskapp.printing
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -451,6 +452,46 @@ FONTS = _FontCache()
 # -- layout ------------------------------------------------------------------------------------
 
 
+# Chinese line breaking (禁则): these never start a line (they hang at the end of the line before) …
+NO_LINE_START = frozenset("，。、；：！？）】》」』”’%·…—,.;:!?)]")
+# … and these never end one (they move down with what they open).
+NO_LINE_END = frozenset("（【《「『“‘([")
+_UNBROKEN = re.compile(r"[0-9A-Za-z\-_/@.:]+|\s+|.", re.S)
+
+
+def wrap_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """``text`` cut into lines no wider than ``width`` (mm) as Chinese print does it.
+
+    Numbers, receipt numbers and Latin words are not cut (unless longer than a line); closing
+    punctuation hangs at the end of a line instead of starting the next; opening punctuation
+    moves down with what follows. Explicit newlines are kept. ``measure`` gives a string's width.
+    """
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for token in _UNBROKEN.findall(paragraph):
+            if not line and token.isspace():
+                continue
+            if measure(line + token) <= width or not line or token[0] in NO_LINE_START:
+                if measure(token) > width and not line:
+                    # a run longer than a line: cut it by characters
+                    for char in token:
+                        if line and measure(line + char) > width:
+                            out.append(line)
+                            line = ""
+                        line += char
+                    continue
+                line += token
+                continue
+            carry = ""
+            while line and line[-1] in NO_LINE_END:
+                carry, line = line[-1] + carry, line[:-1]
+            out.append(line.rstrip())
+            line = carry + token.lstrip()
+        out.append(line.rstrip())
+    return out
+
+
 @dataclass(frozen=True)
 class _Frame:
     """Where one copy goes on the page."""
@@ -472,6 +513,14 @@ class _Layout:
     def size(self, pt: float) -> None:
         self.pdf.set_font(FONT_NAME, size=pt * self.scale)
 
+    def para(self, x: float, width: float, height: float, text: str, align: str = "L") -> None:
+        """``text`` from (x, current y), wrapped by :func:`wrap_lines`, never justified (a justified
+        CJK line would stretch its one space into a gap)."""
+        pdf = self.pdf
+        for line in wrap_lines(text, width - 2 * pdf.c_margin, pdf.get_string_width):
+            pdf.set_x(x)
+            pdf.cell(width, height, line, align=align, new_x="LEFT", new_y="NEXT")
+
     def draw(self, doc: Document, frame: _Frame) -> float:
         """Lay the document out from the frame's top; returns the y where it ends."""
         pdf = self.pdf
@@ -490,7 +539,7 @@ class _Layout:
                 pdf.cell(frame.w, 9 * self.scale, block.text, align="C", new_x="LEFT", new_y="NEXT")
             elif block.kind == "subtitle":
                 self.size(9.5)
-                pdf.multi_cell(frame.w, 5 * self.scale, block.text, align="C", wrapmode=WrapMode.CHAR, new_x="LEFT")
+                self.para(frame.x, frame.w, 5 * self.scale, block.text, align="C")
             elif block.kind == "mark":
                 self.size(10.5)
                 pdf.set_line_width(0.4)
@@ -519,7 +568,7 @@ class _Layout:
                 self.size(9.5)
                 for line in block.items:
                     pdf.set_x(frame.x)
-                    pdf.multi_cell(width(), 5 * self.scale, line, wrapmode=WrapMode.CHAR, new_x="LEFT")
+                    self.para(frame.x, width(), 5 * self.scale, line)
             elif block.kind == "sign":
                 self.size(10)
                 pdf.set_xy(frame.x, max(pdf.get_y() + 3, qr_bottom))
@@ -528,7 +577,7 @@ class _Layout:
                 self._seal(block, frame, qr_bottom)
             elif block.kind == "small":
                 self.size(7.5)
-                pdf.multi_cell(frame.w, 4 * self.scale, block.text, wrapmode=WrapMode.CHAR, new_x="LEFT")
+                self.para(frame.x, frame.w, 4 * self.scale, block.text)
             elif block.kind == "gap":
                 pdf.set_y(pdf.get_y() + 3 * self.scale)
         return max(pdf.get_y(), qr_bottom)
@@ -577,7 +626,7 @@ class _Layout:
             size = 12 if label == "收件编号" else 10
             self.size(size)
             pdf.set_xy(x + label_w, top)
-            pdf.multi_cell(width() - label_w, 5.0 * self.scale, value or "—", wrapmode=WrapMode.CHAR, new_x="LEFT")
+            self.para(x + label_w, width() - label_w, 5.0 * self.scale, value or "—")
             pdf.set_x(x)
 
     def _ticks(self, items: tuple[str, ...], x: float, width: float) -> None:
@@ -601,7 +650,7 @@ class _Layout:
                 pdf.set_xy(x + n * col_w, top)
                 mark = "" if item.startswith("（") else "✓ "
                 w = width if len(row) == 1 and len(item) > 16 else col_w
-                pdf.multi_cell(w - 1, 5 * self.scale, mark + item, wrapmode=WrapMode.CHAR, new_x="LEFT")
+                self.para(x + n * col_w, w - 1, 5 * self.scale, mark + item)
                 bottom = max(bottom, pdf.get_y())
             pdf.set_y(bottom)
 
@@ -612,7 +661,7 @@ class _Layout:
         pdf.set_y(top + 1.5)
         for item in items:
             pdf.set_x(x + 2)
-            pdf.multi_cell(width - 4, 5.2 * self.scale, item, wrapmode=WrapMode.CHAR, new_x="LEFT")
+            self.para(x + 2, width - 4, 5.2 * self.scale, item)
         bottom = pdf.get_y() + 1.5
         pdf.set_line_width(0.5)
         pdf.rect(x, top, width, bottom - top)
