@@ -115,7 +115,7 @@ class DueDate:
         years = "、".join(f"{y}年" for y in self.unknown_years)
         return (
             f"受理台还不知道{years}的法定节假日和调休安排，截止日期按周一至周五推算，请核对；"
-            "国务院办公厅通知发布后，请在 desk.toml 的 [calendar] 中添加当年的放假和上班日期。"
+            "国务院办公厅通知发布后，请在 desk.toml 的 calendar 一节添加当年的放假和上班日期。"
         )
 
 
@@ -150,7 +150,7 @@ def check_due(day: date, office: OfficeCalendar | None = None) -> str:
     if not reason:
         return ""
     after = next_workday(day, office)
-    note = "" if is_known(day, office) else f"（{day.year}年的调休安排受理台尚不知道；如当天调休上班，请在 desk.toml 的 [calendar] work_days 中添加）"
+    note = "" if is_known(day, office) else f"（{day.year}年的调休安排受理台尚不知道；如当天调休上班，请在 desk.toml 的 calendar 一节 work_days 中添加）"
     return f"{day.year}年{day.month}月{day.day}日是休息日（{reason}），截止日期须为工作日，例如 {after.year}年{after.month}月{after.day}日{note}。"
 
 

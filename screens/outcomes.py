@@ -142,7 +142,7 @@ class OutcomeDialog(_FormDialog):
                 yield Static("缺少材料：" + ("、".join(missing) or "（无）"), id="o-missing")
                 yield self._field("截止日期", Input(self.default_due, id="o-due", placeholder="例：2026-06-22", compact=True))
                 if self.due_note:
-                    yield Static(self.due_note, id="o-due-note", classes="dialog-error")
+                    yield Static(self.due_note, id="o-due-note", classes="dialog-hint", markup=False)
             if action == "correct":
                 yield self._field("收件时间", Input(id="o-received_at", placeholder=f"原为 {self.pack.received_at[:16]}，不改留空", compact=True))
                 yield self._field("受理人", Input(id="o-clerk", placeholder=f"原为 {self.pack.clerk}，不改留空", compact=True))

@@ -327,3 +327,34 @@ def test_lines_break_as_chinese_print_does():
     assert not any(line.endswith("（") for line in wrap_lines("一二三四五六七八九（十一）", 10, width))
     # a run longer than a line is cut, never lost
     assert "".join(wrap_lines("ZD2026GZS0001UB2CCRWVS068QWC5P8Z", 10, width)) == "ZD2026GZS0001UB2CCRWVS068QWC5P8Z"
+
+
+async def test_f5_supplement_proposes_a_working_day_says_an_unknown_year_and_prints_the_original(desk: Desk, no_printer) -> None:
+    from dataclasses import replace
+
+    from textual.widgets import Input, Static
+
+    pack = _incomplete(desk)
+    # late December: five working days reach into 2027, whose holidays the desk does not know yet
+    desk.config = replace(desk.config, round=replace(desk.config.round, deadline=datetime(2027, 6, 15, 23, 59, tzinfo=BEIJING)))
+    desk.store.config = desk.config
+    desk.store.clock = lambda: datetime(2026, 12, 29, 10, 0, tzinfo=BEIJING)
+    app = DeskApp(desk, clerk="李四")
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.open_pack(pack.id)
+        await pilot.pause()
+        await pilot.press("f5", "2")  # 补正（出具补正告知书）
+        await pilot.pause()
+        assert app.screen.query_one("#o-due", Input).value == "2027-01-05"
+        note = str(app.screen.query_one("#o-due-note", Static).render())
+        assert "2027年" in note and "calendar 一节" in note
+        await pilot.press("enter", "enter")  # due date as proposed, no reason: save
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+        await pilot.press("f12")  # the same 补正: a 补打, not a second act
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    now = desk.store.get(pack.id)
+    assert _actions(desk, pack.id).count("supplement_request") == 1 and now.outcome["due"] == "2027-01-05"
+    assert [(p["doc"], p["copy"]) for p in now.prints] == [("notice", 1), ("notice", 2)]

@@ -49,7 +49,7 @@ def test_an_unknown_year_is_said_plainly_and_the_office_can_add_it():
     due = add_workdays(date(2026, 12, 28), 5)
     # Tue 29, Wed 30, Thu 31 December 2026 (known), then Fri 1 and Mon 4 January 2027 as plain weekdays.
     assert due.day == date(2027, 1, 4) and due.unknown_years == (2027,)
-    assert "2027年" in due.warning and "[calendar]" in due.warning and "请核对" in due.warning
+    assert "2027年" in due.warning and "calendar 一节" in due.warning and "请核对" in due.warning
     office = OfficeCalendar(rest_days=frozenset({date(2027, 1, 1)}), work_days=frozenset({date(2027, 1, 9)}))
     assert 2027 in known_years(office)
     known = add_workdays(date(2026, 12, 28), 5, office)
@@ -95,7 +95,7 @@ def test_a_notice_into_an_unknown_year_tells_the_clerk(desk, tmp_path):
     desk.store.clock = lambda: datetime(2026, 12, 29, 10, 0, tzinfo=BEIJING)
     result = issue(desk, pack, "李四", "notice", to_printer=False, out=tmp_path)
     assert result.ok, result.message
-    assert "2027年" in result.message and "[calendar]" in result.message
+    assert "2027年" in result.message and "calendar 一节" in result.message
     # the clerk can still give a date: a weekday of the unknown year is taken as given
     again = outcomes.issue_supplement(desk.store, pack.id, "李四", due="2027-01-06")
     assert again.recorded_now and again.due == "2027-01-06"
