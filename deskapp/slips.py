@@ -464,30 +464,37 @@ def wrap_lines(text: str, width: float, measure: Callable[[str], float]) -> list
 
     Numbers, receipt numbers and Latin words are not cut (unless longer than a line); closing
     punctuation hangs at the end of a line instead of starting the next; opening punctuation
-    moves down with what follows. Explicit newlines are kept. ``measure`` gives a string's width.
+    moves down with what follows. Explicit newlines are kept. ``measure`` gives a string's
+    width; a line's width is the sum of its pieces' (one measure per piece, not per try).
     """
     out: list[str] = []
     for paragraph in text.split("\n"):
-        line = ""
+        if measure(paragraph) <= width:
+            out.append(paragraph.strip())
+            continue
+        line, used = "", 0.0
         for token in _UNBROKEN.findall(paragraph):
             if not line and token.isspace():
                 continue
-            if measure(line + token) <= width or not line or token[0] in NO_LINE_START:
-                if measure(token) > width and not line:
+            size = measure(token)
+            if used + size <= width or not line or token[0] in NO_LINE_START:
+                if size > width and not line:
                     # a run longer than a line: cut it by characters
                     for char in token:
-                        if line and measure(line + char) > width:
+                        step = measure(char)
+                        if line and used + step > width:
                             out.append(line)
-                            line = ""
-                        line += char
+                            line, used = "", 0.0
+                        line, used = line + char, used + step
                     continue
-                line += token
+                line, used = line + token, used + size
                 continue
             carry = ""
             while line and line[-1] in NO_LINE_END:
                 carry, line = line[-1] + carry, line[:-1]
             out.append(line.rstrip())
             line = carry + token.lstrip()
+            used = measure(line)
         out.append(line.rstrip())
     return out
 
