@@ -36,6 +36,7 @@ from deskapp.rules import is_late
 from deskapp.service import Desk, atomic_write
 from deskapp.slips import DOC_LABELS, Document, Reprint, SlipError, late_document, notice_document, render, slip_document
 from deskapp.timeutil import day_cn, iso, to_beijing
+
 LP_TIMEOUT_S = 20.0
 # How long a print waits to see its job fail or go through (in a worker: the desk carries on).
 JOB_WAIT_S = 8.0

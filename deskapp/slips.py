@@ -64,7 +64,7 @@ class SlipError(ValueError):
 @dataclass(frozen=True)
 class Block:
     kind: str
-    """title, subtitle, mark, fields, heading, ticks, box, lines, qr, sign, small, gap"""
+    """title, subtitle, mark, fields, heading, ticks, box, lines, qr, seal, small, gap"""
     text: str = ""
     rows: tuple[tuple[str, str], ...] = ()
     items: tuple[str, ...] = ()
@@ -576,10 +576,6 @@ class _Layout:
                 for line in block.items:
                     pdf.set_x(frame.x)
                     self.para(frame.x, width(), 5 * self.scale, line)
-            elif block.kind == "sign":
-                self.size(10)
-                pdf.set_xy(frame.x, max(pdf.get_y() + 3, qr_bottom))
-                pdf.multi_cell(frame.w, 7 * self.scale, block.text, wrapmode=WrapMode.CHAR, new_x="LEFT")
             elif block.kind == "seal":
                 self._seal(block, frame, qr_bottom)
             elif block.kind == "small":
