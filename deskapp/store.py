@@ -38,6 +38,7 @@ from deskapp.numbering import format_receipt, normalise_scan
 from deskapp.pinyin import fold
 from deskapp.rules import Assessment, assess
 from deskapp.search import SearchIndex, haystack, search_keys
+from deskapp.text import BadText, clean_text, clean_value
 from deskapp.timeutil import Clock, iso, system_clock
 
 __all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "StoreWriteError"]
@@ -506,6 +507,12 @@ class DeskStore:
         """Append one entry (inside ``journal.locked()``): committed on disk when this returns."""
         if "at" not in body:
             body["at"] = iso(self.clock())
+        try:  # the one door for text (pack fields were cleaned field by field): reasons, data, pushes
+            for key in ("actor", "reason", "data", "push"):
+                if key in body:
+                    body[key] = clean_value(body[key], long=True)
+        except BadText as exc:
+            raise RegistrationError(str(exc)) from None
         return self.journal.append({k: v for k, v in body.items() if v not in (None, {}, "")})
 
     def register(
@@ -519,10 +526,19 @@ class DeskStore:
         received_at: datetime | None = None,
         distinct_from: Iterable[str] = (),
         reason: str = "",
+        supervisor: str | None = None,
     ) -> Pack:
-        """Issue the next receipt number of ``kind`` and save the pack, in one committed entry."""
+        """Issue the next receipt number of ``kind`` and save the pack, in one committed entry.
+
+        ``received_at`` (default now) may not lie in the future (RegistrationError); a time
+        or clerk other than the registering clerk's own is a supervisor's act: the caller
+        checks the PIN and names ``supervisor``, who is then recorded as the actor.
+        """
         doc = self._validate_new(kind, fields, clerk, checklist or {}, pages)
-        received = iso(received_at) if received_at is not None else iso(self.clock())
+        now = self.clock()
+        if received_at is not None and received_at > now:
+            raise RegistrationError(f"收件时间 {iso(received_at)} 晚于现在，不能登记将来的时间")
+        received = iso(received_at) if received_at is not None else iso(now)
         doc["received_at"] = received
         doc["distinct_from"] = sorted(set(distinct_from))
         doc["py"] = search_keys(doc)
@@ -535,7 +551,15 @@ class DeskStore:
                 raise StoreWriteError(f"收件编号 {doc['receipt_no']} 已被使用，请检查编号格式设置。")
             pack_id = len(self._order) + 1  # ids are never deleted, so they run 1..n
             self._commit(
-                {"action": "register", "actor": clerk, "pack": pack_id, "doc": doc, "reason": reason, "at": received}
+                {
+                    "action": "register",
+                    "actor": supervisor or clerk,
+                    "pack": pack_id,
+                    "doc": doc,
+                    "reason": reason,
+                    "at": received,
+                    "data": {"supervisor": supervisor, "recorded_at": iso(now)} if supervisor else None,
+                }
             )
         return self.get(pack_id)
 
@@ -556,7 +580,7 @@ class DeskStore:
                 value = ""
             if not isinstance(value, str):
                 raise RegistrationError(f"{key} 应为文字")
-            doc[key] = value.strip()
+            doc[key] = _clean(value, kind, key).strip()
         if not doc["unit"]:
             raise RegistrationError("请填写申报单位")
         if not doc["name"]:
@@ -571,7 +595,9 @@ class DeskStore:
         details = fields.get("details") or {}
         if not isinstance(details, dict):
             raise RegistrationError("details 应为对象")
-        doc["details"] = {str(k): str(v) for k, v in details.items()}
+        doc["details"] = {
+            _clean(str(k), kind, "details"): _clean(str(v), kind, f"details.{k}") for k, v in details.items()
+        }
         doc["ecopy_medium"] = doc.get("ecopy_medium", "")
         if doc["ecopy_medium"] and ECOPY_ITEM in doc["checklist"]:
             doc["checklist"][ECOPY_ITEM] = True  # a medium named is an electronic copy received
@@ -612,6 +638,10 @@ class DeskStore:
                     raise RegistrationError(f"{field_label(doc.get('kind', ''), path)} 只能由科室负责人更正或作废（请用“结论…”中的更正或作废）")
                 if path in ("members", "pages"):
                     value = _int_or_none(value, field_label(doc.get("kind", ""), path))
+                elif isinstance(value, str):
+                    value = _clean(value, doc.get("kind", ""), path)
+                    if path.split(".")[0] in (*TEXT_FIELDS, "details"):
+                        value = value.strip()
                 current = _get_path(doc, path)
                 if current != value:
                     new[path] = value
@@ -651,6 +681,18 @@ class DeskStore:
         from deskapp.integrity import inspect_store
 
         return list(inspect_store(self).problems)
+
+
+LONG_TEXTS = ("notes", "details")
+"""Fields whose texts keep their line breaks (the 附件2 long texts, notes)."""
+
+
+def _clean(value: str, kind: str, path: str) -> str:
+    """A field's text through the one door (:func:`deskapp.text.clean_text`); RegistrationError if refused."""
+    try:
+        return clean_text(value, long=path.split(".")[0] in LONG_TEXTS, label=field_label(kind, path.split(".")[-1]))
+    except BadText as exc:
+        raise RegistrationError(str(exc)) from None
 
 
 def _int_or_none(value: Any, label: str) -> int | None:
