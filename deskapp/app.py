@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from textual.app import App
 from textual.binding import Binding
@@ -23,6 +24,7 @@ from deskapp.listing import Listing
 from deskapp.service import Desk, open_desk
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
+T = TypeVar("T")
 
 
 class DeskCommands(Provider):
@@ -126,6 +128,30 @@ class DeskApp(App[int]):
         """Staff remap keys in ``[keys]`` of desk.toml: binding id = key."""
         self.set_keymap(dict(self.config.keys))
 
+    # -- writing: the one way a screen changes the record --------------------------------
+    def write(self, action: Callable[[], T], *, what: str = "本次修改") -> T | None:
+        """Run ``action`` (a call that writes the journal or a data file) and return its result;
+        ``None`` after telling the clerk in Chinese when the store refused it (full disk, lock
+        held past its timeout, no permission, a damaged record, a file replaced under it). The
+        store writes one entry whole or nothing, so the record stays as it was; the desk runs on.
+        ``tests/test_store_faults.py`` finds screen code that writes any other way."""
+        try:
+            return action()
+        except JournalError as exc:
+            self.notify(f"{what}没有保存：{exc}", title="未保存", severity="error", timeout=20)
+        except OSError as exc:  # a data file (desk.toml) on a full disk or a read-only folder
+            from deskapp.journal import write_error_message
+
+            self.notify(f"{what}没有保存：{write_error_message(exc)}", title="未保存", severity="error", timeout=20)
+        return None
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The last boundary: a store error that slipped past :meth:`write` is told, never ends the desk."""
+        if isinstance(error, JournalError):
+            self.notify(f"操作没有保存：{error}", title="未保存", severity="error", timeout=20)
+            return
+        super()._handle_exception(error)
+
     # -- signing in ------------------------------------------------------------------------
     def main_screen(self):  # type: ignore[no-untyped-def]
         from screens.main import MainScreen
@@ -133,15 +159,17 @@ class DeskApp(App[int]):
         return (self.MAIN_SCREEN or MainScreen)()
 
     def sign_in(self, name: str) -> None:
-        self.store.record_event("sign_in", name)
+        if self.write(lambda: self.store.record_event("sign_in", name), what="登录") is None:
+            return
         self.clerk = name
         self.switch_screen(self.main_screen())
 
     def action_switch_clerk(self) -> None:
         from screens.signin import SignInScreen
 
-        if self.clerk:
-            self.store.record_event("sign_out", self.clerk)
+        clerk = self.clerk
+        if clerk and self.write(lambda: self.store.record_event("sign_out", clerk), what="退出登录") is None:
+            return
         self.clerk = None
         self.switch_screen(SignInScreen())
 
