@@ -86,9 +86,11 @@ def inspect_store(store: DeskStore, *, repair: bool = False) -> IntegrityReport:
     locations = store.locations
     problems: list[str] = []
     notes: list[str] = []
-    chain = verify_chain(locations.journal)
+    chain = verify_chain(locations.journal, store.journal.key)
     if chain.bad:
         problems.append("记录链断裂：" + chain.bad.describe())
+    for line in chain.acknowledged:
+        problems.append(f"第 {line} 条记录被改动过（科室负责人已确认，见 damage_acknowledged 记录）")
     if chain.torn_tail:
         notes.append(f"第 {chain.entries + 1} 行未写完（某台受理台写入时被中断，从未提交），下次写入时会自动清除。")
     try:
@@ -181,7 +183,9 @@ def check_folder(store_or_none: DeskStore | None, locations: Locations, config: 
     journal is so broken that no store opens on it (``store_or_none`` is None then)."""
     if store_or_none is not None:
         return run_check(store_or_none, actor)
-    chain = verify_chain(locations.journal)
+    from deskapp.record_guard import load_chain_key
+
+    chain = verify_chain(locations.journal, load_chain_key(locations))
     problems = ["记录链断裂：" + chain.bad.describe()] if chain.bad else []
     try:
         DeskStore(locations, config, snapshot=False)

@@ -50,7 +50,7 @@ SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
 SEARCH_FIELDS = ("unit", "name", "leader")
 ECOPY_ITEM = "ecopy"
 """The checklist key of the electronic copy: naming its medium ticks it."""
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 SNAPSHOT_AFTER = 200
 """``close`` writes a new snapshot when at least this many entries came after the last one."""
 
@@ -201,8 +201,12 @@ class DeskStore:
         self._history_cache: tuple[int, dict[str, Any]] = (-1, {})
         self._listeners: list[Callable[[dict[str, Any]], None]] = []
         self._clear()
-        self.journal = Journal(locations.journal, locations.lock, self._apply)
+        from deskapp.record_guard import RecordGuard, load_chain_key
+
+        self.journal = Journal(locations.journal, locations.lock, self._apply, key=load_chain_key(locations))
         self.journal.on_reset = self._clear
+        self.guard = RecordGuard(self)
+        """The whole-chain verification; changes to packs wait for it and are refused when it failed."""
         self.snapshot_seq = 0
         """Seq of the entry the snapshot this store started from (or last wrote) ends at."""
         if snapshot:
@@ -318,7 +322,9 @@ class DeskStore:
                 if self._order and self._index.hay(self._order[-1]) != haystack(self._packs[self._order[-1]]):
                     for pack_id in self._order:  # the search keys changed with a new version
                         self._index.put(pack_id, self._packs[pack_id])
-                resumed = self.journal.resume(header["offset"], header["seq"], header["hash"], header["last_start"])
+                resumed = self.journal.resume(
+                    header["offset"], header["seq"], header["hash"], header["last_start"], header.get("prefix_crc")
+                )
             except (ValueError, KeyError, TypeError, IndexError, AttributeError):
                 resumed = False
             if not resumed:
@@ -342,6 +348,7 @@ class DeskStore:
                 "seq": journal.seq,
                 "hash": journal.last_hash,
                 "last_start": journal.last_start,
+                "prefix_crc": journal.prefix_crc,
             }
             rows = [[i, *self._meta[i], *self._index.hay(i), self._lines.get(i, [])] for i in self._order]
             index = json.dumps({"packs": rows, "events": self._last_event}, ensure_ascii=False, separators=(",", ":"))
@@ -543,6 +550,7 @@ class DeskStore:
         doc["distinct_from"] = sorted(set(distinct_from))
         doc["py"] = search_keys(doc)
         round_ = self.config.round
+        self.guard.before_change()
         with self._mutex, self.journal.locked():
             seq = self._counters.get((round_.id, kind), 0) + 1
             doc["seq"] = seq
@@ -621,6 +629,7 @@ class DeskStore:
         """
         if not actor.strip():
             raise RegistrationError("缺少操作人")
+        self.guard.before_change()
         with self._mutex, self.journal.locked():
             if not self._packs.has(pack_id):
                 raise PackNotFound(pack_id)
