@@ -113,6 +113,7 @@ class DeskApp(App[int]):
         self.set_timer(1.0, lambda: self.run_worker(_warm_up_pinyin, thread=True, exclusive=True, group="warm-up"))
         if self.daily_backup:
             self.run_worker(self._daily_backup, thread=True, group="backup")
+        self.call_after_refresh(self.start_verification)
         if self.clerk is not None:
             self.push_screen(self.main_screen())
         elif self.config.staff:
@@ -127,6 +128,23 @@ class DeskApp(App[int]):
     def apply_keymap(self) -> None:
         """Staff remap keys in ``[keys]`` of desk.toml: binding id = key."""
         self.set_keymap(dict(self.config.keys))
+
+    # -- the record proves itself (deskapp/record_guard.py) ---------------------------------
+    def start_verification(self) -> None:
+        """After the first paint: verify the whole chain in a thread worker."""
+        self.run_worker(self._verify_record, thread=True, group="verify", exit_on_error=False)
+
+    def _verify_record(self) -> None:
+        guard = self.store.guard
+        guard.verify()
+        if guard.problem:
+            guard.record_alarm(self.clerk or "受理台")
+            self.call_from_thread(self.record_failed, guard.problem)
+
+    def record_failed(self, problem: str) -> None:
+        """Say it prominently and keep saying it: changes to packs are refused until a supervisor acts."""
+        self.sub_title = "⚠ 记录校验未通过：暂停修改申报材料，请科室负责人处理"
+        self.notify(problem, title="记录校验未通过", severity="error", timeout=24 * 3600)
 
     # -- writing: the one way a screen changes the record --------------------------------
     def write(self, action: Callable[[], T], *, what: str = "本次修改") -> T | None:

@@ -180,7 +180,11 @@ class DraftCheck:
 class DeskStore:
     """All packs of the data folder, kept in step with the journal on disk."""
 
-    def __init__(self, locations: Locations, config: Config, clock: Clock = system_clock, *, snapshot: bool = True) -> None:
+    def __init__(
+        self, locations: Locations, config: Config, clock: Clock = system_clock, *, snapshot: bool = True, key: bytes | None = None
+    ) -> None:
+        """``key``: the chain key (default: derived from the folder's ``secret.key``; a check's
+        frozen copy of the journal hands in the live desk's)."""
         self.locations = locations.ensure()
         self.config = config
         self.clock = clock
@@ -203,7 +207,7 @@ class DeskStore:
         self._clear()
         from deskapp.record_guard import RecordGuard, load_chain_key
 
-        self.journal = Journal(locations.journal, locations.lock, self._apply, key=load_chain_key(locations))
+        self.journal = Journal(locations.journal, locations.lock, self._apply, key=key or load_chain_key(locations))
         self.journal.on_reset = self._clear
         self.guard = RecordGuard(self)
         """The whole-chain verification; changes to packs wait for it and are refused when it failed."""
