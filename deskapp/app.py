@@ -249,6 +249,11 @@ def run_app(data: str | os.PathLike[str] | None = None) -> int:
     """Open the desk on ``data`` and run the screen; a bad config or journal ends with exit 2."""
     try:
         desk = open_desk(data)
+        from screens.keymap import keymap_problems
+
+        problems = keymap_problems(desk.config.keys)
+        if problems:
+            raise ConfigError(problems, str(desk.locations.config))
     except (ConfigError, JournalError) as exc:
         print(f"受理台无法启动：{exc}", file=sys.stderr)
         print("请改正上面所说的问题后重新启动；数据文件夹中的记录没有被改动。", file=sys.stderr)
