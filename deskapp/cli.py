@@ -30,7 +30,10 @@ def _print_json(value: Any) -> None:
 
 
 def _desk(args: argparse.Namespace) -> Desk:
-    return open_desk(args.data)
+    desk = open_desk(args.data)
+    if desk.store.journal.damage is not None:  # reading goes on over the good part; say so every time
+        print(desk.store.journal.damage.message(), file=sys.stderr)
+    return desk
 
 
 def find_pack(desk: Desk, receipt_no: str) -> Pack | None:

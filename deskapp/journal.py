@@ -47,6 +47,10 @@ file, every later one must be keyed too."""
 LOCK_TIMEOUT_S = 15.0
 LOCK_POLL_S = 0.001
 """How often a desk waiting for the lock looks again (filelock's default, 50 ms, would be most of a wait)."""
+FSYNC_UNDER_LOCK = False
+"""Flush before releasing the lock instead of after (``bench/bench_store.py --fsync`` measures both).
+After: flushes of several desks overlap; a power cut may then lose an unreported entry in the
+middle of others (a hole), which the reader stops at and ``deskapp recover`` deals with."""
 RETRY_S = 2.0
 """How long to retry a file held for a moment (Windows antivirus, indexer, backup tools)."""
 
@@ -470,6 +474,8 @@ class Journal:
                 if refusal:  # another desk's write showed the damage just now
                     raise StoreWriteError(refusal)
                 yield
+                if FSYNC_UNDER_LOCK:
+                    self._flush()
             finally:
                 self._lock.release()
         except LockTimeout as exc:
