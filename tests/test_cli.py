@@ -16,6 +16,7 @@ def add_supervisor_file(data: Path) -> None:
 
     staff = [{"name": "张三", "role": "clerk"}, {"name": "李四", "role": "clerk"},
              {"name": SUPERVISOR, "role": "supervisor", "pin_hash": _PIN_HASH}]
+    data.mkdir(parents=True, exist_ok=True)
     (data / "desk.toml").write_text(tomli_w.dumps({"staff": staff}), encoding="utf-8")
 
 
