@@ -292,7 +292,7 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
             changed()
 
     if action == "details":
-        app.push_screen(DetailsDialog(pack, lambda values: outcomes.set_details(store, pack_id, by, values)), done)
+        app.push_screen(DetailsDialog(pack, lambda values: outcomes.set_details(store, pack_id, by, values)), done)  # guarded-by: _FormDialog.action_submit
         return
     if action != "details" and pack.voided:
         app.notify(f"{pack.receipt_no} 已作废，不能再登记结论。", title="不能操作", severity="error", timeout=8)
@@ -300,7 +300,7 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
     needs_pin = outcomes.needs_supervisor(store, pack, action)
     if needs_pin and not _is_supervisor(app):
         message = f"{by} 是受理员，“{outcomes.ACTIONS[action]}”需要科室负责人权限。请科室负责人登录后操作。"
-        store.record_event("refused", by, pack_id=pack_id, data={"action": action}, reason=message)
+        app.write(lambda: store.record_event("refused", by, pack_id=pack_id, data={"action": action}, reason=message), what="拒绝记录")
         app.notify(message, title="无权操作", severity="error", timeout=10)
         return
     if action == "supplement_received":
@@ -308,15 +308,19 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
 
         def receive(form: tuple[list[str], int | None]) -> Pack:
             chosen, pages = form
-            return outcomes.supplement_received(store, pack_id, by, items=chosen, pages=pages)
+            return outcomes.supplement_received(store, pack_id, by, items=chosen, pages=pages)  # guarded-by: _FormDialog.action_submit
 
         app.push_screen(SupplementDialog(pack, items, receive), done)
         return
     default_due, due_note = _default_due(app) if action in WITH_DUE else ("", "")
 
     def perform(form: OutcomeForm) -> Pack:
+<<<<<<< HEAD
         if action == "supplement_request":  # the one 补正 act, shared with F12 / n / deskapp notice
             return outcomes.issue_supplement(store, pack_id, by, due=form.due, reason=form.reason).pack
         return outcomes.perform(store, pack_id, action, by, **form.kwargs(action))
+=======
+        return outcomes.perform(store, pack_id, action, by, **form.kwargs(action))  # guarded-by: _FormDialog.action_submit
+>>>>>>> store
 
     app.push_screen(OutcomeDialog(action, pack, needs_pin, default_due, perform, due_note), done)

@@ -82,7 +82,9 @@ def read_slip_scan(app: App[Any], text: str) -> bool:
         return False
     if first_look.code in ("empty", "not_desk_code"):
         return False
-    outcome = read_scan(desk.store, desk.locations.secret, text, app.clerk or "")  # type: ignore[attr-defined]
+    outcome = app.write(lambda: read_scan(desk.store, desk.locations.secret, text, app.clerk or ""), what="扫码记录")  # type: ignore[attr-defined]
+    if outcome is None:
+        return True  # told why; a refused code opens nothing
     if outcome.pack is None:
         app.notify(outcome.message + "没有打开任何材料，本次扫码已记录。", title="回执核验未通过", severity="error", timeout=20)
         return True

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 
 from tests.slip_helpers import pdf_text, qr_codes
-from tests.test_cli import run
+from tests.supervisor_helpers import PIN, SUPERVISOR
+from tests.test_cli import add_supervisor_file, run
 
 
 def _register(data, **over):
     record = {"kind": "studio", "unit": "准东某煤化工有限公司", "name": "大师工作室", "pages": 12,
               "checklist": {"form1": True, "form2": True}, "received_at": "2026-06-10 10:00"}
     record.update(over)
-    out = run(data, "register", "--clerk", "张三", stdin=json.dumps(record, ensure_ascii=False) + "\n")
+    if not (data / "desk.toml").exists():
+        add_supervisor_file(data)  # a received time is the supervisor's to give
+    out = run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN,
+              stdin=json.dumps(record, ensure_ascii=False) + "\n")
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)["receipt_no"]
 

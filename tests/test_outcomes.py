@@ -7,7 +7,7 @@ from deskapp.auth import NotAllowed
 from deskapp.outcomes import OutcomeError
 from deskapp.store import RegistrationError
 
-from .conftest import LATE
+from .conftest import LATE, clock_at
 from .supervisor_helpers import PIN, SUPERVISOR, add_supervisor, complete_studio, day, incomplete_studio
 
 
@@ -80,7 +80,8 @@ def test_reject_needs_a_reason_and_the_supervisor(sdesk):
 
 
 def test_changing_a_decided_outcome_or_accepting_a_late_pack_needs_the_supervisor(sdesk):
-    late = complete_studio(sdesk, received_at=LATE)
+    with clock_at(sdesk.store, LATE):
+        late = complete_studio(sdesk, received_at=LATE)
     assert outcomes.needs_supervisor(sdesk.store, late, "accept")
     with pytest.raises(NotAllowed):
         outcomes.accept(sdesk.store, late.id, "张三")

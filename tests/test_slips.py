@@ -11,7 +11,7 @@ from deskapp.printing import issue, render_for
 from deskapp.receipt_qr import read_scan, signer_for
 from deskapp.slips import SlipError, notice_document, render, slip_document
 from deskapp.timeutil import show_cn
-from tests.conftest import LATE, full_checklist, studio_fields
+from tests.conftest import LATE, clock_at, full_checklist, studio_fields
 from tests.slip_helpers import embedded_fonts, page_sizes_mm, pdf_text, qr_codes
 
 PARTIAL = {"form1": True, "form2": True, "evidence": True, "ecopy": True}
@@ -58,12 +58,14 @@ def test_slip_says_in_chinese_what_was_received_and_what_must_be_brought(desk, p
 
 
 def test_late_pack_slip_carries_the_notices_wording(desk):
-    late = desk.store.register("studio", studio_fields(), "张三", checklist=full_checklist(desk, "studio"), pages=20,
-                               received_at=LATE)
+    with clock_at(desk.store, LATE):
+        late = desk.store.register("studio", studio_fields(), "张三", checklist=full_checklist(desk, "studio"), pages=20,
+                                   received_at=LATE)
     text = pdf_text(render_for(desk, late, "slip", "张三")[0])
     assert "逾期，视为放弃" in text and "2026年6月16日 08:05" in text
     assert "清单所列材料齐全" in text and "缺少材料" not in text
-    incomplete = desk.store.register("studio", studio_fields(name="另一个"), "张三", pages=2, received_at=LATE)
+    with clock_at(desk.store, LATE):
+        incomplete = desk.store.register("studio", studio_fields(name="另一个"), "张三", pages=2, received_at=LATE)
     late_paper = pdf_text(render_for(desk, incomplete, "notice", "张三")[0])
     assert "申报材料逾期告知书" in late_paper and "补正告知书" not in late_paper and "请于" not in late_paper
     assert "2026年6月15日 23:59" in late_paper and "2026年6月16日 08:05" in late_paper
