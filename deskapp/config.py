@@ -157,7 +157,7 @@ def load_config(default: Path, office: Path | None = None) -> Config:
 
 
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("office", "round", "slip", "staff", "keys", "backup"),
+    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar"),
     "office": ("name", "issuer", "phone", "address"),
     "round": (
         "id", "name", "deadline", "late_wording", "sectors", "page_limit", "members_min", "members_max", "receipt", "checklist",
@@ -168,6 +168,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "slip": ("paper", "printer", "counterfoil", "notice_days"),
     "staff[]": ("name", "role", "pin_hash"),
     "backup": ("keep_days",),
+    "calendar": ("rest_days", "work_days"),
 }
 """Every setting desk.toml may hold, per table (``[]``: each entry of an array of tables). A
 setting not listed is refused by name: a misspelt key would otherwise be ignored in silence.
