@@ -1,8 +1,14 @@
 """The append-only, hash-chained journal every change of the desk goes through.
 
 One JSON object per line, UTF-8. Each entry carries ``seq`` (1, 2, 3, ... with no gap),
-``prev`` (the hash of the entry before) and ``hash`` (SHA-256 over ``prev`` and the entry's
-canonical JSON), so a quiet edit of history breaks the chain where it was made.
+``prev`` (the hash of the entry before) and ``hash`` -- HMAC-SHA256 under the desk's chain key
+over ``prev`` and the entry's canonical JSON (``"v": 2``; journals written before carry a plain
+SHA-256, still read) -- so a quiet edit of history breaks the chain where it was made, and a
+forger without the key cannot mend it.
+
+Reading stops at the first line that is not the chain's next entry (a hole a power cut left, a
+line edited by hand): :attr:`Journal.damage` says where, the entries before it stay readable,
+and nothing is appended after it until a supervisor acts (``deskapp.record_guard.recover``).
 
 Writers take a cross-process file lock, read what other desks appended since, append one
 line with a single ``write``, release the lock and then ``fsync``: an entry is committed
