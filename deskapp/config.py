@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from deskapp.timeutil import parse_time
+from deskapp.workdays import OfficeCalendar, parse_days
 
 KINDS = ("studio", "project")
 KIND_LABELS = {"studio": "人才工作室", "project": "人才项目"}
@@ -90,7 +91,7 @@ class SlipSettings:
     counterfoil: bool = False
     """Also print a counterfoil (存根) beside the applicant's copy (申请人联)."""
     notice_days: int = 5
-    """Working days (Monday–Friday) a 补正告知书 gives to bring the missing items."""
+    """Working days (State Council schedule, see ``deskapp.workdays``) a 补正告知书 gives to bring the missing items."""
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,8 @@ class Config:
     keys: dict[str, str]
     backup_keep_days: int = 30
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    calendar: OfficeCalendar = field(default_factory=OfficeCalendar)
+    """``[calendar]``: next year's published 放假 / 调休上班 days, added by the office."""
 
     def staff_member(self, name: str) -> StaffMember | None:
         return next((s for s in self.staff if s.name == name), None)
@@ -154,7 +157,7 @@ def load_config(default: Path, office: Path | None = None) -> Config:
 
 
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("office", "round", "slip", "staff", "keys", "backup"),
+    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar"),
     "office": ("name", "issuer", "phone", "address"),
     "round": (
         "id", "name", "deadline", "late_wording", "sectors", "page_limit", "members_min", "members_max", "receipt", "checklist",
@@ -165,6 +168,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "slip": ("paper", "printer", "counterfoil", "notice_days"),
     "staff[]": ("name", "role", "pin_hash"),
     "backup": ("keep_days",),
+    "calendar": ("rest_days", "work_days"),
 }
 """Every setting desk.toml may hold, per table (``[]``: each entry of an array of tables). A
 setting not listed is refused by name: a misspelt key would otherwise be ignored in silence.
@@ -385,6 +389,19 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     check.known(backup_raw, "backup")
     keep_days = check.integer(backup_raw, "keep_days", "backup", 30)
 
+    calendar_raw = check.section(raw, "calendar")
+    days: dict[str, frozenset[Any]] = {}
+    for name in ("rest_days", "work_days"):
+        values = calendar_raw.get(name, [])
+        if not isinstance(values, list):
+            check.problems.append(f"calendar.{name} 应为日期列表（例：[\"2027-01-01\"]）")
+            values = []
+        days[name] = parse_days(values, f"calendar.{name}", check.problems)
+    both = days["rest_days"] & days["work_days"]
+    if both:
+        check.problems.append("calendar 中同一天既是放假又是上班：" + "、".join(sorted(d.isoformat() for d in both)))
+    calendar = OfficeCalendar(days["rest_days"], days["work_days"])
+
     if check.problems:
         raise ConfigError(check.problems, source)
-    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw)
+    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw, calendar=calendar)
