@@ -32,7 +32,9 @@ def _print_json(value: Any) -> None:
 def _desk(args: argparse.Namespace) -> Desk:
     desk = open_desk(args.data)
     if desk.store.journal.damage is not None:  # reading goes on over the good part; say so every time
-        print(desk.store.journal.damage.message(), file=sys.stderr)
+        from deskapp.record_guard import damage_text
+
+        print(damage_text(desk.store.journal), file=sys.stderr)
     return desk
 
 
