@@ -20,7 +20,9 @@ from deskapp.service import Desk, open_desk, pack_json
 from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
 
-COMMAND_MODULES: tuple[str, ...] = ("deskapp.cli_store", "deskapp.cli_slips", "deskapp.cli_supervisor", "deskapp.cli_readers")
+COMMAND_MODULES: tuple[str, ...] = (
+    "deskapp.cli_store", "deskapp.cli_slips", "deskapp.cli_supervisor", "deskapp.cli_readers", "deskapp.cli_serve",
+)
 
 _KIND_ALIASES = {"studio": "studio", "project": "project", **{v: k for k, v in KIND_LABELS.items()}, "工作室": "studio", "项目": "project"}
 
@@ -44,7 +46,7 @@ def find_pack(desk: Desk, receipt_no: str) -> Pack | None:
 def cmd_run(args: argparse.Namespace) -> int:
     from deskapp.app import run_app
 
-    return run_app(args.data)
+    return run_app(args.data, require_pin=getattr(args, "pin_sign_in", False))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -174,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_where)
 
     p = sub.add_parser("run", help="启动受理台界面（默认）")
+    p.add_argument("--pin-sign-in", action="store_true", help="每人用自己的 PIN 登录（deskapp serve 的每个会话都这样）")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", help="列出本批次的申报材料")
