@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -150,6 +151,12 @@ class DeskApp(App[int]):
             self.store.record_event("sign_out", self.clerk)
         self.clerk = None
         self.switch_screen(SignInScreen())
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """In a browser session the text cursor does not blink: each blink is a screen update sent to
+        the browser twice a second, for every open session, at the host's cost."""
+        if self.is_web and getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     def action_where(self) -> None:
         """Say which data folder this desk writes, and why that one (``deskapp where`` on the screen)."""

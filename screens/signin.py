@@ -47,8 +47,8 @@ class SignInScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#staff")
     def chosen(self, event: OptionList.OptionSelected) -> None:
         name = event.option.id
-        if not name:
-            return
+        if not name or self.app.screen is not self:
+            return  # a second Enter that came before the PIN dialog took the keys: one dialog is enough
         if not self.app.require_pin:  # type: ignore[attr-defined]
             self.app.sign_in(name)  # type: ignore[attr-defined]
             return
