@@ -72,8 +72,13 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 
 def counter_label() -> str:
-    """The counter a session works at, as recorded with a refused PIN: ``DESK_COUNTER`` or the host's name."""
-    return os.environ.get(ENV_COUNTER) or f"{socket.gethostname()} 本机"
+    """The counter a session works at, as recorded with a refused PIN: ``DESK_COUNTER`` (a served browser
+    session), else the SSH client's address (a forced-command account), else this computer's name."""
+    if os.environ.get(ENV_COUNTER):
+        return os.environ[ENV_COUNTER]
+    if os.environ.get("SSH_CLIENT"):
+        return f"SSH {os.environ['SSH_CLIENT'].split()[0]}"
+    return f"{socket.gethostname()} 本机"
 
 
 def pause_after(failures: int) -> timedelta:

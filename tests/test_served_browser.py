@@ -145,13 +145,23 @@ class Session:
                 return
         raise AssertionError("the screen never settled")
 
+    def front(self) -> None:
+        """Bring this tab to the front: a browser tells the desk when its window loses focus (the desk then
+        has no focused box), so with several tabs in one browser the one typed into must be in front."""
+        if len(OPEN_SESSIONS) > 1:
+            self.page.bring_to_front()
+            self.page.click("#terminal", position={"x": 3, "y": 3})
+            self.settle(0.5)
+
     def press(self, *keys: str) -> None:
+        self.front()
         for key in keys:
             before = self.frames
             self.page.keyboard.press(key)
             self.settle(0.8, since=before)
 
     def type(self, text: str, enter: bool = True) -> None:
+        self.front()
         before = self.frames
         if text.isascii():
             self.page.keyboard.type(text, delay=40)
@@ -269,6 +279,8 @@ def test_two_browsers_register_at_once_with_unique_numbers(served, browser) -> N
         tab.settle(2.0)
         for text in (f"准东第{n + 1}煤化工有限公司", f"第{n + 1}技能大师工作室", "mt", "王建国", "刘敏", "13900000000", "6", ""):
             tab.type(text)
+    for tab in tabs:
+        tab.front()
     for tab in tabs:
         tab.page.keyboard.press("Control+s")  # no wait between them: two processes save at once
     packs = wait_for(lambda: len(packs_of(data)) == 2 and packs_of(data), "two packs")
