@@ -43,13 +43,17 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_for(condition: Callable[[], object], what: str, seconds: float = 60) -> object:
+def wait_for(condition: Callable[[], object], what: str, seconds: float = 60, page=None) -> object:  # type: ignore[no-untyped-def]
+    """Poll ``condition``; with ``page``, wait through playwright so its events (a download) are delivered."""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         value = condition()
         if value:
             return value
-        time.sleep(0.1)
+        if page is not None:
+            page.wait_for_timeout(100)
+        else:
+            time.sleep(0.1)
     for n, session in enumerate(OPEN_SESSIONS):  # what the screens showed, for the failure report
         session.page.screenshot(path=str(SHOTS / f"timeout-{n}.png"))
     raise AssertionError(f"timed out waiting for {what} (screens in {SHOTS})")
@@ -235,8 +239,7 @@ def test_a_clerk_signs_in_with_a_pin_registers_and_downloads_annex2(served, brow
 
     tab.page.on("download", took)  # the desk opens a tab on /download/<key>; chromium gives the file to its opener
     tab.page.keyboard.press("Control+g")  # 导出附件2: a key the browser leaves to the page
-    tab.settle(0.4)
-    wait_for(lambda: downloads, f"the 附件2 download (on the host: {list(data.glob('exports/*'))})")
+    wait_for(lambda: downloads, "the 附件2 download", page=tab.page)
     download = downloads[0]
     saved = tmp_path / "downloaded.xlsx"
     download.save_as(saved)
