@@ -30,7 +30,7 @@ from tests.test_served_browser import CHROMIUM_FLAGS, Session, _free_port, journ
 
 
 def session_pids(data: Path) -> list[int]:
-    out = subprocess.run(["pgrep", "-f", f"--data {data} run"], capture_output=True, text=True).stdout
+    out = subprocess.run(["pgrep", "-f", "--", f"--data {data} run"], capture_output=True, text=True).stdout
     return [int(p) for p in out.split()]
 
 

@@ -106,7 +106,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             raise AssertionError("deskapp serve did not stop on Ctrl+C") from None
         log_file.close()
         assert code == 0, log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
-        left = subprocess.run(["pgrep", "-f", f"--data {data} run"], capture_output=True, text=True).stdout
+        left = subprocess.run(["pgrep", "-f", "--", f"--data {data} run"], capture_output=True, text=True).stdout
         assert not left.strip(), f"session processes left after Ctrl+C: {left}"
 
 
