@@ -101,7 +101,7 @@ def read_file(path: str | os.PathLike[str]) -> FileReport:
 
 def _read_zip(path: Path, report: FileReport) -> None:
     from deskapp.readers import office, sheets, wordml
-    from deskapp.readers.package import STRICT_HELP, Package
+    from deskapp.readers.package import STRICT_HELP, BadXml, Package
 
     info = check_zip(path)
     if not info.office:
@@ -116,11 +116,9 @@ def _read_zip(path: Path, report: FileReport) -> None:
             else:
                 rows, cut = sheets.xlsx_rows(package, info.main)
                 problems = []
-    except UnsafeFile:
-        raise
-    except Exception:
-        if info.strict:  # said as what it is, with how to re-save it — never "damaged"
-            report.fail(STRICT_HELP)
+    except Exception as exc:
+        if info.strict and (isinstance(exc, BadXml) or not isinstance(exc, UnsafeFile)):
+            report.fail(STRICT_HELP)  # said as what it is, with how to re-save it — never "damaged"
             return
         raise
     office.fill_report(report, rows, info.office)

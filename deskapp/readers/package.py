@@ -65,11 +65,15 @@ def to_transitional(data: bytes) -> bytes:
     return _STRICT.sub(swap, data)
 
 
+class BadXml(UnsafeFile):
+    """A part is not well-formed XML (or declares a DTD); the message (Chinese) says which part."""
+
+
 def refuse_dtd(data: bytes, name: str) -> None:
     """Raise :class:`UnsafeFile` when a part declares a DTD or entities (no Office part does)."""
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise UnsafeFile(f"文件内部格式错误（XML 无法解析：部件 {name} 含有不允许的 DTD/实体声明），疑似恶意文件，未读取")
+        raise BadXml(f"文件内部格式错误（XML 无法解析：部件 {name} 含有不允许的 DTD/实体声明），疑似恶意文件，未读取")
 
 
 def parse_xml(data: bytes, name: str) -> Any:
@@ -83,7 +87,7 @@ def parse_xml(data: bytes, name: str) -> Any:
     try:
         return etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise UnsafeFile(
+        raise BadXml(
             f"文件内部格式错误（XML 无法解析：部件 {name}，{exc.msg if hasattr(exc, 'msg') else exc}），"
             "可能已损坏；请让单位重新另存后再拷贝"
         ) from None
