@@ -45,10 +45,8 @@ def read_pdf(path: Path, report: FileReport) -> FileReport:
                         f"已加密（{report.fields['加密']}），需要密码才能打开，无法读出页数；"
                         "请让单位提供未加密的PDF，或按纸质版核对页数"
                     )
-            declared = len(reader.pages)  # the page tree's /Count
-            if declared:
-                reader.pages[0]  # walks the whole page tree (pypdf flattens it on first access)
-            counted = len(reader.flattened_pages or []) if declared else 0
+            counted = len(reader.pages)  # pypdf walks the whole page tree (its leaves, not /Count)
+            declared = _declared_count(reader, counted)
             report.pages = counted
             if counted != declared:
                 report.problem(f"PDF 的页面目录声明 {declared} 页，实际找到 {counted} 页；按实际页数计")
@@ -66,6 +64,14 @@ def read_pdf(path: Path, report: FileReport) -> FileReport:
     if report.pages == 0:
         return report.fail("PDF 中没有任何页面")
     return report
+
+
+def _declared_count(reader: object, default: int) -> int:
+    """The page tree's own ``/Count`` (what a careless writer may get wrong)."""
+    try:
+        return int(reader.trailer["/Root"]["/Pages"]["/Count"])  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - only compared, never trusted
+        return default
 
 
 def _cut_short(path: Path) -> bool:
