@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from deskapp.readers import read_file, read_folder, read_isolated, read_isolated_many  # noqa: E402
-from tests import formfactory as ff  # noqa: E402
+from deskapp.readers import read_file, read_folder, read_isolated, read_isolated_many
+from tests import formfactory as ff
 
 
 def timed(fn, path: Path, runs: int) -> tuple[float, float]:
@@ -70,7 +70,7 @@ def bench_folder(d: Path) -> None:
         for _ in range(5):
             before = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
             start = time.perf_counter()
-            reports, summary = read_folder([folder], isolated=isolated)
+            _reports, summary = read_folder([folder], isolated=isolated)
             walls.append(time.perf_counter() - start)
             after = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
             cpus.append(sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before)))

@@ -67,8 +67,8 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Summary) -> int:
-    from deskapp.readers.prefill import apply, current_values, propose
     from deskapp.cli import find_pack
+    from deskapp.readers.prefill import apply, current_values, propose
     from deskapp.service import open_desk
 
     desk = open_desk(args.data)

@@ -710,7 +710,7 @@ def tracked_changes(document: Any) -> Any:
         gone.insert(0, props)
     props.append(_el('<w:del w:id="6" w:author="审核"/>'))
     rows[0].addprevious(gone)
-    last = [tr for tr in document.element.body.iter(qn("w:tr")) if MEMBERS[-1][0] in _row_texts(tr)][0]
+    last = next(tr for tr in document.element.body.iter(qn("w:tr")) if MEMBERS[-1][0] in _row_texts(tr))
     props = last.find(qn("w:trPr"))
     if props is None:
         props = OxmlElement("w:trPr")

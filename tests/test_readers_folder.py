@@ -4,7 +4,6 @@ at once (issue 11, points 2, 3 and 6)."""
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -119,7 +118,9 @@ def test_the_isolated_child_reads_a_folder_the_same_way(tmp_path):
     folder = unit_folder(tmp_path)
     isolated, summary = read_folder([folder])
     plain, _ = read_folder([folder], isolated=False)
-    assert [(r.name, r.kind, r.pages, r.sha256) for r in isolated] == [(r.name, r.kind, r.pages, r.sha256) for r in plain]
+    assert [(r.name, r.kind, r.pages, r.sha256) for r in isolated] == [
+        (r.name, r.kind, r.pages, r.sha256) for r in plain
+    ]
     assert summarize(isolated) == summary
 
 

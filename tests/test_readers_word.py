@@ -54,7 +54,9 @@ def test_content_controls_around_tables_cells_and_runs(tmp_path, layout):
 
 def test_nine_members_in_a_repeating_section_with_blank_rows(tmp_path):
     members = [*ff.MEMBERS, ("周涛", "技师", "30", "仪表维护"), ("吴刚", "", "45", ""), ("郑爽", "高级工", "26", "")]
-    document = ff.repeating_section(ff.form1_document("paragraphs", members=members, blank_rows=3), [m[0] for m in members])
+    document = ff.repeating_section(
+        ff.form1_document("paragraphs", members=members, blank_rows=3), [m[0] for m in members]
+    )
     assert_plain_form1(read_file(save(document, tmp_path / "九人.docx")), members)
 
 
@@ -120,7 +122,9 @@ def test_strict_open_xml_is_read(tmp_path, layout):
 
 
 def test_strict_and_renamed_form2_workbooks_are_read(tmp_path):
-    source = ff.form2_xlsx(tmp_path / "plain.xlsx", [ff.form2_row(), ff.form2_row(序号="2", 工作室名称="新能源材料工作室")])
+    source = ff.form2_xlsx(
+        tmp_path / "plain.xlsx", [ff.form2_row(), ff.form2_row(序号="2", 工作室名称="新能源材料工作室")]
+    )
     for path in (
         ff.strict(source, tmp_path / "Strict.xlsx"),
         ff.renamed_main(source, tmp_path / "online.xlsx", "xl/workbook2.xml"),

@@ -168,7 +168,7 @@ def expand(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     for raw in paths:
         p = Path(raw).expanduser()
         if p.is_dir():
-            found = []
+            found: list[Path] = []
             for folder, dirs, files in os.walk(p):
                 dirs[:] = sorted(d for d in dirs if listed(Path(d)))
                 found.extend(Path(folder) / f for f in files if listed(Path(f)))

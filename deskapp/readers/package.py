@@ -15,7 +15,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Self
 from urllib.parse import unquote
 
 from deskapp.readers.sniff import UnsafeFile
@@ -136,7 +136,7 @@ class Package:
     def close(self) -> None:
         self.archive.close()
 
-    def __enter__(self) -> Package:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -153,7 +153,9 @@ class Package:
         try:
             return self.archive.read(stored)
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
-            raise UnsafeFile(f"部件 {name} 已损坏，无法解压（{type(exc).__name__}）；请让单位重新另存后再拷贝") from None
+            raise UnsafeFile(
+                f"部件 {name} 已损坏，无法解压（{type(exc).__name__}）；请让单位重新另存后再拷贝"
+            ) from None
 
     def xml(self, name: str) -> Any:
         """A part's XML tree with Strict namespaces mapped to Transitional (None when absent)."""

@@ -219,9 +219,7 @@ class Walker:
     def _count(self, cells: int) -> None:
         self.cells += cells
         if self.cells > MAX_CELLS or len(self.rows) > MAX_ROWS:
-            raise UnsafeFile(
-                f"文件中的表格超过 {MAX_CELLS} 个单元格或 {MAX_ROWS} 行，远超申报表，疑似恶意文件，未读取"
-            )
+            raise UnsafeFile(f"文件中的表格超过 {MAX_CELLS} 个单元格或 {MAX_ROWS} 行，远超申报表，疑似恶意文件，未读取")
 
     def walk(self, container: Any) -> None:
         for item in blocks(container):
@@ -310,7 +308,9 @@ class Walker:
         rel_id = chunk.get(R_ID, "")
         rel = next((r for r in self.package.rels(self.part) if r.id == rel_id), None)
         if rel is None or rel.external or not self.package.has(rel.target):
-            self.problems.append("文件中嵌入的内容（altChunk）找不到，未能读取这一部分；请让单位用 Word 重新另存后再拷贝")
+            self.problems.append(
+                "文件中嵌入的内容（altChunk）找不到，未能读取这一部分；请让单位用 Word 重新另存后再拷贝"
+            )
             return
         data = self.package.raw(rel.target) or b""
         content_type = self.package.content_type(rel.target).lower()
