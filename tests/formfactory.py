@@ -917,3 +917,31 @@ def scan(path: Path, fmt: str = "JPEG", frames: int = 1, size: tuple[int, int] =
         extra.update(save_all=True, append_images=pages[1:])
     pages[0].save(path, fmt, **extra)
     return path
+
+
+def unseen_text(document: Any) -> Any:
+    """What Word does not show: a placeholder content control after 工作室地点's value, hidden text after
+    工作室名称's value, and the 申报人 line broken in two by a paragraph mark deleted with tracked changes."""
+    place, name, unit = LEADER["工作室地点"], COVER["工作室名称"], COVER["申报人"]
+    for run, _, after in _split_text(document, place, 1):
+        run.addnext(_el(_text_run(place + after)))
+        sdt = (
+            '<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+            f'{_text_run("单击或点击此处输入文字。")}</w:sdtContent></w:sdt>'
+        )
+        run.getnext().addnext(_el(sdt))
+    for run, _, after in _split_text(document, name, 1):
+        run.addnext(_el(_text_run(name + after)))
+        run.getnext().addnext(_el('<w:r><w:rPr><w:vanish/></w:rPr><w:t>（填表说明：此处填写全称）</w:t></w:r>'))
+    for run, _, after in _split_text(document, unit, 1):
+        paragraph = run.getparent()
+        second = _el(f"<w:p>{_text_run(unit + after)}</w:p>")
+        for later in list(run.itersiblings()):
+            second.append(later)
+        paragraph.addnext(second)
+        props = paragraph.find(qn("w:pPr"))
+        if props is None:
+            props = OxmlElement("w:pPr")
+            paragraph.insert(0, props)
+        props.append(_el('<w:rPr><w:del w:id="9" w:author="审核"/></w:rPr>'))
+    return document

@@ -223,3 +223,13 @@ def test_python_docx_itself_cannot_read_case_02_so_the_walker_is_really_ours():
     with pytest.raises(ValueError):
         table = docx.Document(str(CASES / "02_irregular_vmerge_extra_table.docx")).tables[2]
         [c.text for row in table.rows for c in row.cells]
+
+
+@pytest.mark.parametrize("layout", WHOLE_RUN_LAYOUTS)
+def test_placeholders_hidden_text_and_deleted_paragraph_marks_read_as_word_shows(tmp_path, layout):
+    path = save(ff.unseen_text(ff.form1_document(layout)), tmp_path / "看不见的.docx")
+    xml = ff._package_parts(path)["word/document.xml"].decode()
+    assert "showingPlcHdr" in xml and "w:vanish" in xml and "填表说明" in xml
+    report = read_file(path)
+    assert_plain_form1(report)
+    assert "单击" not in str(report.fields) and "填表说明" not in str(report.fields)

@@ -8,7 +8,10 @@ The walker turns the main part of a .docx (found by relationship, see
 - **alternate content** (``mc:AlternateContent``) is read once: the first ``mc:Choice``, else the
   ``mc:Fallback`` — a text box is stored twice (DrawingML and VML) and shown once;
 - **tracked changes** read as if all were accepted: ``w:del`` and ``w:moveFrom`` are dropped,
-  ``w:ins`` and ``w:moveTo`` kept, deleted table rows and cells left out;
+  ``w:ins`` and ``w:moveTo`` kept, deleted table rows and cells left out, a paragraph whose mark
+  was deleted joined to the next;
+- what Word does not show is not read: hidden text (``w:vanish``), field codes, and content
+  controls still showing their placeholder;
 - **altChunk** parts (what web "export to Word" tools write) are read through the part's
   relationships: HTML (also inside a web archive), a whole embedded .docx, plain text;
 - **tables** are laid on their grid (``gridBefore``, ``gridSpan``, ``vMerge``, old-style
@@ -80,6 +83,51 @@ def choose(alternate: Any) -> Any:
     return None
 
 
+def _on(element: Any) -> bool:
+    """A toggle property (``<w:vanish/>``, ``<w:showingPlcHdr/>``) present and not switched off."""
+    return element is not None and element.get(W + "val", "true") not in ("0", "false", "off")
+
+
+def placeholder(sdt: Any) -> bool:
+    """A content control still showing its placeholder ("单击或点击此处输入文字"): nothing was typed."""
+    props = sdt.find(W + "sdtPr")
+    return props is not None and _on(props.find(W + "showingPlcHdr"))
+
+
+def hidden(run: Any) -> bool:
+    """A run formatted as hidden text (Word does not show or print it)."""
+    props = run.find(W + "rPr")
+    return props is not None and _on(props.find(W + "vanish"))
+
+
+def mark_deleted(paragraph: Any) -> bool:
+    """The paragraph mark was deleted with tracked changes: accepted, the paragraph joins the next."""
+    props = paragraph.find(W + "pPr")
+    marks = props.find(W + "rPr") if props is not None else None
+    return marks is not None and (marks.find(W + "del") is not None or marks.find(W + "moveFrom") is not None)
+
+
+def joined_paragraphs(items: Iterator[Any] | list[Any]) -> Iterator[tuple[Any, str]]:
+    """``(item, text)`` for block items, a paragraph whose mark was deleted joined to the next one
+    (tables and chunks pass with text "")."""
+    pending = ""
+    for item in items:
+        if item.tag == P:
+            text = pending + paragraph_text(item)
+            if mark_deleted(item):
+                pending = text
+                continue
+            pending = ""
+            yield item, text
+        else:
+            if pending:
+                yield None, pending
+                pending = ""
+            yield item, ""
+    if pending:
+        yield None, pending
+
+
 def paragraph_text(paragraph: Any) -> str:
     """A paragraph's text as Word shows it with all changes accepted; tabs, breaks and text boxes kept."""
     parts: list[str] = []
@@ -104,6 +152,8 @@ def _inline(element: Any, parts: list[str]) -> None:
             branch = choose(child)
             if branch is not None:
                 _inline(branch, parts)
+        elif (tag == W + "r" and hidden(child)) or (tag == SDT and placeholder(child)):
+            continue
         elif tag == W + "txbxContent":  # a text box: its paragraphs, one per line
             lines = [line for line in _block_lines(child) if line.strip()]
             parts.append("\n".join(lines))
@@ -114,9 +164,9 @@ def _inline(element: Any, parts: list[str]) -> None:
 def _block_lines(container: Any) -> list[str]:
     """Text lines of block-level content (a text box, a cell): paragraphs, and table cells by tabs."""
     lines: list[str] = []
-    for item in blocks(container):
-        if item.tag == P:
-            lines.append(paragraph_text(item))
+    for item, text in joined_paragraphs(blocks(container)):
+        if item is None or item.tag == P:
+            lines.append(text)
         elif item.tag == TBL:
             for tr in table_rows(item):
                 lines.append("\t".join("\n".join(_block_lines(tc)) for tc, _ in row_cells(tr)))
@@ -131,7 +181,7 @@ def blocks(parent: Any) -> Iterator[Any]:
             yield child
         elif tag == SDT:
             content = child.find(SDT_CONTENT)
-            if content is not None:
+            if content is not None and not placeholder(child):
                 yield from blocks(content)
         elif tag in SEE_THROUGH:
             yield from blocks(child)
@@ -222,10 +272,9 @@ class Walker:
             raise UnsafeFile(f"文件中的表格超过 {MAX_CELLS} 个单元格或 {MAX_ROWS} 行，远超申报表，疑似恶意文件，未读取")
 
     def walk(self, container: Any) -> None:
-        for item in blocks(container):
-            if item.tag == P:
+        for item, text in joined_paragraphs(blocks(container)):
+            if item is None or item.tag == P:
                 self.block += 1
-                text = paragraph_text(item)
                 self.rows.append(Row(self.block, [Cell(text)], paragraph=True))
                 self._count(0)
                 if text.strip():
@@ -278,9 +327,9 @@ class Walker:
                 if continued and above.get(col) != span and index not in odd:
                     odd.append(index)
                 lines: list[str] = []
-                for item in blocks(tc):
-                    if item.tag == P:
-                        lines.append(paragraph_text(item))
+                for item, text in joined_paragraphs(blocks(tc)):
+                    if item is None or item.tag == P:
+                        lines.append(text)
                     else:
                         nested.append(item)  # nested tables (and chunks) are rows of their own
                 cells.append(Cell("\n".join(lines), col=col, span=span, continued=continued))
