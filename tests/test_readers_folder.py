@@ -9,7 +9,8 @@ import pytest
 
 from deskapp.readers import expand, read_file, read_folder, summarize
 from tests import formfactory as ff
-from tests.test_cli import run
+from tests.supervisor_helpers import PIN, SUPERVISOR
+from tests.test_cli import add_supervisor_file, run
 
 # -- PDFs: trailing bytes are not "incomplete" --------------------------------------------------
 TAILS = {
@@ -135,7 +136,19 @@ def test_cli_reads_a_folder_and_lists_what_it_cannot_read(tmp_path):
 def test_a_packs_whole_folder_at_once(tmp_path):
     data = tmp_path / "data"
     line = {"kind": "studio", "unit": "准东某煤化工有限公司", "name": "煤化工工作室", "received_at": "2026-06-01 10:00"}
-    assert run(data, "register", "--clerk", "张三", stdin=json.dumps(line, ensure_ascii=False) + "\n").returncode == 0
+    add_supervisor_file(data)  # a received time is the supervisor's to give
+    registered = run(
+        data,
+        "register",
+        "--clerk",
+        "张三",
+        "--supervisor",
+        SUPERVISOR,
+        "--pin",
+        PIN,
+        stdin=json.dumps(line, ensure_ascii=False) + "\n",
+    )
+    assert registered.returncode == 0, registered.stderr
     folder = unit_folder(tmp_path)
     shown = run(data, "read", str(folder), "--pack", "ZD2026-GZS-0001", "--json")
     doc = json.loads(shown.stdout)
