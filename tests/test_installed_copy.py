@@ -128,7 +128,7 @@ def test_installed_copy_starts_its_screen_in_a_real_terminal(installed: Path, tm
         def screen() -> str:
             return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
 
-        def wait_for(text: str, seconds: float = 30) -> str:
+        def wait_for(text: str, seconds: float = 90) -> str:
             end = time.monotonic() + seconds
             while time.monotonic() < end:
                 shown = screen()
