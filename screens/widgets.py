@@ -53,7 +53,9 @@ class ScanBox(Input):
     """Shown in the footer; a pressed Enter never reaches its binding (the key handler takes it first)."""
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key != "enter":
+        # A scanner ends a line with CR, LF or Tab (the app's ScanReader takes most lines before
+        # they get here; this is for a line the clerk edited). Tab with nothing typed moves on.
+        if event.key not in ("enter", "ctrl+j", "tab") or (event.key == "tab" and not self.value):
             return  # Input._on_key inserts printable characters
         event.stop()
         event.prevent_default()
@@ -161,6 +163,10 @@ class PackList(ScrollView, can_focus=True):
         self.ids: tuple[int, ...] = ()
         self._make_row: Callable[[int], ListRow] | None = None
         self._strips: LRUCache[tuple[ListRow, bool, int, bool], Strip] = LRUCache(1024)
+
+    def takes_key(self, key: str) -> bool:
+        """No typed character is the list's own: the screen sends them to its scan box."""
+        return False
 
     @property
     def row_count(self) -> int:
@@ -342,6 +348,10 @@ class Checklist(Widget, can_focus=True):
         super().__init__(id=id)
         self.items = items
         self.state = {item.key: bool((state or {}).get(item.key)) for item in items}
+
+    def takes_key(self, key: str) -> bool:
+        """Only its own keys: any other character typed here is the start of a scan."""
+        return key in _CHECKLIST_KEYS
 
     def set_state(self, state: dict[str, bool]) -> None:
         self.state = {item.key: bool(state.get(item.key)) for item in self.items}
