@@ -20,7 +20,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from textual.dom import DOMNode
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 
 if TYPE_CHECKING:
@@ -71,14 +71,17 @@ class DeskScreen(Screen[ResultType]):
         """Draw from the store (screens with data override this)."""
 
     def shown(self) -> bool:
-        """Alive and visible (on top, or under a dialog that leaves it in view)."""
-        return screen_alive(self) and self.is_current
+        """On top, or just under a dialog (which leaves it in view)."""
+        stack = self.app.screen_stack
+        if stack and stack[-1] is self:
+            return True
+        return len(stack) >= 2 and stack[-2] is self and isinstance(stack[-1], ModalScreen)
 
     def refresh_data(self) -> None:
         """Redraw now if shown; if covered, redraw when shown again; if not mounted or gone, nothing."""
         if not screen_alive(self):
             return
-        if not self.is_current:
+        if not self.shown():
             self._stale = True
             return
         self._stale = False
