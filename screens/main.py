@@ -15,14 +15,15 @@ from screens.scanning import ScanScreen
 from screens.widgets import Line, ListRow, PackList, ScanBox
 
 COLUMNS = (
-    ("收件编号", 15),
-    ("收件时间", 11),
-    ("类别", 10),
-    ("申报单位", 22),
-    ("名称", 22),
-    ("状态", 6),
-    ("缺件/标记", 0),  # the rest of the width
+    ("收件编号", 15, 0),
+    ("收件时间", 11, 2),
+    ("类别", 10, 1),
+    ("申报单位", 22, 0),
+    ("名称", 22, 3),
+    ("状态", 6, 0),
+    ("缺件/标记", 0, 0),  # the rest of the width
 )
+"""(label, width, when to leave it out on a narrow terminal: 1 first, 0 never)."""
 
 
 def deadline_text(desk_deadline, now) -> str:  # type: ignore[no-untyped-def]

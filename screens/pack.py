@@ -8,7 +8,7 @@ from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
@@ -108,6 +108,8 @@ class PackScreen(ScanScreen):
     """A pack opened from the list, a scan, or after registering."""
 
     SCAN_BOX_ID = "#pack-scan"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    """Below 110 columns the pack's fields and its checklist stack (desk.tcss)."""
 
     BINDINGS = [
         Binding("escape", "back", "返回", id="back"),
@@ -136,7 +138,7 @@ class PackScreen(ScanScreen):
         pack = self.pack
         yield Static(id="pack-title")
         yield ScanBox(placeholder="扫描或输入下一件的收件编号，Enter 打开", id="pack-scan", compact=True)
-        with Horizontal(id="pack-body"):
+        with ScrollableContainer(id="pack-body", can_focus=False):
             with VerticalScroll(id="pack-fields", can_focus=False):
                 yield Static(id="pack-info")
                 yield Static(id="pack-verdict")
