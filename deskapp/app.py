@@ -90,6 +90,7 @@ class DeskApp(App[int]):
         """Every line read on the scan route this session, in order (also in the scan log)."""
         self._seen_version = self.listing.version
         self._poll_failed = False
+        self._scan_log_failed = False
         super().__init__()
 
     @property
@@ -178,7 +179,10 @@ class DeskApp(App[int]):
         verdict = read_line(self.desk, text, self.clerk or "")
         self.scans.append(verdict)
         if verdict.outcome != "nothing":
-            log_scan(self.desk.locations.scan_log, verdict, self.clerk or "", self.store.clock())
+            problem = log_scan(self.desk.locations.scan_log, verdict, self.clerk or "", self.store.clock())
+            if problem and not self._scan_log_failed:
+                self.notify(problem + "。扫码照常进行，请联系管理员。", title="扫码记录", severity="warning", timeout=15)
+            self._scan_log_failed = bool(problem)
         screen = self.screen
         if verdict.kind == "payload":
             title = "回执真实" if verdict.pack_id is not None else "回执核验未通过"

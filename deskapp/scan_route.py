@@ -147,8 +147,9 @@ def _dashless_receipt(desk: Desk, wanted: str) -> bool:
     return False
 
 
-def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: Any) -> None:
-    """Append one line to the scan log (JSON lines; ``at`` a datetime). A full disk is not fatal:
+def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: Any) -> str:
+    """Append one line to the scan log (JSON lines; ``at`` a datetime). Returns "" or, when the
+    file cannot be written (full disk, no permission), the reason — the scan itself goes on, and
     the journal still holds every refusal."""
     line = {
         "at": iso(at),
@@ -163,8 +164,9 @@ def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: Any) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("a", encoding="utf-8") as handle:
             handle.write(json.dumps(line, ensure_ascii=False) + "\n")
-    except OSError:
-        pass
+    except OSError as exc:
+        return f"扫码记录写不进 {path}：{exc.strerror or exc}"
+    return ""
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:

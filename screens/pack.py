@@ -17,8 +17,8 @@ from deskapp import outcomes
 from deskapp.config import Round
 from deskapp.forms import MEDIUMS, expand_medium
 from deskapp.listing import mask_phone
-from deskapp.scan_route import looks_like_scan
 from deskapp.models import DETAIL_FIELDS, STATUS_LABELS, HistoryEntry, Pack, field_label
+from deskapp.scan_route import looks_like_scan
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
 from screens.read_files import file_lines
