@@ -7,7 +7,7 @@ import pytest
 from deskapp.app import DeskApp
 from deskapp.service import Desk
 from screens.pack import PackScreen
-from screens.widgets import PackList
+from screens.widgets import Checklist, PackList
 from tests.test_ui_scan import until
 from tests.test_ui_snapshots import a_few_packs
 
@@ -37,3 +37,7 @@ async def test_pack_screen_stacks_its_halves(still_desk: Desk, size: tuple[int, 
         fields = app.screen.query_one("#pack-fields").region
         side = app.screen.query_one("#pack-side").region
         assert side.y >= fields.bottom and side.width >= size[0] - 4, (fields, side)
+        await pilot.press("f7")  # the checklist scrolls into view with the focus
+        await pilot.pause(0.3)
+        shown = app.screen.query_one(Checklist).region
+        assert shown.height >= 3 and shown.bottom <= size[1], shown
