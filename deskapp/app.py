@@ -89,12 +89,16 @@ class DeskApp(App[int]):
         """Make the day's automatic backup in the background at start (the real desk; tests opt in)."""
         self.listing = Listing(desk.store)
         self.scan_handlers: list[Callable[[str], bool]] = []
-        """Called in order with each submitted scan/typed line; one returning True consumes it."""
-        from screens.slips import install_slip_scans
+        """Called in order with each line read before the desk's own route; True consumes it."""
+        from deskapp.scan_route import ScanVerdict
+        from screens.scanning import ScanReader
 
-        install_slip_scans(self)  # a slip's QR payload opens its pack, a forged one is refused
+        self.scan_reader = ScanReader(self)
+        self.scans: list[ScanVerdict] = []
+        """Every line read on the scan route this session, in order (also in the scan log)."""
         self._seen_version = self.listing.version
         self._poll_failed = False
+        self._scan_log_failed = False
         super().__init__()
 
     @property
@@ -198,6 +202,52 @@ class DeskApp(App[int]):
         self.clerk = None
         self.switch_screen(SignInScreen())
 
+    # -- scans: one route (screens/scanning.py reads the keys, deskapp/scan_route.py the line) --
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not self.screen_stack:
+                return  # the desk is closing: keys still queued have nowhere to go
+            if await self.scan_reader.feed(event):
+                return
+        elif isinstance(event, (events.Paste, events.MouseDown)):
+            self.scan_reader.edited()
+        await super().on_event(event)
+
+    async def deliver_key(self, event: events.Key) -> None:
+        """A key the scan reader held back, delivered as Textual would have."""
+        await super().on_event(event)
+
+    async def on_scan_screen_ready(self) -> None:
+        await self.scan_reader.flush()
+
+    def take_scan(self, text: str) -> None:
+        """The one scan handler: read ``text`` (a line without its terminator), say what it is,
+        open its pack. Refused slip codes are recorded in the journal, every line in the scan log."""
+        from deskapp.scan_route import log_scan, read_line
+        from screens.scanning import ScanScreen
+
+        if any(handler(text) for handler in list(self.scan_handlers)):
+            return
+        verdict = self.write(lambda: read_line(self.desk, text, self.clerk or ""), what="扫码记录")
+        if verdict is None:
+            return  # a refusal could not be recorded: told why, nothing opened
+        self.scans.append(verdict)
+        if verdict.outcome != "nothing":
+            problem = log_scan(self.desk.locations.scan_log, verdict, self.clerk or "", self.store.clock())
+            if problem and not self._scan_log_failed:
+                self.notify(problem + "。扫码照常进行，请联系管理员。", title="扫码记录", severity="warning", timeout=15)
+            self._scan_log_failed = bool(problem)
+        screen = self.screen
+        if verdict.kind == "payload":
+            title = "回执真实" if verdict.pack_id is not None else "回执核验未通过"
+            self.notify(verdict.message, title=title, severity=verdict.severity, timeout=8 if verdict.pack_id else 20)  # type: ignore[arg-type]
+        elif isinstance(screen, ScanScreen):
+            screen.show_scan(verdict)
+        if verdict.recorded:
+            self.data_changed()
+        if verdict.pack_id is not None:
+            self.open_pack(verdict.pack_id)
+
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """In a browser session the text cursor does not blink: each blink is a screen update sent to
         the browser twice a second, for every open session, at the host's cost."""
@@ -221,8 +271,17 @@ class DeskApp(App[int]):
 
     # -- packs -----------------------------------------------------------------------------
     def open_pack(self, pack_id: int) -> None:
+        """Open a pack: from a pack screen it replaces that one (Esc goes back where the clerk
+        came from, never through a stack of packs); the pack already open opens nothing new."""
         from screens.pack import PackScreen
 
+        screen = self.screen
+        if isinstance(screen, PackScreen):
+            if screen.pack_id == pack_id:
+                self.notify(f"{screen.pack.receipt_no} 已经打开，就是这一件。", timeout=4)
+                return
+            self.switch_screen(PackScreen(pack_id))
+            return
         self.push_screen(PackScreen(pack_id))
 
     # -- the supervisor's desk (screens/dashboard.py, screens/exporting.py) -----------------
@@ -264,7 +323,7 @@ class DeskApp(App[int]):
         for screen in self.screen_stack:
             refresh = getattr(screen, "refresh_data", None)
             if refresh is not None:
-                refresh()
+                refresh()  # DeskScreen.refresh_data: nothing on a screen not mounted or gone
 
 
 def _warm_up_pinyin() -> None:

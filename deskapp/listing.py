@@ -86,7 +86,7 @@ class Listing:
                 unit=pack.unit,
                 name=pack.name,
                 status=pack.status_label,
-                summary=verdict.summary(),
+                summary=list_summary(verdict),
                 complete=verdict.complete,
                 late=verdict.late,
             )
@@ -131,6 +131,17 @@ class Listing:
         """
         ids = self.match(text, round_id or self.store.config.round.id)
         return Page(tuple(ids[: self.limit]), len(ids))
+
+
+def list_summary(verdict: Any) -> str:
+    """The list's last column: 逾期 first (short: the row is red, the pack screen has the whole
+    wording), then what is missing, then the other flags — so a narrow column still shows both."""
+    late = [f for f in verdict.flags if f.code == "late"]
+    if not late:
+        return str(verdict.summary())
+    others = [f.text for f in verdict.flags if f.code != "late"]
+    missing = ["缺：" + "、".join(verdict.missing)] if verdict.missing else []
+    return "；".join(["逾期", *missing, *others])
 
 
 def mask_phone(phone: str) -> str:

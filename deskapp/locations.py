@@ -211,6 +211,11 @@ class Locations:
         return self.data / "desk.toml"
 
     @property
+    def scan_log(self) -> Path:
+        """Every line read on the desk's scan route, one JSON line each (``logs/scans.jsonl``)."""
+        return self.data / "logs" / "scans.jsonl"
+
+    @property
     def secret(self) -> Path:
         """The per-office secret behind receipt QR codes; never exported."""
         return self.data / "secret.key"

@@ -237,6 +237,27 @@ def find_pack(store: DeskStore, key: str) -> Pack | None:
     return None if pack_id is None else store.get(pack_id)
 
 
+_codes: weakref.WeakKeyDictionary[DeskStore, tuple[int, str, dict[str, int]]] = weakref.WeakKeyDictionary()
+
+
+def find_by_code(store: DeskStore, signer: ReceiptSigner, code: str) -> Pack | None:
+    """The pack whose slip carries ``code`` (office + tag, the second printed line without its
+    ``U``), for a clerk typing only that line. One HMAC per pack the first time, then a lookup."""
+    code = normalise(code).translate(_CROCKFORD_READ)
+    numbers = store.receipt_numbers()
+    cached = _codes.get(store)
+    if cached is None or cached[:2] != (len(numbers), signer.office):
+        table = {}
+        for number, pack_id in numbers.items():
+            key = receipt_key(number)
+            if key:
+                table[signer.office + signer._tag(key)] = pack_id
+        cached = (len(numbers), signer.office, table)
+        _codes[store] = cached
+    pack_id = cached[2].get(code)
+    return None if pack_id is None else store.get(pack_id)
+
+
 def read_scan(store: DeskStore, secret_path: Path, scanned: str, actor: str) -> ScanOutcome:
     """Verify a scanned payload and find its pack; a refused scan is recorded in the journal."""
     result = signer_for(secret_path).verify(scanned)

@@ -30,6 +30,8 @@ def search_keys(doc: dict[str, Any]) -> dict[str, str]:
 
 def haystack(doc: dict[str, Any]) -> tuple[str, str]:
     text = SEP.join(fold(str(doc.get(k) or "")) for k in ("receipt_no", "unit", "name", "leader", "contact"))
+    # The receipt number without its dashes too, as printed under the slip's QR code (ZD2026XM0001).
+    text += SEP + re.sub(r"[^0-9a-z]", "", fold(str(doc.get("receipt_no") or "")))
     py = doc.get("py") or {}
     return text + SEP + py.get("initials", "") + SEP + py.get("full", ""), py.get("initials", "")
 

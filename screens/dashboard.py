@@ -6,7 +6,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
 from deskapp.config import KIND_LABELS, KINDS
@@ -20,6 +19,7 @@ from deskapp.dashboard import (
     filter_rows,
 )
 from deskapp.timeutil import show
+from screens.base import DeskScreen, when_alive
 
 KIND_CYCLE: tuple[str | None, ...] = (None, *KINDS)
 SORT_CYCLE = tuple(SORT_LABELS)
@@ -38,7 +38,7 @@ def integrity_text(store) -> str:  # type: ignore[no-untyped-def]
         return f"数据校验记录无法读取：{exc}"
 
 
-class DashboardScreen(Screen[None]):
+class DashboardScreen(DeskScreen[None]):
     """总览: what is complete, what is missing and whom to call."""
 
     CSS_PATH = "supervisor.tcss"
@@ -79,11 +79,11 @@ class DashboardScreen(Screen[None]):
         self.query_one("#dash-sectors", DataTable).add_columns("研究领域", *KIND_LABELS.values())
         table = self.query_one("#dash-list", DataTable)
         table.add_columns("收件编号", "类别", "申报单位", "名称", "状态", "收件时间", "联系人", "电话", "缺少材料")
-        self.refresh_data()
+        self.redraw()
         table.focus()
 
     # -- data ------------------------------------------------------------------------------
-    def refresh_data(self) -> None:
+    def redraw(self) -> None:
         """Recompute from the store in a thread (10,000 packs take a fraction of a second)."""
         self.compute()
 
@@ -94,6 +94,7 @@ class DashboardScreen(Screen[None]):
         integrity = integrity_text(store)
         self.app.call_from_thread(self.show_board, board, integrity)
 
+    @when_alive  # the worker's answer may come after the dashboard was closed
     def show_board(self, board: Dashboard, integrity: str) -> None:
         self.board = board
         self.query_one("#dash-title", Static).update(

@@ -14,6 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Label, ProgressBar
 
 from deskapp.exports.common import ExportError, ExportResult
+from screens.base import screen_alive, when_alive
 
 KINDS: dict[str, tuple[str, str]] = {
     "annex2": ("附件2 汇总表（Excel）", "deskapp.exports.annex2:write_annex2"),
@@ -48,6 +49,7 @@ class ExportProgress(Widget):
         yield Label(f"正在导出{self.title}")
         yield ProgressBar(total=None, show_eta=False)
 
+    @when_alive  # the screen under the bar may have been replaced meanwhile (a scan opens a pack)
     def step(self, done: int, total: int) -> None:
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
@@ -70,7 +72,8 @@ def start_export(app: App[Any], kind: str = "annex2") -> None:
     store = app.desk.store  # type: ignore[attr-defined]
 
     def finish(result: ExportResult | None, error: str) -> None:
-        bar.remove()
+        if screen_alive(bar):
+            bar.remove()
         if result is not None:
             app.notify(f"{title}{result.message()}", title="导出完成", timeout=20)
             app.last_export = result

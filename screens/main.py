@@ -2,32 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from textual import on
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Footer
 
 from deskapp.listing import Page
-from deskapp.numbering import normalise_scan, parse_receipt
-from deskapp.service import Desk
+from deskapp.scan_route import ScanVerdict
 from deskapp.timeutil import show
+from screens.scanning import ScanScreen
 from screens.widgets import Line, ListRow, PackList, ScanBox
 
 COLUMNS = (
-    ("收件编号", 15),
-    ("收件时间", 11),
-    ("类别", 10),
-    ("申报单位", 22),
-    ("名称", 22),
-    ("状态", 6),
-    ("缺件/标记", 0),  # the rest of the width
+    ("收件编号", 15, 0),
+    ("收件时间", 11, 2),
+    ("类别", 10, 1),
+    ("申报单位", 22, 0),
+    ("名称", 22, 3),
+    ("状态", 6, 0),
+    ("缺件/标记", 0, 0),  # the rest of the width
 )
+"""(label, width, when to leave it out on a narrow terminal: 1 first, 0 never)."""
 
 
 def deadline_text(desk_deadline, now) -> str:  # type: ignore[no-untyped-def]
@@ -39,51 +35,7 @@ def deadline_text(desk_deadline, now) -> str:  # type: ignore[no-untyped-def]
     return f"截止 {desk_deadline:%Y-%m-%d}，还有 {days} 天"
 
 
-QUIET_SECONDS = 0.08
-"""How long the box must be still before a scanned pack opens (a scanner types ~1 ms per key)."""
-
-
-@dataclass(frozen=True)
-class Lookup:
-    """What a line typed or scanned and Enter found."""
-
-    pack_id: int | None
-    receipt_no: str = ""
-    message: str = ""
-    style: str = ""
-    matches: int = 0
-
-
-def scan_consumed(app: App[Any], text: str) -> bool:
-    """Give the scan handlers (e.g. a receipt slip's QR payload reader) the first look."""
-    return any(handler(text) for handler in list(app.scan_handlers))  # type: ignore[attr-defined]
-
-
-def lookup_scan(desk: Desk, text: str) -> Lookup:
-    """A receipt number opens its pack; a search with exactly one match opens that."""
-    wanted = normalise_scan(text)
-    if not wanted:
-        return Lookup(None)
-    store = desk.store
-    pack = store.by_receipt(wanted)
-    if pack is not None:
-        return Lookup(pack.id, pack.receipt_no, f"已打开 {pack.receipt_no}", matches=1)
-    if parse_receipt(desk.config.round, wanted) is not None:
-        return Lookup(
-            None,
-            message=f"找不到收件编号 {wanted}：本批次还没有登记这个编号。请核对回执，或按 F2 登记。",
-            style="$error",
-        )
-    ids = store.search_ids(text, desk.config.round.id)
-    if len(ids) == 1:
-        receipt_no = store.get(ids[0]).receipt_no
-        return Lookup(ids[0], receipt_no, f"已打开 {receipt_no}", matches=1)
-    if ids:
-        return Lookup(None, message=f"找到 {len(ids)} 件：按 ↓ 到列表选择，Enter 打开", matches=len(ids))
-    return Lookup(None, message=f"没有找到“{text.strip()}”。按 F2 登记新材料。", style="$warning")
-
-
-class MainScreen(Screen[None]):
+class MainScreen(ScanScreen):
     """Type to search, scan or type a receipt number and Enter to open, F2 to register."""
 
     AUTO_FOCUS = "#scan"
@@ -97,12 +49,10 @@ class MainScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.scans: list[str] = []
-        """Receipt numbers opened by Enter here, in order (what the scanner delivered)."""
         self._shown_text: str | None = None
         self._shown_version = -1
-        self._to_open: list[int] = []
-        self._open_timer: Timer | None = None
+        self._kept_search = ""
+        """A search read with Enter that found several packs: listed until the clerk types again."""
 
     def compose(self) -> ComposeResult:
         yield Line(id="status")
@@ -122,17 +72,13 @@ class MainScreen(Screen[None]):
         self.set_interval(60, self.update_status, name="days-left")
 
     def on_screen_resume(self) -> None:
-        self.app.data_changed()  # type: ignore[attr-defined]
+        self.desk_app.data_changed()
         self.refresh_data()
         self.say("")
         self.query_one(ScanBox).focus()
 
     # -- showing ---------------------------------------------------------------------------
-    @property
-    def desk(self):  # type: ignore[no-untyped-def]
-        return self.app.desk  # type: ignore[attr-defined]
-
-    def refresh_data(self) -> None:
+    def redraw(self) -> None:
         self.show_rows()
         self.update_status()
 
@@ -154,7 +100,7 @@ class MainScreen(Screen[None]):
 
     def show_rows(self, force: bool = False) -> None:
         """The list for what is in the box now (skipped when nothing changed)."""
-        text = self.query_one(ScanBox).value
+        text = self.query_one(ScanBox).value or self._kept_search
         listing = self.app.listing  # type: ignore[attr-defined]
         changed = force or listing.version != self._shown_version
         if not changed and text == self._shown_text:
@@ -191,45 +137,17 @@ class MainScreen(Screen[None]):
     def search_as_typed(self, event: ScanBox.Changed) -> None:
         if event.value != self.query_one(ScanBox).value:
             return  # more keys already arrived (a scan or fast typing): the last change shows it
-        self.say("")
+        if event.value:
+            self._kept_search = ""
+            self.say("")
         self.show_rows()
-        if self._open_timer is not None:  # more of a burst is arriving: wait for its end
-            self._open_timer.reset()
 
-    @on(ScanBox.Submitted, "#scan")
-    def scanned(self, event: ScanBox.Submitted) -> None:
-        text = event.value
-        if scan_consumed(self.app, text):
-            return
-        found = lookup_scan(self.desk, text)
-        if found.pack_id is not None:
-            self.scans.append(found.receipt_no)
-            self.say(found.message)
-            self.open_when_quiet(found.pack_id)
-            return
-        self.say(found.message, found.style)
-        if found.matches > 1:
-            box = self.query_one(ScanBox)
-            if not box.value:
-                box.value = text  # keep the search the clerk typed
-
-    def open_when_quiet(self, pack_id: int) -> None:
-        """Open after the box has been quiet a moment, so the rest of a burst of scans stays here.
-
-        A scanner with several codes queued types them all within milliseconds: each is
-        read whole by this box and opened in order, instead of the next one's characters
-        landing on the screen just opened.
-        """
-        self._to_open.append(pack_id)
-        if self._open_timer is not None:
-            self._open_timer.stop()
-        self._open_timer = self.set_timer(QUIET_SECONDS, self._open_pending)
-
-    def _open_pending(self) -> None:
-        self._open_timer = None
-        pending, self._to_open = self._to_open, []
-        for pack_id in pending:
-            self.app.open_pack(pack_id)  # type: ignore[attr-defined]
+    def show_scan(self, verdict: ScanVerdict) -> None:
+        """What the line read did, in the message line (the pack it opened shows itself)."""
+        style = {"warning": "$warning", "error": "$error"}.get(verdict.severity, "")
+        self.say(verdict.message, style)
+        self._kept_search = verdict.text if verdict.outcome == "several" else ""
+        self.show_rows()
 
     # -- actions ---------------------------------------------------------------------------
     def action_register(self) -> None:

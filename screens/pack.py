@@ -8,9 +8,8 @@ from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.suggester import SuggestFromList
 from textual.widgets import Footer, Input, Label, Static
 
@@ -19,10 +18,11 @@ from deskapp.config import Round
 from deskapp.forms import MEDIUMS, expand_medium
 from deskapp.listing import mask_phone
 from deskapp.models import DETAIL_FIELDS, STATUS_LABELS, HistoryEntry, Pack, field_label
+from deskapp.scan_route import looks_like_scan
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
-from screens.main import lookup_scan, scan_consumed
 from screens.read_files import file_lines
+from screens.scanning import ScanScreen
 from screens.widgets import Checklist, ScanBox
 
 ACTION_LABELS: dict[str, str] = {
@@ -104,17 +104,23 @@ def history_line(round_: Round, kind: str, entry: HistoryEntry) -> Content:
     return Content.assemble(*parts)
 
 
-class PackScreen(Screen[None]):
+class PackScreen(ScanScreen):
     """A pack opened from the list, a scan, or after registering."""
+
+    SCAN_BOX_ID = "#pack-scan"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    """Below 110 columns the pack's fields and its checklist stack (desk.tcss)."""
 
     BINDINGS = [
         Binding("escape", "back", "返回", id="back"),
         Binding("enter", "commit", "保存这一项", id="pack.commit", show=False, priority=True),
-        Binding("f3", "edit('pages')", "页数", id="pack.pages"),
-        Binding("f4", "edit('ecopy_medium')", "介质", id="pack.medium"),
+        # Keys that move the focus act when the app reads them (priority), so the keys typed
+        # right after them land in the field they chose, however fast.
+        Binding("f3", "edit('pages')", "页数", id="pack.pages", priority=True),
+        Binding("f4", "edit('ecopy_medium')", "介质", id="pack.medium", priority=True),
         Binding("f5", "outcome", "结论…", id="pack.outcome"),
-        Binding("f6", "edit('reason')", "原因", id="pack.reason"),
-        Binding("f7", "focus_checklist", "清单", id="pack.checklist"),
+        Binding("f6", "edit('reason')", "原因", id="pack.reason", priority=True),
+        Binding("f7", "focus_checklist", "清单", id="pack.checklist", priority=True),
         Binding("f8", "print('slip')", "打印回执", id="pack.print"),
         Binding("f12", "print('notice')", "补正告知书", id="pack.notice"),
         Binding("f9", "read_files", "读取电子版", id="pack.read"),
@@ -125,10 +131,6 @@ class PackScreen(Screen[None]):
         self.pack_id = pack_id
 
     @property
-    def desk(self):  # type: ignore[no-untyped-def]
-        return self.app.desk  # type: ignore[attr-defined]
-
-    @property
     def pack(self) -> Pack:
         return self.desk.store.get(self.pack_id)  # type: ignore[no-any-return]
 
@@ -136,7 +138,7 @@ class PackScreen(Screen[None]):
         pack = self.pack
         yield Static(id="pack-title")
         yield ScanBox(placeholder="扫描或输入下一件的收件编号，Enter 打开", id="pack-scan", compact=True)
-        with Horizontal(id="pack-body"):
+        with ScrollableContainer(id="pack-body", can_focus=False):
             with VerticalScroll(id="pack-fields", can_focus=False):
                 yield Static(id="pack-info")
                 yield Static(id="pack-verdict")
@@ -171,23 +173,12 @@ class PackScreen(Screen[None]):
         yield Footer(compact=True)  # many keys: the slips, supervisor and readers add theirs here
 
     def on_mount(self) -> None:
-        self.refresh_data()
+        self.redraw()
         # The scan box has focus, not the checklist: a scanner's digits must never tick items.
-        self.query_one("#pack-scan", ScanBox).focus()
+        self.set_focus(self.query_one("#pack-scan", ScanBox), scroll_visible=False)
 
-    @on(ScanBox.Submitted, "#pack-scan")
-    def scanned(self, event: ScanBox.Submitted) -> None:
-        if scan_consumed(self.app, event.value):
-            return
-        found = lookup_scan(self.desk, event.value)
-        if found.pack_id is None:
-            if found.message:
-                self.notify(found.message, severity="warning", timeout=6)
-        elif found.pack_id != self.pack_id:
-            self.app.switch_screen(PackScreen(found.pack_id))
-
-    def refresh_data(self) -> None:
-        """Redraw from the store (after own changes and other desks' writes)."""
+    def redraw(self) -> None:
+        """Draw from the store (after own changes and other desks' writes: see refresh_data)."""
         pack = self.pack
         round_ = self.desk.config.round
         verdict = self.desk.store.assess(pack)
@@ -261,6 +252,11 @@ class PackScreen(Screen[None]):
         box.call_later(self.commit_field, box)
 
     def commit_field(self, box: Input) -> None:
+        if box.id != "e-pages" and looks_like_scan(box.value):
+            # A scan typed into 电子版介质 / 原因 (the scanner does not know where the focus is).
+            text, box.value = box.value, (self.pack.ecopy_medium if box.id == "e-ecopy_medium" else "")
+            self.desk_app.take_scan(text)
+            return
         if box.id == "e-pages":
             self.change({"pages": box.value.strip() or None}, "页数已保存")
         elif box.id == "e-ecopy_medium":
@@ -271,7 +267,7 @@ class PackScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
     def action_edit(self, what: str) -> None:
-        self.query_one(f"#e-{what}", Input).focus()
+        self.set_focus(self.query_one(f"#e-{what}", Input))
 
     def action_outcome(self) -> None:
         """F5: 受理 / 补正 / 容缺受理 / 不予受理 / 撤回 / 补正收到 / 作废 / 更正 / 附件2内容."""
@@ -280,7 +276,7 @@ class PackScreen(Screen[None]):
         choose_outcome(self, self.pack_id)
 
     def action_focus_checklist(self) -> None:
-        self.query_one(Checklist).focus()
+        self.set_focus(self.query_one(Checklist))
 
     def action_print(self, doc: str) -> None:
         from screens.slips import print_document

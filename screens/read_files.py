@@ -29,6 +29,7 @@ from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated_many,
 from deskapp.readers.core import listed
 from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, propose
 from deskapp.timeutil import show
+from screens.base import when_alive
 
 CSS = Path(__file__).resolve().parent / "read_files.tcss"
 
@@ -216,16 +217,15 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
-        if event.state == WorkerState.ERROR and self.is_attached:
+        if event.state == WorkerState.ERROR:
             self._progress(f"读取出错（{event.worker.error}）。请按 Esc 关闭，再试一次或改为手工填写。")
 
+    @when_alive  # the worker's answers may come after the dialog was closed
     def _progress(self, text: str) -> None:
-        if self.is_attached:
-            self.query_one("#review-progress", Static).update(text)
+        self.query_one("#review-progress", Static).update(text)
 
+    @when_alive
     def _show(self, prefill: Prefill) -> None:
-        if not self.is_attached:
-            return
         self.prefill = prefill
         reports = prefill.reports
         if reports:

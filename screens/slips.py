@@ -3,11 +3,9 @@
 - :func:`print_document` renders and prints a slip or a 补正告知书 in a thread worker of the
   app (it goes on when the clerk moves to the next pack); the result arrives as a
   notification: printed, or saved in the outbox and where. The desk never waits for it.
-- :func:`install_slip_scans` adds a scan handler: a slip's QR payload scanned (or typed)
-  into a scan box is verified; genuine opens its pack and says so, altered / truncated /
-  another office's is refused with the reason, never opens a pack, and is recorded.
-  Anything that is not shaped like a slip payload (a receipt number, a search) is left to
-  the box's own lookup.
+- A slip's QR payload scanned back is read by the desk's one scan route
+  (``deskapp/scan_route.py``, ``screens/scanning.py``): genuine opens its pack, altered /
+  truncated / another office's is refused with the reason and recorded.
 """
 
 from __future__ import annotations
@@ -16,7 +14,6 @@ from typing import Any
 
 from textual.app import App
 
-from deskapp.receipt_qr import SecretError, read_scan, signer_for
 from deskapp.rules import is_late
 
 DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书", "late": "逾期告知书"}  # as deskapp.slips.DOC_LABELS
@@ -66,29 +63,3 @@ def needs_notice(app: App[Any], pack: Any) -> bool:
         return True
     checklist = app.desk.config.round.checklist(pack.kind)  # type: ignore[attr-defined]
     return any(item.required and not pack.checklist.get(item.key) for item in checklist)
-
-
-def install_slip_scans(app: App[Any]) -> None:
-    """Let scan boxes read slip QR payloads first (see the module's docstring)."""
-    app.scan_handlers.append(lambda text: read_slip_scan(app, text))  # type: ignore[attr-defined]
-
-
-def read_slip_scan(app: App[Any], text: str) -> bool:
-    """True when ``text`` was a slip payload (genuine or refused) and has been dealt with."""
-    desk = app.desk  # type: ignore[attr-defined]
-    try:
-        first_look = signer_for(desk.locations.secret).verify(text)
-    except SecretError as exc:
-        app.notify(str(exc), title="无法核验回执", severity="error", timeout=30)
-        return False
-    if first_look.code in ("empty", "not_desk_code"):
-        return False
-    outcome = app.write(lambda: read_scan(desk.store, desk.locations.secret, text, app.clerk or ""), what="扫码记录")  # type: ignore[attr-defined]
-    if outcome is None:
-        return True  # told why; a refused code opens nothing
-    if outcome.pack is None:
-        app.notify(outcome.message + "没有打开任何材料，本次扫码已记录。", title="回执核验未通过", severity="error", timeout=20)
-        return True
-    app.notify(outcome.message, title="回执真实", timeout=8)
-    app.open_pack(outcome.pack.id)  # type: ignore[attr-defined]
-    return True

@@ -54,7 +54,9 @@ class ScanBox(Input):
     """Shown in the footer; a pressed Enter never reaches its binding (the key handler takes it first)."""
 
     async def _on_key(self, event: events.Key) -> None:
-        if event.key != "enter":
+        # A scanner ends a line with CR, LF or Tab (the app's ScanReader takes most lines before
+        # they get here; this is for a line the clerk edited). Tab with nothing typed moves on.
+        if event.key not in ("enter", "ctrl+j", "tab") or (event.key == "tab" and not self.value):
             return  # Input._on_key inserts printable characters
         event.stop()
         event.prevent_default()
@@ -156,12 +158,20 @@ class PackList(ScrollView, can_focus=True):
         def control(self) -> PackList:
             return self.pack_list
 
-    def __init__(self, columns: tuple[tuple[str, int], ...], *, id: str | None = None) -> None:
+    MIN_REST = 24
+    """Cells the last (flexible) column keeps, dropping optional columns on narrow terminals."""
+
+    def __init__(self, columns: tuple[tuple[str, int, int], ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.columns = columns
+        """(label, width — 0 for the rest —, drop order: 1 is left out first on a narrow terminal, 0 never)."""
         self.ids: tuple[int, ...] = ()
         self._make_row: Callable[[int], ListRow] | None = None
         self._strips: LRUCache[tuple[ListRow, bool, int, bool], Strip] = LRUCache(1024)
+
+    def takes_key(self, key: str) -> bool:
+        """No typed character is the list's own: the screen sends them to its scan box."""
+        return False
 
     @property
     def row_count(self) -> int:
@@ -172,11 +182,26 @@ class PackList(ScrollView, can_focus=True):
         assert self._make_row is not None
         return self._make_row(self.ids[index])
 
-    def widths(self) -> list[int]:
-        """Column widths; a width of 0 takes what the others leave."""
-        fixed = sum(w + 1 for _, w in self.columns if w)
-        rest = max(12, self.size.width - fixed - 1)
-        return [w or rest for _, w in self.columns]
+    def shown(self) -> list[int]:
+        """Indexes of the columns shown at this width: optional ones are left out, in their
+        drop order, until the last column has :attr:`MIN_REST` cells (at 80 and 100 columns the
+        receipt number, unit, status and what is missing always stay)."""
+        keep = list(range(len(self.columns)))
+        for _, index in sorted((drop, n) for n, (_, _, drop) in enumerate(self.columns) if drop):
+            if self._rest(keep) >= self.MIN_REST:
+                break
+            keep.remove(index)
+        return keep
+
+    def _rest(self, keep: list[int]) -> int:
+        fixed = sum(self.columns[n][1] + 1 for n in keep if self.columns[n][1])
+        return self.size.width - fixed - 1
+
+    def widths(self) -> list[tuple[int, int]]:
+        """(column index, width) of the columns shown; a width of 0 takes what the others leave."""
+        keep = self.shown()
+        rest = max(12, self._rest(keep))
+        return [(n, self.columns[n][1] or rest) for n in keep]
 
     def set_rows(self, ids: tuple[int, ...], make_row: Callable[[int], ListRow], changed: bool = True) -> None:
         """Show the packs ``ids``; ``make_row(pack_id)`` builds a row when it comes into view.
@@ -193,7 +218,8 @@ class PackList(ScrollView, can_focus=True):
 
     def _line(self, cells: tuple[str, ...], style: Style, last: Style | None = None) -> Strip:
         segments = [Segment(" ", style)]
-        for n, (cell, width) in enumerate(zip(cells, self.widths())):
+        for n, width in self.widths():
+            cell = cells[n]
             is_last = n == len(self.columns) - 1
             text = fit_cell(cell, width).rstrip(" ")
             segments.append(Segment(text, last if (is_last and last) else style))
@@ -205,7 +231,7 @@ class PackList(ScrollView, can_focus=True):
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("pack-list--header")
-            return self._line(tuple(label for label, _ in self.columns), base + header)
+            return self._line(tuple(label for label, _, _ in self.columns), base + header)
         index = y - 1 + self.scroll_offset.y
         if index >= len(self.ids):
             return Strip.blank(self.size.width, base)
@@ -343,6 +369,10 @@ class Checklist(Widget, can_focus=True):
         super().__init__(id=id)
         self.items = items
         self.state = {item.key: bool((state or {}).get(item.key)) for item in items}
+
+    def takes_key(self, key: str) -> bool:
+        """Only its own keys: any other character typed here is the start of a scan."""
+        return key in _CHECKLIST_KEYS
 
     def set_state(self, state: dict[str, bool]) -> None:
         self.state = {item.key: bool(state.get(item.key)) for item in self.items}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import Input
 
 from deskapp.app import DeskApp
@@ -107,3 +108,32 @@ def test_pack_screen(still_desk: Desk, snap_compare) -> None:  # type: ignore[no
         await pilot.pause()
 
     assert snap_compare(DeskApp(still_desk, clerk="张三"), terminal_size=SIZE, run_before=opened)
+
+
+SMALL_SIZES = [(100, 30), (80, 24)]
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_main_screen_small_terminal(still_desk: Desk, snap_compare, size) -> None:  # type: ignore[no-untyped-def]
+    """Receipt number, unit, status and what is missing stay; the time, kind and name go first."""
+    a_few_packs(still_desk)
+
+    async def ready(pilot) -> None:  # type: ignore[no-untyped-def]
+        no_blink(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(DeskApp(still_desk, clerk="张三"), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SMALL_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_pack_screen_small_terminal(still_desk: Desk, snap_compare, size) -> None:  # type: ignore[no-untyped-def]
+    """The pack's fields and its checklist stack instead of sharing a 12-column strip."""
+    a_few_packs(still_desk)
+
+    async def opened(pilot) -> None:  # type: ignore[no-untyped-def]
+        pilot.app.open_pack(3)
+        await pilot.pause()
+        no_blink(pilot.app)
+        await pilot.pause()
+
+    assert snap_compare(DeskApp(still_desk, clerk="张三"), terminal_size=size, run_before=opened)
