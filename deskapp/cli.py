@@ -13,6 +13,7 @@ import json
 import sys
 from typing import Any
 
+from deskapp.cli_parser import DeskArgumentParser
 from deskapp.config import KIND_LABELS, ConfigError
 from deskapp.journal import JournalError
 from deskapp.models import Pack
@@ -66,17 +67,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     pack = find_pack(desk, args.receipt_no)
     if pack is None:
         return 1
-    doc = pack_json(desk, pack, history=True)
     if args.json:
-        _print_json(doc)
+        _print_json(pack_json(desk, pack, history=True))
         return 0
-    print(f"{pack.receipt_no}  {pack.kind_label}  {pack.status_label}")
-    print(f"申报单位：{pack.unit}\n名称：{pack.name}\n收件时间：{show(pack.received_at, True)}  受理人：{pack.clerk}")
-    print(f"结论：{doc['summary']}")
-    print("历史：")
-    for h in doc["history"]:
-        changes = "；".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in h["changes"].items())
-        print(f"  {show(h['at'], True)}  {h['actor']}  {h['action']}  {changes}  {h['reason']}")
+    from deskapp.history_text import record_lines
+
+    print("\n".join(record_lines(desk.config.round, pack, desk.store.assess(pack), desk.store.history(pack.id))))
     return 0
 
 
@@ -133,30 +129,30 @@ def cmd_register(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DeskArgumentParser(
         prog="deskapp",
         description="准东开发区人才援疆科 受理台。不带子命令时启动受理台界面。",
     )
-    parser.add_argument("--data", metavar="DIR", help="数据文件夹（默认 data/，或环境变量 DESK_DATA）")
+    parser.add_argument("--data", metavar="文件夹", help="数据文件夹（默认 data/，或环境变量 DESK_DATA）")
     parser.set_defaults(func=cmd_run)
-    sub = parser.add_subparsers(title="子命令", metavar="COMMAND")
+    sub = parser.add_subparsers(title="子命令", metavar="子命令", help="下列之一；不带子命令时启动受理台界面")
 
     p = sub.add_parser("run", help="启动受理台界面（默认）")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", help="列出本批次的申报材料")
     p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.add_argument("--search", default="", help="按编号、单位、名称、领衔人或拼音首字母筛选")
+    p.add_argument("--search", default="", metavar="文字", help="按编号、单位、名称、领衔人或拼音首字母筛选")
     p.add_argument("--all-rounds", action="store_true", help="包括往年批次")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="显示一件申报材料及其全部历史")
-    p.add_argument("receipt_no")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("receipt_no", metavar="收件编号", help="例：ZD2026-GZS-0001")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("register", help="从标准输入逐行读取 JSON 并登记（迁移旧台账、脚本导入）")
-    p.add_argument("--clerk", required=True, help="受理人姓名")
+    p.add_argument("--clerk", required=True, metavar="姓名", help="受理人姓名")
     p.set_defaults(func=cmd_register)
 
     for name in COMMAND_MODULES:

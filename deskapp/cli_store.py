@@ -72,16 +72,16 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("check", help="校验记录：哈希链、收件编号唯一且连续、数据可读；有问题时退出码非 0")
     p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.add_argument("--by", default=CLI_ACTOR, metavar="NAME", help="记入校验结果的操作人")
+    p.add_argument("--by", default=CLI_ACTOR, metavar="姓名", help="记入校验结果的操作人")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("backup", help="备份数据文件夹（记录、设置、密钥）")
-    p.add_argument("--to", metavar="DIR", help="备份到此文件夹（默认数据文件夹下的 backups/）")
+    p.add_argument("--to", metavar="文件夹", help="备份到此文件夹（默认数据文件夹下的 backups/）")
     p.add_argument("--list", action="store_true", help="列出已有备份")
-    p.add_argument("--by", default=CLI_ACTOR, metavar="NAME", help="记入备份记录的操作人")
+    p.add_argument("--by", default=CLI_ACTOR, metavar="姓名", help="记入备份记录的操作人")
     p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("restore", help="从备份恢复（先校验备份，拒绝损坏的；原有文件另存，不会删除）")
-    p.add_argument("source", metavar="FROM", help="备份文件夹（路径，或 backups/ 下的名称）")
-    p.add_argument("--by", default=CLI_ACTOR, metavar="NAME", help="记入恢复记录的操作人")
+    p.add_argument("source", metavar="备份", help="备份文件夹（路径，或 backups/ 下的名称）")
+    p.add_argument("--by", default=CLI_ACTOR, metavar="姓名", help="记入恢复记录的操作人")
     p.set_defaults(func=cmd_restore)

@@ -39,6 +39,9 @@ STATUS_LABELS: dict[str, str] = {
     "withdrawn": "撤回",
 }
 
+DOC_LABELS: dict[str, str] = {"slip": "受理回执", "notice": "补正告知书"}
+"""The papers the desk hands out, by the name their copies are recorded under."""
+
 
 def field_label(kind: str, key: str) -> str:
     if key == "name":

@@ -24,13 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from deskapp.journal import JournalError
-from deskapp.models import Pack
+from deskapp.models import DOC_LABELS, Pack
 from deskapp.receipt_qr import SecretError, signer_for
 from deskapp.service import Desk, atomic_write
 from deskapp.slips import Document, Reprint, SlipError, notice_document, render, slip_document
 from deskapp.timeutil import iso, to_beijing
 
-DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书"}  # screens/slips.py names them alike
 LP_TIMEOUT_S = 20.0
 # How long a print waits to see its job fail or go through (in a worker: the desk carries on).
 JOB_WAIT_S = 8.0

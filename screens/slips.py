@@ -16,9 +16,9 @@ from typing import Any
 
 from textual.app import App
 
+from deskapp.models import DOC_LABELS
 from deskapp.receipt_qr import SecretError, read_scan, signer_for
 
-DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书"}
 
 
 def print_document(app: App[Any], pack_id: int, doc: str = "slip") -> None:
