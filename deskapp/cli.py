@@ -17,6 +17,7 @@ from deskapp.cli_parser import DeskArgumentParser
 from deskapp.config import KIND_LABELS, ConfigError
 from deskapp.journal import JournalError
 from deskapp.models import Pack
+from deskapp.numbering import nearest_receipts
 from deskapp.service import Desk, open_desk, pack_json
 from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
@@ -35,10 +36,13 @@ def _desk(args: argparse.Namespace) -> Desk:
 
 
 def find_pack(desk: Desk, receipt_no: str) -> Pack | None:
-    """The pack with this receipt number, or None after telling the user on stderr."""
+    """The pack with this receipt number, or None after telling the user on stderr, with the
+    numbers on file nearest to it (:func:`~deskapp.numbering.nearest_receipts`) when any is near."""
     pack = desk.store.by_receipt(receipt_no)
     if pack is None:
-        print(f"找不到收件编号 {receipt_no}（请用 deskapp list 查看本批次的编号）", file=sys.stderr)
+        near = nearest_receipts(receipt_no, desk.store.receipt_numbers())
+        hint = f"您是不是要找 {' 或 '.join(near)}？" if near else "请用 deskapp list 查看本批次的编号。"
+        print(f"找不到收件编号 {receipt_no.strip()}。{hint}", file=sys.stderr)
     return pack
 
 
