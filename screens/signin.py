@@ -106,7 +106,7 @@ class StaffSetupScreen(Screen[None]):
             )
             with Horizontal(classes="field"):
                 yield Label("姓名", classes="field-label")
-                yield Input(id="s-name", compact=True, placeholder="例：张三")
+                yield Input(id="s-name", compact=True, placeholder="例：张三", select_on_focus=False)  # F5: fix a typo in place
             with Horizontal(classes="field"):
                 yield Label("角色", classes="field-label")
                 yield Static(id="s-role")
