@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import sys
+import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
@@ -91,10 +93,74 @@ def _in_chinese(method: Callable[..., _T]) -> Callable[..., _T]:
     return wrapped
 
 
+def cells(text: str) -> int:
+    """Terminal columns ``text`` takes: Chinese characters and full-width forms take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+_PIECES = re.compile(r"[\x21-\x7e]+|\s+|.")  # an ASCII word stays whole; Chinese breaks between characters
+_NO_LINE_START = frozenset("，。、；：？！）》」』")
+
+
+class DeskHelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout measured in terminal columns, so Chinese help lines up and wraps
+    at the terminal's width (argparse counts characters: a Chinese one is two columns)."""
+
+    def add_argument(self, action: argparse.Action) -> None:
+        if action.help is not argparse.SUPPRESS:
+            invocations = [self._format_action_invocation(a) for a in (action, *self._iter_indented_subactions(action))]
+            self._action_max_length = max(self._action_max_length, max(map(cells, invocations)) + self._current_indent)
+            self._add_item(self._format_action, [action])
+
+    def _format_action(self, action: argparse.Action) -> str:
+        help_position = min(self._action_max_length + 2, self._max_help_position)
+        help_width = max(self._width - help_position, 11)
+        action_width = help_position - self._current_indent - 2
+        header = self._format_action_invocation(action)
+        indent_first = help_position
+        if not action.help:
+            header = f"{'':{self._current_indent}}{header}\n"
+        elif cells(header) <= action_width:
+            header = f"{'':{self._current_indent}}{header}{'':{action_width - cells(header)}}  "
+            indent_first = 0
+        else:
+            header = f"{'':{self._current_indent}}{header}\n"
+        parts = [header]
+        help_text = self._expand_help(action) if action.help and action.help.strip() else ""
+        if help_text:
+            lines = self._split_lines(help_text, help_width)
+            parts.append(f"{'':{indent_first}}{lines[0]}\n")
+            parts.extend(f"{'':{help_position}}{line}\n" for line in lines[1:])
+        elif not header.endswith("\n"):
+            parts.append("\n")
+        parts.extend(self._format_action(sub) for sub in self._iter_indented_subactions(action))
+        return self._join_parts(parts)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        lines: list[str] = []
+        line, used = "", 0
+        for piece in _PIECES.findall(" ".join(text.split())):
+            size = cells(piece)
+            if used + size > width and line.strip() and piece not in _NO_LINE_START and not piece.isspace():
+                lines.append(line.rstrip())
+                line, used = "", 0
+            if not line and piece.isspace():
+                continue
+            line += piece
+            used += size
+        if line.strip():
+            lines.append(line.rstrip())
+        return lines or [""]
+
+
 class DeskArgumentParser(argparse.ArgumentParser):
     """An ArgumentParser that speaks Chinese; errors end with how to get help (exit code 2)."""
 
-    __init__ = _in_chinese(argparse.ArgumentParser.__init__)  # the -h help text, group headings
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", DeskHelpFormatter)
+        with chinese_argparse():  # the -h help text, group headings
+            super().__init__(*args, **kwargs)
+
     add_subparsers = _in_chinese(argparse.ArgumentParser.add_subparsers)
     parse_args = _in_chinese(argparse.ArgumentParser.parse_args)  # type: ignore[assignment]
     parse_known_args = _in_chinese(argparse.ArgumentParser.parse_known_args)  # type: ignore[assignment]

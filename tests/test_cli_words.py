@@ -88,6 +88,20 @@ def test_every_subcommands_help_is_chinese_and_every_argument_explained() -> Non
     assert argparse._("usage: ") == "usage: "  # argparse's own words are back outside the desk's parser
 
 
+def test_help_lines_up_in_terminal_columns(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from deskapp.cli_parser import cells
+
+    monkeypatch.setenv("COLUMNS", "80")
+    parser = build_parser()
+    top = parser.format_help().splitlines()
+    assert all(cells(line) <= 80 for line in top), [line for line in top if cells(line) > 80]
+    lines = parser._subparsers._group_actions[0].choices["list"].format_help().splitlines()  # type: ignore[union-attr]
+    for help_text in ("按编号、单位、名称、领衔人或拼音首字母筛选", "包括往年批次", "输出 JSON"):
+        (line,) = [line for line in lines if line.endswith(help_text)]
+        column = cells(line) - cells(help_text)
+        assert column == cells(next(line for line in lines if line.endswith("显示本说明后退出"))) - cells("显示本说明后退出")
+
+
 def test_the_installed_command_speaks_chinese(tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(tmp_path), "lst"],
