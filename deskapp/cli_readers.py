@@ -109,7 +109,9 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport]) -> int:
 
 
 def _short(value: Any) -> str:
-    text = "—" if value in (None, "") else str(value).replace("\n", " ")
+    from deskapp.history_text import words  # only when a pack is compared: every command starts fast
+
+    text = "—" if value in (None, "") else words(value).replace("\n", " ")  # never a Python repr
     return text if len(text) <= 30 else text[:29] + "…"
 
 
