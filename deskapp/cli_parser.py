@@ -174,11 +174,12 @@ class DeskArgumentParser(argparse.ArgumentParser):
             self.exit(2, f"{self.prog}：错误：{message}\n（“{self.prog} -h”显示说明）\n")
 
     def _get_value(self, action: argparse.Action, arg_string: str) -> Any:
-        name = TYPE_NAMES.get(action.type) if callable(action.type) else None  # type: ignore[arg-type]
-        if name is None:
+        convert = action.type
+        name = TYPE_NAMES.get(convert) if callable(convert) else None
+        if name is None or not callable(convert):
             return super()._get_value(action, arg_string)  # type: ignore[misc]
         try:
-            return action.type(arg_string)  # type: ignore[misc]
+            return convert(arg_string)
         except (TypeError, ValueError):
             raise argparse.ArgumentError(action, f"“{arg_string}”不是{name}") from None
 

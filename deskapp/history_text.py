@@ -205,7 +205,9 @@ def _order(round_: Round, kind: str) -> dict[str, int]:
 def describe(round_: Round, kind: str, entry: HistoryEntry) -> HistoryLine:
     """One history entry in words (``kind``: the pack's kind, for its labels; "" for none)."""
     order = _order(round_, kind)
-    rank = lambda path: order.get(path, len(order))  # noqa: E731 - sorted() is stable: unknown keys keep theirs
+
+    def rank(path: str) -> int:
+        return order.get(path, len(order))  # sorted() is stable: unknown keys keep their order
     details = [
         f"{change_label(round_, kind, path)}：{change_value(round_, kind, path, old)} → {change_value(round_, kind, path, new)}"
         for path, (old, new) in sorted(entry.changes.items(), key=lambda item: rank(item[0]))

@@ -105,7 +105,7 @@ def test_help_lines_up_in_terminal_columns(monkeypatch) -> None:  # type: ignore
 def test_the_installed_command_speaks_chinese(tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(tmp_path), "lst"],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60, check=False,
     )
     assert out.returncode == 2
     assert "deskapp：错误：没有子命令“lst”" in out.stderr and "您是不是要找 list？" in out.stderr
