@@ -199,6 +199,8 @@ def test_nearest_receipts_ties_and_limits() -> None:
     numbers = [f"ZD2026-GZS-{n:04d}" for n in range(1, 30)] + ["ZD2026-XM-0012"]
     assert nearest_receipts("ZD2026-XM-12", numbers) == ["ZD2026-XM-0012"]
     assert nearest_receipts("ZD2026-GZS-0130", numbers) == ["ZD2026-GZS-0010", "ZD2026-GZS-0013"]
+    assert nearest_receipts("ZD2026-GZS-O12", numbers) == ["ZD2026-GZS-0012"]  # letter O for zero
+    assert nearest_receipts("ZD2026-GZ-0023", numbers) == ["ZD2026-GZS-0023"]  # not 0003, nearer with its zeros
     assert nearest_receipts("ZD2026-GZS-9999", numbers) == []
     assert nearest_receipts("准东", numbers) == [] and nearest_receipts("", numbers) == []
 
