@@ -159,7 +159,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "what", choices=["annex2", "annex2-docx", "register"], metavar="内容",
         help="annex2 = 附件2 汇总表（xlsx）、annex2-docx = 附件2 汇总表（Word）、register = 受理台账",
     )
-    p.add_argument("--out", metavar="FILE", help="导出到此文件（不能已存在）；默认 数据文件夹/exports/ 下带时间的文件名")
+    p.add_argument("--out", metavar="文件", help="导出到此文件（不能已存在）；默认 数据文件夹/exports/ 下带时间的文件名")
     p.add_argument(
         "--status", nargs="+", metavar="状态",
         help="只导出这些状态（默认：除作废、撤回外全部）：registered accepted supplement accepted_pending "
