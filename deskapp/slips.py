@@ -36,7 +36,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from deskapp.config import Config
 from deskapp.locations import templates_dir
-from deskapp.models import DOC_LABELS, Pack, field_label  # DOC_LABELS: what each paper is called
+from deskapp.models import Pack, field_label
 from deskapp.rules import Assessment, is_late
 from deskapp.timeutil import day_cn, show_cn, to_beijing
 from deskapp.workdays import add_workdays
@@ -117,8 +117,6 @@ class Reprint:
 
     count: int
     at: datetime
-
-
 
 
 def missing_items(config: Config, pack: Pack) -> list[str]:

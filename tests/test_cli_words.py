@@ -120,7 +120,7 @@ def lived_pack(desk: Desk, tmp_path: Path) -> int:
     add_supervisor(desk)
     pack = desk.store.register("studio", studio_fields(), "张三", checklist={"form1": True}, pages=12)
     desk.store.update(pack.id, {"checklist.unit_seal": True, "ecopy_medium": "U盘"}, "张三", reason="单位补盖公章")
-    outcomes.perform(desk.store, pack.id, "supplement_request", "张三", due="2026-06-20")
+    outcomes.perform(desk.store, pack.id, "supplement_request", "张三", due="2026-06-22")
     assert issue(desk, desk.store.get(pack.id), "张三", "slip", to_printer=False, out=tmp_path / "slip.pdf").ok
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder", encoding="utf-8")
@@ -147,7 +147,7 @@ def test_show_is_a_readable_record_without_python_values(capsys, desk, data_dir,
     history = out[out.index("历史（"):]
     for said in (
         "张三  登记", "依托单位公章：未收到 → 已收到", "电子版介质：（空） → U盘", "原因：单位补盖公章",
-        "结论：（空） → 补正（截止 2026-06-20）", "状态：已登记 → 补正", "截止日期：2026-06-20",
+        "结论：（空） → 补正（截止 2026-06-22）", "状态：已登记 → 补正", "截止日期：2026-06-22",
         "文书：受理回执", "份次：第 1 份", "结果：成功", "份次：第 2 份（补打第 1 次）", "结果：未成功",
         "补交材料：附件2 工作室申报汇总表、佐证材料", "填写附件2内容",
         f"{SUPERVISOR}  更正", "收件时间：2026-06-10 09:30:00 → 2026-06-10 09:00:00", "原因：收件时间录错",
