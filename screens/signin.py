@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.auth import hash_pin
+from deskapp.auth import PIN_MIN_DIGITS, check_new_pin, hash_pin
 from deskapp.config import ROLE_LABELS, ConfigError, StaffMember
 from deskapp.journal import JournalError
 from deskapp.service import change_staff, staff_changes
@@ -47,8 +47,19 @@ class SignInScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#staff")
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.sign_in(event.option.id)  # type: ignore[attr-defined]
+        name = event.option.id
+        if not name or self.app.screen is not self:
+            return  # a second Enter that came before the PIN dialog took the keys: one dialog is enough
+        if not self.app.require_pin:  # type: ignore[attr-defined]
+            self.app.sign_in(name)  # type: ignore[attr-defined]
+            return
+        from screens.pin import PinSignIn
+
+        def signed(who: str | None) -> None:
+            if who:
+                self.app.sign_in(who)  # type: ignore[attr-defined]
+
+        self.app.push_screen(PinSignIn(name), signed)
 
     def action_edit_staff(self) -> None:
         """Changing who may sign in (and who is a supervisor) needs a supervisor's PIN."""
@@ -100,7 +111,7 @@ class StaffSetupScreen(Screen[None]):
             yield Static("受理台人员名单", classes="dialog-title")
             yield Static(
                 "逐个加入受理员和科室负责人：输入姓名，按 Enter 或 F3 加入；F4 切换角色；"
-                "科室负责人需要设置至少 4 位的 PIN。改名或删去：Tab 到名单，↑↓ 选人，F5 改名、F8 删去，"
+                "科室负责人需要设置至少 6 位数字的 PIN（输入两次）。改名或删去：Tab 到名单，↑↓ 选人，F5 改名、F8 删去，"
                 "并写明原因。全部改好后按 Ctrl+S 保存。",
                 classes="hint",
             )
@@ -112,7 +123,10 @@ class StaffSetupScreen(Screen[None]):
                 yield Static(id="s-role")
             with Horizontal(classes="field", id="pin-row"):
                 yield Label("PIN", classes="field-label")
-                yield Input(id="s-pin", compact=True, password=True, placeholder="至少 4 位数字或字母")
+                yield Input(id="s-pin", compact=True, password=True, placeholder=f"至少 {PIN_MIN_DIGITS} 位数字")
+            with Horizontal(classes="field", id="pin2-row"):
+                yield Label("再输一次", classes="field-label")
+                yield Input(id="s-pin2", compact=True, password=True)
             yield Static("名单：", id="s-list-title")
             yield StaffRoster(id="s-list")
             with Horizontal(classes="field"):
@@ -133,7 +147,9 @@ class StaffSetupScreen(Screen[None]):
         else:
             role = Content.assemble((ROLE_LABELS[self.role], "bold"), "（F4 切换）")
         self.query_one("#s-role", Static).update(role)
-        self.query_one("#pin-row").display = self.role == "supervisor" and self.editing is None
+        self.query_one("#pin-row").display = self.query_one("#pin2-row").display = (
+            self.role == "supervisor" and self.editing is None
+        )
         roster = self.query_one("#s-list", StaffRoster)
         keep = roster.highlighted if highlight is None else highlight
         roster.set_options(
@@ -155,13 +171,17 @@ class StaffSetupScreen(Screen[None]):
 
     @on(Input.Submitted, "#s-pin")
     def pin_entered(self) -> None:
+        self.query_one("#s-pin2", Input).focus()
+
+    @on(Input.Submitted, "#s-pin2")
+    def pin_confirmed(self) -> None:
         self.action_add()
 
     def action_add(self) -> None:
         if self.editing is not None:
             self.rename_to(self.query_one("#s-name", Input).value.strip())
             return
-        name_box, pin_box = self.query_one("#s-name", Input), self.query_one("#s-pin", Input)
+        name_box, pin_box, again_box = (self.query_one(f"#{i}", Input) for i in ("s-name", "s-pin", "s-pin2"))
         name = name_box.value.strip()
         if not name:
             self.say("请先输入姓名。")
@@ -173,13 +193,14 @@ class StaffSetupScreen(Screen[None]):
         pin_hash = ""
         if self.role == "supervisor":
             try:
-                pin_hash = hash_pin(pin_box.value)
+                pin_hash = hash_pin(check_new_pin(pin_box.value, again_box.value))
             except ValueError as exc:
                 self.say(f"{exc}，请重新输入 PIN。")
+                pin_box.value = again_box.value = ""
                 pin_box.focus()
                 return
         self.staff.append(StaffMember(name, self.role, pin_hash))
-        name_box.value = pin_box.value = ""
+        name_box.value = pin_box.value = again_box.value = ""
         self.role = "clerk"
         self.say("")
         self.show()
