@@ -10,52 +10,21 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from deskapp.config import ConfigError
 from deskapp.journal import JournalError
 from deskapp.listing import Listing
 from deskapp.service import Desk, open_desk
+from screens.palette import DeskCommands, DeskPalette, DeskThemes
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 T = TypeVar("T")
-
-
-class DeskCommands(Provider):
-    """The command palette offers exactly what the keys of the current screen do."""
-
-    def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        found: list[tuple[str, str, Callable[[], object]]] = []
-        seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
-            binding = active.binding
-            if not binding.description or not active.enabled or binding.action in seen:
-                continue
-            if binding.action in ("command_palette", "app.command_palette"):
-                continue
-            seen.add(binding.action)
-            shown = self.app.get_key_display(binding)
-            run = partial(self.app.run_action, binding.action, active.node)
-            found.append((binding.description, shown, run))
-        return found
-
-    async def discover(self) -> Hits:
-        for label, key, run in self._commands():
-            yield DiscoveryHit(label, run, help=f"按键：{key}")
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for label, key, run in self._commands():
-            score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), run, text=label, help=f"按键：{key}")
 
 
 class DeskApp(App[int]):
@@ -140,6 +109,14 @@ class DeskApp(App[int]):
         """Staff remap keys in ``[keys]`` of desk.toml: binding id = key."""
         self.set_keymap(dict(self.config.keys))
 
+    # -- the command palette (screens/palette.py) -------------------------------------------
+    def action_command_palette(self) -> None:
+        """Ctrl+P: the current screen's keys by name, and 切换配色 — in Chinese."""
+        if self.use_command_palette and not DeskPalette.is_open(self):
+            self.push_screen(DeskPalette())
+
+    def action_change_theme(self) -> None:
+        self.push_screen(DeskPalette([DeskThemes], placeholder="输入配色名称，↑↓ 选择，Enter 换上"))
     # -- the record proves itself (deskapp/record_guard.py) ---------------------------------
     def start_verification(self) -> None:
         """After the first paint: verify the whole chain in a thread worker."""

@@ -13,9 +13,11 @@ import json
 import sys
 from typing import Any
 
+from deskapp.cli_parser import DeskArgumentParser
 from deskapp.config import KIND_LABELS, ConfigError
 from deskapp.journal import JournalError, StoreWriteError
 from deskapp.models import Pack
+from deskapp.numbering import nearest_receipts
 from deskapp.service import Desk, open_desk, pack_json
 from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
@@ -41,10 +43,13 @@ def _desk(args: argparse.Namespace) -> Desk:
 
 
 def find_pack(desk: Desk, receipt_no: str) -> Pack | None:
-    """The pack with this receipt number, or None after telling the user on stderr."""
+    """The pack with this receipt number, or None after telling the user on stderr, with the
+    numbers on file nearest to it (:func:`~deskapp.numbering.nearest_receipts`) when any is near."""
     pack = desk.store.by_receipt(receipt_no)
     if pack is None:
-        print(f"找不到收件编号 {receipt_no}（请用 deskapp list 查看本批次的编号）", file=sys.stderr)
+        near = nearest_receipts(receipt_no, desk.store.receipt_numbers())
+        hint = f"您是不是要找 {' 或 '.join(near)}？" if near else "请用 deskapp list 查看本批次的编号。"
+        print(f"找不到收件编号 {receipt_no.strip()}。{hint}", file=sys.stderr)
     return pack
 
 
@@ -73,17 +78,12 @@ def cmd_show(args: argparse.Namespace) -> int:
     pack = find_pack(desk, args.receipt_no)
     if pack is None:
         return 1
-    doc = pack_json(desk, pack, history=True)
     if args.json:
-        _print_json(doc)
+        _print_json(pack_json(desk, pack, history=True))
         return 0
-    print(f"{pack.receipt_no}  {pack.kind_label}  {pack.status_label}")
-    print(f"申报单位：{pack.unit}\n名称：{pack.name}\n收件时间：{show(pack.received_at, True)}  受理人：{pack.clerk}")
-    print(f"结论：{doc['summary']}")
-    print("历史：")
-    for h in doc["history"]:
-        changes = "；".join(f"{k}: {v[0]!r} → {v[1]!r}" for k, v in h["changes"].items())
-        print(f"  {show(h['at'], True)}  {h['actor']}  {h['action']}  {changes}  {h['reason']}")
+    from deskapp.history_text import record_lines
+
+    print("\n".join(record_lines(desk.config.round, pack, desk.store.assess(pack), desk.store.history(pack.id))))
     return 0
 
 
@@ -193,12 +193,12 @@ def cmd_register(args: argparse.Namespace) -> int:
 DATA_HELP = "数据文件夹（依次取：--data、环境变量 DESK_DATA、设置文件、本机默认数据文件夹；deskapp where 显示）"
 
 
-class _CommandParser(argparse.ArgumentParser):
-    """A subcommand's parser: takes ``--data`` after the subcommand too; given there, it wins."""
+class _CommandParser(DeskArgumentParser):
+    """A subcommand's parser (in Chinese): takes ``--data`` after the subcommand too; given there, it wins."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help=DATA_HELP)
+        self.add_argument("--data", metavar="文件夹", default=argparse.SUPPRESS, help=DATA_HELP)
 
 
 def cmd_where(args: argparse.Namespace) -> int:
@@ -219,16 +219,18 @@ def cmd_where(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = DeskArgumentParser(
         prog="deskapp",
         description="准东开发区人才援疆科 受理台。不带子命令时启动受理台界面。",
     )
-    parser.add_argument("--data", metavar="DIR", help=DATA_HELP)
+    parser.add_argument("--data", metavar="文件夹", help=DATA_HELP)
     parser.set_defaults(func=cmd_run)
-    sub = parser.add_subparsers(title="子命令", metavar="COMMAND", parser_class=_CommandParser)
+    sub = parser.add_subparsers(
+        title="子命令", metavar="子命令", help="下列之一；不带子命令时启动受理台界面", parser_class=_CommandParser
+    )
 
     p = sub.add_parser("where", help="显示正在使用的数据文件夹及其来源")
-    p.add_argument("--set", metavar="DIR", help="把 DIR 写入设置文件，作为本机受理台的数据文件夹")
+    p.add_argument("--set", metavar="文件夹", help="把此文件夹写入设置文件，作为本机受理台的数据文件夹")
     p.set_defaults(func=cmd_where)
 
     p = sub.add_parser("run", help="启动受理台界面（默认）")
@@ -237,19 +239,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", help="列出本批次的申报材料")
     p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.add_argument("--search", default="", help="按编号、单位、名称、领衔人或拼音首字母筛选")
+    p.add_argument("--search", default="", metavar="文字", help="按编号、单位、名称、领衔人或拼音首字母筛选")
     p.add_argument("--all-rounds", action="store_true", help="包括往年批次")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("show", help="显示一件申报材料及其全部历史")
-    p.add_argument("receipt_no")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("receipt_no", metavar="收件编号", help="例：ZD2026-GZS-0001")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("register", help="从标准输入逐行读取 JSON 并登记（迁移旧台账、脚本导入）")
-    p.add_argument("--clerk", required=True, help="受理人姓名")
-    p.add_argument("--supervisor", metavar="NAME", help="科室负责人：行中带 received_at 或他人的 clerk 时必须（迁移旧台账）")
-    p.add_argument("--pin", help="科室负责人 PIN（不给时在终端询问）")
+    p.add_argument("--clerk", required=True, metavar="姓名", help="受理人姓名")
+    p.add_argument("--supervisor", metavar="姓名", help="科室负责人：行中带 received_at 或他人的 clerk 时必须（迁移旧台账）")
+    p.add_argument("--pin", metavar="PIN", help="科室负责人 PIN（不给时在终端询问）")
     p.set_defaults(func=cmd_register)
 
     for name in COMMAND_MODULES:

@@ -113,20 +113,22 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Sum
 
 
 def _short(value: Any) -> str:
-    text = "—" if value in (None, "") else str(value).replace("\n", " ")
+    from deskapp.history_text import words  # only when a pack is compared: every command starts fast
+
+    text = "—" if value in (None, "") else words(value).replace("\n", " ")  # never a Python repr
     return text if len(text) <= 30 else text[:29] + "…"
 
 
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("read", help="读取单位的电子版（附件1/2/3 的 .docx/.xlsx、PDF、扫描图片），显示读出的内容")
     p.add_argument(
-        "files", nargs="+", metavar="FILE", help="文件或文件夹（文件夹读取其中全部文件，按内容识别，不看扩展名）"
+        "files", nargs="+", metavar="文件", help="文件或文件夹（文件夹读取其中全部文件，按内容识别，不看扩展名）"
     )
     p.add_argument("--json", action="store_true", help="输出 JSON")
-    p.add_argument("--pack", metavar="RECEIPT", help="与这件申报材料对照：显示将要修改的栏目和交叉核对")
+    p.add_argument("--pack", metavar="收件编号", help="与这件申报材料对照：显示将要修改的栏目和交叉核对")
     p.add_argument(
-        "--accept", metavar="all|PATHS", help="与 --pack 一起：保存全部（all）或逗号分隔的栏目，如 name,members"
+        "--accept", metavar="all|栏目", help="与 --pack 一起：保存全部（all）或逗号分隔的栏目，如 name,members"
     )
-    p.add_argument("--clerk", help="保存时的操作人")
+    p.add_argument("--clerk", metavar="姓名", help="保存时的操作人")
     p.add_argument("--in-process", action="store_true", help="在本进程内读取（默认在受限的子进程中读取）")
     p.set_defaults(func=cmd_read)

@@ -106,7 +106,8 @@ def cmd_details(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    from deskapp.dashboard import STATUS_COLUMNS, build_dashboard
+    from deskapp.config import KIND_LABELS
+    from deskapp.dashboard import STATUS_COLUMNS, bar_chart, build_dashboard
 
     desk = open_from_args(args)
     board = build_dashboard(desk.store)
@@ -131,48 +132,68 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return 0
-    print(f"共 {board.total} 件：齐全 {board.complete}，缺件 {board.incomplete}，逾期 {board.late}，"
-          f"撤回 {board.withdrawn}，作废 {board.voided}")
+    print(f"{board.round_id} 批次  共 {board.total} 件：齐全 {board.complete}，缺件 {board.incomplete}，"
+          f"逾期 {board.late}，撤回 {board.withdrawn}，作废 {board.voided}")
+    print("按类别：")
     for kind, counts in board.by_kind_status.items():
-        print(kind, "  ".join(f"{STATUS_COLUMNS[s]} {n}" for s, n in counts.items() if n))
+        shown = "，".join(f"{STATUS_COLUMNS[s]} {n}" for s, n in counts.items() if n) or "尚无"
+        print(f"  {KIND_LABELS.get(kind, kind)}（{board.kind_total(kind)} 件）：{shown}")
+    if board.by_sector:
+        print("按研究领域（不含作废、撤回）：")
+        for sector, per_kind in board.by_sector.items():
+            print(f"  {sector}：" + "，".join(f"{KIND_LABELS.get(k, k)} {n}" for k, n in per_kind.items()))
+    print("每日收件：")
+    for line in bar_chart(board.arrivals):
+        print(f"  {line}")
+    if board.late_arrivals:
+        print(f"  截止后收到 {board.late_arrivals} 件")
+    print(f"缺件清单（{len(board.incomplete_rows)} 件）：" if board.incomplete_rows else "缺件清单：没有缺件的材料")
     for row in board.incomplete_rows:
-        print(f"{row.receipt_no}\t{row.unit}\t{row.contact} {row.phone}\t缺：{row.missing_text}")
+        print(f"  {row.receipt_no}\t{row.unit}\t{row.contact} {row.phone}\t缺：{row.missing_text}")
     return 0
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("export", help="导出 附件2 汇总表（xlsx / docx）或受理台账")
-    p.add_argument("what", choices=["annex2", "annex2-docx", "register"], help="annex2 / annex2-docx / register")
-    p.add_argument("--out", metavar="FILE", help="导出到此文件（不能已存在）；默认 数据文件夹/exports/ 下带时间的文件名")
     p.add_argument(
-        "--status", nargs="+", metavar="STATUS",
+        "what", choices=["annex2", "annex2-docx", "register"], metavar="内容",
+        help="annex2 = 附件2 汇总表（xlsx）、annex2-docx = 附件2 汇总表（Word）、register = 受理台账",
+    )
+    p.add_argument("--out", metavar="文件", help="导出到此文件（不能已存在）；默认 数据文件夹/exports/ 下带时间的文件名")
+    p.add_argument(
+        "--status", nargs="+", metavar="状态",
         help="只导出这些状态（默认：除作废、撤回外全部）：registered accepted supplement accepted_pending "
         "rejected withdrawn voided，或中文 受理 补正 等",
     )
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("outcome", help="登记结论：受理、补正、容缺受理、不予受理、撤回、补正收到、作废、更正")
-    p.add_argument("receipt_no")
-    p.add_argument("action", choices=list(ACTIONS), help="、".join(f"{k}={v}" for k, v in ACTIONS.items()))
-    p.add_argument("--by", required=True, help="操作人姓名")
-    p.add_argument("--pin", help="科室负责人 PIN（不给时在终端询问）")
-    p.add_argument("--reason", help="原因（不予受理、作废、更正必填）")
-    p.add_argument("--due", help="补正 / 容缺受理截止日期，例：2026-06-20")
-    p.add_argument("--missing", nargs="+", help="补正所缺材料（默认：受理台判断的全部缺项）")
-    p.add_argument("--items", nargs="+", help="补正收到的清单项（key 或名称）")
-    p.add_argument("--pages", type=int, help="补正后的页数")
-    p.add_argument("--received-at", help="更正后的收件时间，例：2026-06-12 10:30")
-    p.add_argument("--clerk", help="更正后的受理人")
+    p.add_argument("receipt_no", metavar="收件编号", help="例：ZD2026-GZS-0001")
+    p.add_argument(
+        "action", choices=list(ACTIONS), metavar="操作", help="、".join(f"{k}={v}" for k, v in ACTIONS.items())
+    )
+    p.add_argument("--by", required=True, metavar="姓名", help="操作人姓名")
+    p.add_argument("--pin", metavar="PIN", help="科室负责人 PIN（不给时在终端询问）")
+    p.add_argument("--reason", metavar="原因", help="原因（不予受理、作废、更正必填）")
+    p.add_argument("--due", metavar="日期", help="补正 / 容缺受理截止日期，例：2026-06-20")
+    p.add_argument("--missing", nargs="+", metavar="材料", help="补正所缺材料（默认：受理台判断的全部缺项）")
+    p.add_argument("--items", nargs="+", metavar="清单项", help="补正收到的清单项（key 或名称）")
+    p.add_argument("--pages", type=int, metavar="页数", help="补正后的页数")
+    p.add_argument("--received-at", metavar="时间", help="更正后的收件时间，例：2026-06-12 10:30")
+    p.add_argument("--clerk", metavar="姓名", help="更正后的受理人")
     p.set_defaults(func=cmd_outcome)
 
     p = sub.add_parser("details", help="填写附件2长文字栏目（获奖情况、工作业绩、单位简介、支持措施、任务目标）")
-    p.add_argument("receipt_no")
-    p.add_argument("--by", required=True, help="操作人姓名")
-    p.add_argument("--text", nargs=2, action="append", metavar=("FIELD", "TEXT"), help=f"字段：{' '.join(DETAIL_FIELDS)}")
-    p.add_argument("--file", nargs=2, action="append", metavar=("FIELD", "FILE"), help="从 UTF-8 文本文件读入")
-    p.add_argument("--reason")
+    p.add_argument("receipt_no", metavar="收件编号", help="例：ZD2026-GZS-0001")
+    p.add_argument("--by", required=True, metavar="姓名", help="操作人姓名")
+    p.add_argument(
+        "--text", nargs=2, action="append", metavar=("字段", "文字"),
+        help="字段：" + "、".join(f"{k}={v}" for k, v in DETAIL_FIELDS.items()),
+    )
+    p.add_argument("--file", nargs=2, action="append", metavar=("字段", "文件"), help="从 UTF-8 文本文件读入")
+    p.add_argument("--reason", metavar="原因", help="修改原因（记入历史）")
     p.set_defaults(func=cmd_details)
 
     p = sub.add_parser("dashboard", help="本批次统计：齐全、缺件、逾期，以及缺件清单")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true", help="输出 JSON")
     p.set_defaults(func=cmd_dashboard)

@@ -39,6 +39,10 @@ STATUS_LABELS: dict[str, str] = {
     "withdrawn": "撤回",
 }
 
+DOC_LABELS: dict[str, str] = {"slip": "受理回执", "notice": "补正告知书", "late": "逾期告知书"}
+"""The papers the desk hands out, by the name their copies are recorded under (the clerk's messages,
+the history, the slips and screens/slips.py all read this one)."""
+
 
 def field_label(kind: str, key: str) -> str:
     if key == "name":

@@ -29,12 +29,12 @@ from filelock import FileLock, Timeout
 
 from deskapp.auth import NotAllowed
 from deskapp.journal import JournalError
-from deskapp.models import Pack
+from deskapp.models import DOC_LABELS, Pack
 from deskapp.outcomes import OutcomeError, SupplementAct, current_act, default_due, issue_supplement, item_arrivals
 from deskapp.receipt_qr import SecretError, signer_for
 from deskapp.rules import is_late
 from deskapp.service import Desk, atomic_write
-from deskapp.slips import DOC_LABELS, Document, Reprint, SlipError, late_document, notice_document, render, slip_document
+from deskapp.slips import Document, Reprint, SlipError, late_document, notice_document, render, slip_document
 from deskapp.timeutil import day_cn, iso, to_beijing
 
 LP_TIMEOUT_S = 20.0

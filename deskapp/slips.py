@@ -119,10 +119,6 @@ class Reprint:
     at: datetime
 
 
-DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书", "late": "逾期告知书"}
-"""What each paper is called (the clerk's messages, the history, screens/slips.py)."""
-
-
 def missing_items(config: Config, pack: Pack) -> list[str]:
     """Labels of the required checklist items not received: what the courier must bring."""
     return [i.label for i in config.round.checklist(pack.kind) if i.required and not pack.checklist.get(i.key)]

@@ -46,11 +46,16 @@ class SupervisorPin(ModalScreen[str | None]):
     def pin_entered(self) -> None:
         name = self.query_one("#pin-name", Input).value.strip()
         pin_box = self.query_one("#pin-pin", Input)
-        try:
-            desk = self.app.desk  # type: ignore[attr-defined]
-            member = require_supervisor(desk.config, name, pin_box.value, desk.store)
+        desk = self.app.desk  # type: ignore[attr-defined]
+        try:  # a wrong PIN is recorded: a store that cannot record it refuses the PIN (told by app.write)
+            member = self.app.write(  # type: ignore[attr-defined]
+                lambda: require_supervisor(desk.config, name, pin_box.value, desk.store), what="PIN 核验记录"
+            )
         except NotAllowed as exc:
             pin_box.value = ""
             self.query_one("#pin-error", Static).update(Content.styled(str(exc), "bold $error"))
+            return
+        if member is None:
+            pin_box.value = ""
             return
         self.dismiss(member.name)

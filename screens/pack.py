@@ -16,8 +16,9 @@ from textual.widgets import Footer, Input, Label, Static
 from deskapp import outcomes
 from deskapp.config import Round
 from deskapp.forms import MEDIUMS, expand_medium
+from deskapp.history_text import change_label, describe
 from deskapp.listing import mask_phone
-from deskapp.models import DETAIL_FIELDS, STATUS_LABELS, HistoryEntry, Pack, field_label
+from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
 from deskapp.scan_route import looks_like_scan
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
@@ -25,82 +26,20 @@ from screens.read_files import file_lines
 from screens.scanning import ScanScreen
 from screens.widgets import Checklist, ScanBox
 
-ACTION_LABELS: dict[str, str] = {
-    "register": "登记",
-    "update": "修改",
-    "supplement": "补充材料",
-    "void": "作废",
-    "outcome": "受理结论",
-    "print": "打印",
-    "scan_refused": "扫码核验未通过",
-    "sign_in": "登录",
-    "sign_out": "退出登录",
-}
-"""What the history calls each action (other actions show as stored)."""
-
-OTHER_LABELS = {
-    "pages": "页数",
-    "ecopy_medium": "电子版介质",
-    "status": "状态",
-    "voided": "作废",
-    "void_reason": "作废原因",
-    "doc": "文书",
-    "copy": "第几份",
-    "ok": "成功",
-    "printer": "打印机",
-    "job": "打印任务",
-    "file": "文件",
-    "error": "问题",
-}
-ACTION_LABELS.update(outcomes.ACTIONS, details="填写附件2内容", refused="拒绝（无权限）")
-OTHER_LABELS.update(outcomes.DATA_LABELS, received_at="收件时间", clerk="受理人", outcome="结论")
-
-
-def change_label(round_: Round, kind: str, path: str) -> str:
-    """``checklist.ecopy`` → 电子版; ``unit`` → 申报单位."""
-    head, _, rest = path.partition(".")
-    if head == "checklist":
-        for item in round_.checklist(kind):
-            if item.key == rest:
-                return item.label
-        return rest
-    if head == "details" and rest:
-        return DETAIL_FIELDS.get(rest, rest)
-    return OTHER_LABELS.get(path) or field_label(kind, path)
-
-
-def change_value(path: str, value: Any) -> str:
-    if value is None or value == "":
-        return "（空）"
-    if path.startswith("checklist."):
-        return "已收到" if value else "未收到"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if path == "phone":
-        return mask_phone(str(value))
-    if path == "status":
-        return STATUS_LABELS.get(str(value), str(value))
-    if path == "outcome" and isinstance(value, dict):
-        return str(value.get("label") or "（空）")
-    return str(value)
-
 
 def history_line(round_: Round, kind: str, entry: HistoryEntry) -> Content:
+    """One history entry as the pack screen shows it, in the words of :mod:`deskapp.history_text`."""
+    line = describe(round_, kind, entry)
     parts: list[Content | str | tuple[str, str]] = [
-        (show(entry.at, seconds=True), "dim"),
+        (line.at, "dim"),
         "  ",
-        (entry.actor, "bold"),
+        (line.actor, "bold"),
         "  ",
-        (ACTION_LABELS.get(entry.action, entry.action), "bold $accent"),
+        (line.action, "bold $accent"),
     ]
-    for path, (old, new) in entry.changes.items():
-        parts.append(f"\n    {change_label(round_, kind, path)}：{change_value(path, old)} → {change_value(path, new)}")
-    for key, value in entry.data.items():
-        if isinstance(value, list):
-            value = "、".join(map(str, value))
-        parts.append(f"\n    {OTHER_LABELS.get(key) or field_label(kind, key)}：{value}")
-    if entry.reason:
-        parts.append(Content.assemble("\n    原因：", (entry.reason, "italic")))
+    parts.extend(f"\n    {detail}" for detail in line.details)
+    if line.reason:
+        parts.append(Content.assemble("\n    原因：", (line.reason, "italic")))
     return Content.assemble(*parts)
 
 

@@ -64,11 +64,17 @@ class PinSignIn(ModalScreen[str | None]):
         desk = self.app.desk  # type: ignore[attr-defined]
         member = desk.config.staff_member(self.staff_name)
         box = self.query_one("#signin-pin", Input)
-        try:
-            check_pin(desk.store, self.staff_name, box.value, member.pin_hash if member else "")
+        try:  # every wrong attempt is recorded: a store that cannot record it refuses the PIN (told by app.write)
+            checked = self.app.write(  # type: ignore[attr-defined]
+                lambda: check_pin(desk.store, self.staff_name, box.value, member.pin_hash if member else "") or True,
+                what="PIN 核验记录",
+            )
         except NotAllowed as exc:
             box.value = ""
             self.say(str(exc))
+            return
+        if checked is None:
+            box.value = ""
             return
         self.dismiss(self.staff_name)
 
@@ -90,5 +96,7 @@ class PinSignIn(ModalScreen[str | None]):
         except (OSError, ConfigError) as exc:
             self.say(f"保存 PIN 失败：{exc}")
             return
-        desk.store.record_event("pin_set", self.staff_name, data={"counter": counter_label()})
+        self.app.write(  # type: ignore[attr-defined]
+            lambda: desk.store.record_event("pin_set", self.staff_name, data={"counter": counter_label()}), what="PIN 设置记录"
+        )
         self.dismiss(self.staff_name)

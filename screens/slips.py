@@ -14,9 +14,8 @@ from typing import Any
 
 from textual.app import App
 
+from deskapp.models import DOC_LABELS
 from deskapp.rules import is_late
-
-DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书", "late": "逾期告知书"}  # as deskapp.slips.DOC_LABELS
 
 
 def _is_late(app: App[Any], pack: Any) -> bool:
