@@ -94,6 +94,13 @@ class SlipSettings:
 
 
 @dataclass(frozen=True)
+class ExportSettings:
+    include_late: bool = False
+    """List late packs (逾期，视为放弃) in the official 附件2 sheet too. By default they are left out,
+    as the notice deems them withdrawn (notice 三.3), and listed on the second sheet with that reason."""
+
+
+@dataclass(frozen=True)
 class StaffMember:
     name: str
     role: str = "clerk"
@@ -114,6 +121,7 @@ class Config:
     keys: dict[str, str]
     backup_keep_days: int = 30
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    export: ExportSettings = ExportSettings()
 
     def staff_member(self, name: str) -> StaffMember | None:
         return next((s for s in self.staff if s.name == name), None)
@@ -316,6 +324,12 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     backup_raw = check.section(raw, "backup")
     keep_days = check.integer(backup_raw, "keep_days", "backup", 30)
 
+    export_raw = check.section(raw, "export")
+    include_late = export_raw.get("include_late", False)
+    if not isinstance(include_late, bool):
+        check.problems.append(f"export.include_late 只能是 true 或 false，不是 {include_late!r}")
+        include_late = False
+
     if check.problems:
         raise ConfigError(check.problems, source)
-    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw)
+    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw, ExportSettings(include_late))
