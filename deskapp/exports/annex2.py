@@ -87,19 +87,19 @@ STATUS_SHEET = "申报情况"
 LATE_REASON = "逾期，视为放弃（通知：逾期未上报视为放弃）"
 STATUS_HEADERS: tuple[tuple[str, float], ...] = (
     ("序号", 5),
-    ("收件编号", 16),
-    ("申报单位", 20),
-    ("工作室名称", 20),
+    ("收件编号", 18.5),
+    ("申报单位", 18),
+    ("工作室名称", 18),
     ("状态", 12),
-    ("列入附件2", 22),
+    ("列入附件2", 18),
     ("附件2内容", 14),
-    ("附件2缺少栏目", 24),
+    ("附件2缺少栏目", 20),
     ("缺少材料", 20),
     ("逾期/视为放弃", 12),
     ("领域不在范围", 14),
-    ("成员人数", 16),
-    ("页数", 16),
-    ("其他提示", 30),
+    ("成员人数", 14),
+    ("页数", 14),
+    ("其他提示", 24),
 )
 """The second sheet: every studio pack of the round, whether and why it is (not) on the first."""
 
@@ -367,7 +367,7 @@ def _fit_widths(
     if printed(ws.PAPERSIZE_A4) < MIN_PRINTED_POINTS:
         ws.page_setup.paperSize = ws.PAPERSIZE_A3
     warnings = []
-    if ws.page_setup.paperSize == ws.PAPERSIZE_A3:
+    if int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A3):
         warnings.append("内容较长，已设为 A3 横向打印（字号不小于10磅）")
     if heights and max(heights) > limit:
         at = heights.index(max(heights))
@@ -427,9 +427,11 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_margins.left = ws.page_margins.right = 0.4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
+    ws.oddHeader.center.text = f"{store.config.round.name} 工作室申报情况（附件2 之外的说明，不属于通知的汇总表）"
     ws.oddFooter.center.text = FOOTER
     return ws
 

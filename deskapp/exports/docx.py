@@ -15,13 +15,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, STEM, TITLE, rows_of, select_packs
+from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, STEM, TITLE, plan_annex2, rows_of
 from deskapp.exports.common import ExportResult, Progress, clean_text, export_path, paused_gc, save_new
 from deskapp.store import DeskStore
 
-BODY_FONT = "仿宋_GB2312"
+BODY_FONT = "仿宋"
 HEAD_FONT = "黑体"
-TITLE_FONT = "方正小标宋简体"
+TITLE_FONT = "宋体"
+"""Fonts every office PC has (see :mod:`deskapp.exports.annex2`); the title is set bold."""
 MARGIN = Mm(15)
 
 
@@ -61,6 +62,7 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
     run = title.add_run(TITLE)
     _east_asian(run, TITLE_FONT)
     run.font.size = Pt(18)
+    run.font.bold = True
 
     table = doc.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
@@ -119,11 +121,16 @@ def write_annex2_docx(
     statuses: Sequence[str] | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    include_late: bool | None = None,
 ) -> ExportResult:
-    """Write the 附件2 table as .docx; returns where it went (never over an earlier export)."""
+    """Write the 附件2 table as .docx; returns where it went (never over an earlier export).
+
+    The same rows as the workbook's official sheet (:func:`plan_annex2`: late packs left out
+    unless ``include_late``); the warnings name rows lacking 附件2 content and late packs left out.
+    """
     now = now or store.clock()
-    packs = select_packs(store, statuses)
+    plan = plan_annex2(store, statuses, include_late=include_late)
     path = export_path(store.locations, STEM, ".docx", now, out)
-    doc = build_document(rows_of(packs), progress)
+    doc = build_document(rows_of(plan.official), progress)
     save_new(path, lambda p: doc.save(str(p)))
-    return ExportResult(path, len(packs))
+    return ExportResult(path, len(plan.official), plan.warnings())

@@ -46,19 +46,19 @@ PRINT_NOTE = "打印主要栏目；材料清单勾选、电子版介质、受理
 # about 150 characters, so the 10 pt text prints at ≥ 9 pt (see ``printed_scale``).
 PAPER: tuple[tuple[str, float], ...] = (
     ("序号", 4.5),
-    ("收件编号", 15),
-    ("申报单位", 16),
-    ("名称", 16),
+    ("收件编号", 18.5),
+    ("申报单位", 15),
+    ("名称", 15),
     ("研究领域", 9),
     ("领衔人/负责人", 7),
     ("联系人", 7),
-    ("联系电话", 12),
+    ("联系电话", 14.5),
     ("成员人数", 5),
     ("页数", 5),
-    ("收件时间", 15.5),
+    ("收件时间", 17),
     ("状态", 9),
-    ("缺少材料", 14),
-    ("提示", 16),
+    ("缺少材料", 13.5),
+    ("提示", 15.5),
 )
 # After the printed columns (kept for filtering and for the screen): every checklist item, then these.
 REST: tuple[tuple[str, float], ...] = (
@@ -158,7 +158,7 @@ def write_register(
         widths = [w for _, w in columns]
         printed = len(_paper(kind))
         RowWriter(ws, [head_array] * len(columns)).write(1, headers)
-        ws.row_dimensions[1].height = 30
+        ws.row_dimensions[1].height = 42  # three lines of 10 pt (领衔人/负责人 in a narrow column)
         for c, width in enumerate(widths, 1):
             ws.column_dimensions[get_column_letter(c)].width = width
         styles = [time_array if key == "收件时间" else body_array for key in keys]
@@ -181,8 +181,9 @@ def write_register(
         ws.print_area = f"A1:{get_column_letter(printed)}{last}"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.left = ws.page_margins.right = 0.3
+        ws.page_margins.top = ws.page_margins.bottom = 0.8
+        ws.page_margins.header = ws.page_margins.footer = 0.3
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
