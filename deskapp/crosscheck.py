@@ -177,17 +177,16 @@ def annex2_content(pack: Pack) -> Annex2Content:
     """
     missing = tuple(label for path, label in ANNEX2_FIELDS.items() if _value(pack, path) in (None, ""))
     gave: dict[str, dict[str, str]] = {}
-    for entry in pack.files:
-        if isinstance(entry, dict):
-            for path, digest in (entry.get("gave") or {}).items():
-                gave.setdefault(path, {})[digest] = str(entry.get("name", ""))
+    for entry in (e for e in pack.files if isinstance(e, dict) and e.get("gave")):
+        for path, digest in entry["gave"].items():
+            gave.setdefault(path, {})[digest] = str(entry.get("name", ""))
     kinds: set[str] = set()
     files: list[str] = []
     for path in LONG_PATHS:
         value = _value(pack, path)
         if value in (None, ""):
             continue
-        source = gave.get(path, {}).get(value_digest(value))
+        source = gave[path].get(value_digest(value)) if path in gave else None
         kinds.add("files" if source is not None else "typed")
         if source and source not in files:
             files.append(source)
