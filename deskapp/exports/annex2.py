@@ -393,6 +393,10 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
         cell.font, cell.border = head, border
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws.column_dimensions[get_column_letter(c)].width = width
+    style = ws.cell(2, 1)  # the style of every data cell, shared through RowWriter (fast at 10,000 rows)
+    style.font, style.border = body, border
+    style.alignment = Alignment(vertical="top", wrap_text=True)
+    writer = RowWriter(ws, [style._style] * len(STATUS_HEADERS))
     verdicts = assess_packs(store, [p for p, _, _ in plan.every])
     widths = [w for _, w in STATUS_HEADERS]
     for n, (pack, why, content) in enumerate(plan.every, 1):
@@ -401,13 +405,13 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
         members = "；".join(t for c, t in by_code.items() if "members" in c)
         pages = "；".join(t for c, t in by_code.items() if "pages" in c)
         shown = {"late", "sector_out_of_scope"} | {c for c in by_code if "members" in c or "pages" in c}
-        row = [
+        row = clean_row([
             n,
             pack.receipt_no,
             pack.unit,
             pack.name,
             pack.status_label,
-            "是" if not why else why.removeprefix("不列入：").join(("否：", "")),
+            "是" if not why else "否：" + why.removeprefix("不列入："),
             ORIGIN_LABELS[content.origin],
             "、".join(content.missing),
             "、".join(verdicts[pack.id].missing),
@@ -416,12 +420,9 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
             members,
             pages,
             "；".join(t for c, t in by_code.items() if c not in shown),
-        ]
-        for c, value in enumerate(row, 1):
-            cell = ws.cell(n + 1, c, clean_text(value) if isinstance(value, str) else value)
-            cell.font, cell.border = body, border
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-        ws.row_dimensions[n + 1].height = min(row_height([clean_text(v) for v in row], widths, 13.5), EXCEL_MAX_ROW_HEIGHT)
+        ])
+        writer.write(n + 1, row, cleaned=True)
+        ws.row_dimensions[n + 1].height = min(row_height(row, widths, 13.5), EXCEL_MAX_ROW_HEIGHT)
     ws.freeze_panes = "C2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(STATUS_HEADERS))}{max(1, len(plan.every) + 1)}"
     ws.print_title_rows = "1:1"
