@@ -375,12 +375,45 @@ def _fit_widths(
     return heights, warnings
 
 
+def status_rows(plan: Annex2Plan, store: DeskStore) -> list[list[Any]]:
+    """The rows of the second sheet (:data:`STATUS_HEADERS`), cleaned for the cells."""
+    from deskapp.dashboard import assess_packs
+
+    verdicts = assess_packs(store, [p for p, _, _ in plan.every])
+    rows = []
+    for n, (pack, why, content) in enumerate(plan.every, 1):
+        verdict = verdicts[pack.id]
+        by_code = {f.code: f.text for f in verdict.flags}
+        members = "；".join(t for c, t in by_code.items() if "members" in c)
+        pages = "；".join(t for c, t in by_code.items() if "pages" in c)
+        shown = {"late", "sector_out_of_scope"} | {c for c in by_code if "members" in c or "pages" in c}
+        rows.append(
+            clean_row(
+                [
+                    n,
+                    pack.receipt_no,
+                    pack.unit,
+                    pack.name,
+                    pack.status_label,
+                    "是" if not why else "否：" + why.removeprefix("不列入："),
+                    ORIGIN_LABELS[content.origin],
+                    "、".join(content.missing),
+                    "、".join(verdict.missing),
+                    "逾期，视为放弃" if "late" in by_code else "",
+                    by_code.get("sector_out_of_scope", ""),
+                    members,
+                    pages,
+                    "；".join(t for c, t in by_code.items() if c not in shown),
+                ]
+            )
+        )
+    return rows
+
+
 def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Worksheet:
     """The second sheet: every studio pack of the round with its status, whether it is on the
     official sheet (and why not), its 附件2 content (from files / typed / missing), what it misses
     and its flags. Not part of the notice's table: the office's own account of it."""
-    from deskapp.dashboard import assess_packs
-
     if STATUS_SHEET in wb.sheetnames:
         wb.remove(wb[STATUS_SHEET])
     ws = wb.create_sheet(STATUS_SHEET)
@@ -397,30 +430,8 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
     style.font, style.border = body, border
     style.alignment = Alignment(vertical="top", wrap_text=True)
     writer = RowWriter(ws, [style._style] * len(STATUS_HEADERS))
-    verdicts = assess_packs(store, [p for p, _, _ in plan.every])
     widths = [w for _, w in STATUS_HEADERS]
-    for n, (pack, why, content) in enumerate(plan.every, 1):
-        flags = verdicts[pack.id].flags
-        by_code = {f.code: f.text for f in flags}
-        members = "；".join(t for c, t in by_code.items() if "members" in c)
-        pages = "；".join(t for c, t in by_code.items() if "pages" in c)
-        shown = {"late", "sector_out_of_scope"} | {c for c in by_code if "members" in c or "pages" in c}
-        row = clean_row([
-            n,
-            pack.receipt_no,
-            pack.unit,
-            pack.name,
-            pack.status_label,
-            "是" if not why else "否：" + why.removeprefix("不列入："),
-            ORIGIN_LABELS[content.origin],
-            "、".join(content.missing),
-            "、".join(verdicts[pack.id].missing),
-            "逾期，视为放弃" if "late" in by_code else "",
-            by_code.get("sector_out_of_scope", ""),
-            members,
-            pages,
-            "；".join(t for c, t in by_code.items() if c not in shown),
-        ])
+    for n, row in enumerate(status_rows(plan, store), 1):
         writer.write(n + 1, row, cleaned=True)
         ws.row_dimensions[n + 1].height = min(row_height(row, widths, 13.5), EXCEL_MAX_ROW_HEIGHT)
     ws.freeze_panes = "C2"
