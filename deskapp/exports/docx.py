@@ -68,8 +68,13 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     usable = Mm(297) - 2 * MARGIN
-    total = sum(c[1] for c in COLUMNS)
-    widths = [int(usable * c[1] / total) for c in COLUMNS]
+    # Word's cell margins take more of a narrow column than Excel's: the short columns get a floor.
+    weights = [max(c[1], 5.5 if i == 0 else 8.0) for i, c in enumerate(COLUMNS)]
+    total = sum(weights)
+    widths = [int(usable * w / total) for w in weights]
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the table grid: LibreOffice and WPS lay the table out from it
     header = table.rows[0]
     _repeat_header(header)
     for cell, text, width in zip(header.cells, HEADERS, widths):
