@@ -378,7 +378,7 @@ def read_into_pack(
     pick_and_review(screen, pack.kind, current_values(pack), pack, done, folder)
 
 
-FORM_INPUTS = ("unit", "name", "sector", "leader", "members")
+FORM_INPUTS = ("unit", "name", "sector", "leader", "contact", "phone", "members")
 """Registration form fields (``#f-<key>`` inputs) that files can fill."""
 
 

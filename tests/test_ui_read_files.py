@@ -233,3 +233,27 @@ async def test_conflicts_are_listed_up_front_and_v_takes_the_other_files_value(d
     assert saved.details["awards"] == "2021年全国技术能手" and saved.name == "煤化工工作室"
     sources = desk.store.history(pack.id)[-1].data["sources"]
     assert sources["details.awards"]["name"] == "a2.xlsx" and sources["details.unit_intro"]["name"] in ("a1.docx", "a2.xlsx")
+
+
+async def test_register_a_project_from_its_form3_fills_lead_contact_phone_and_funds(desk, tmp_path):
+    ff.form3(tmp_path / "附件3.docx")
+    app = DeskApp(desk, clerk="张三")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2", "2")
+        assert isinstance(app.screen, RegisterScreen) and app.screen.kind == "project"
+        form = app.screen
+        form.query_one("#f-contact").value = "手填联系人"  # typed before reading: never replaced unasked
+        review = await pick_and_wait(pilot, tmp_path / "附件3.docx")
+        rows = rows_of(review)
+        assert rows["联系人"][0] == "☐！" and rows["项目负责人"][0] == "☑" and rows["资金总额（万元）"][3] == "100"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert form.query_one("#f-leader").value == "孙伟" and form.query_one("#f-phone").value == "13800000001"
+        assert form.query_one("#f-contact").value == "手填联系人"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (pack,) = desk.store.packs()
+    assert (pack.kind, pack.unit, pack.leader, pack.contact) == ("project", "准东某煤化工有限公司", "孙伟", "手填联系人")
+    assert pack.details["funds_total"] == "100" and pack.details["funds_requested"] == "60"
+    sources = desk.store.history(pack.id)[-1].data["sources"]
+    assert sources["leader"]["name"] == "附件3.docx" and "contact" not in sources
