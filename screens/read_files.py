@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from deskapp.crosscheck import latest_files
 from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated_many
 from deskapp.readers.core import READABLE_SUFFIXES
-from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, propose
+from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, path_label, propose
 from deskapp.timeutil import show
 
 CSS = Path(__file__).resolve().parent / "read_files.tcss"
@@ -442,5 +442,7 @@ def file_lines(pack: Any) -> list[str]:
         pages = f"，{entry['pages']}页" if isinstance(entry.get("pages"), int) else ""
         bad = "，无法读取" if entry.get("unreadable") else ""
         when = show(entry["read_at"]) if entry.get("read_at") else ""
-        lines.append(f"电子版：{entry['name']}（{kind}{pages}{bad}；{when} {entry.get('by', '')}读取）")
+        gave = "、".join(path_label(pack.kind, path) for path in entry.get("gave") or {})
+        filled = f"；填入：{gave}" if gave else ""
+        lines.append(f"电子版：{entry['name']}（{kind}{pages}{bad}；{when} {entry.get('by', '')}读取{filled}）")
     return lines

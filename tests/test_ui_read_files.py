@@ -98,7 +98,7 @@ async def test_read_into_an_open_pack_accept_one_by_keys(desk, tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, PackScreen)
         info = shown(app.screen.query_one("#pack-info"))
-        assert "工作室名称：煤化工技能大师工作室" in info and "电子版：form1.docx（附件1 工作室申报表；" in info
+        assert "工作室名称：煤化工技能大师工作室" in info and "电子版：form1.docx（附件1 工作室申报表；" in info and "填入：工作室名称）" in info
         assert "登记成员6人，附件1列出4人（form1.docx）" in shown(app.screen.query_one("#pack-verdict"))
     saved = desk.store.get(pack.id)
     assert saved.name == "煤化工技能大师工作室" and saved.members == 6 and saved.details == {}

@@ -364,7 +364,7 @@ def propose(
         proposals.append(
             Proposal(
                 path,
-                _label(kind, path),
+                path_label(kind, path),
                 now,
                 first.value,
                 first.source,
@@ -377,7 +377,8 @@ def propose(
     return Prefill(proposals, notes, list(reports))
 
 
-def _label(kind: str, path: str) -> str:
+def path_label(kind: str, path: str) -> str:
+    """The label the clerk reads for a pack path (``details.goals`` → 人才工作室工作任务目标)."""
     key = path.split(".", 1)[-1]
     return PROJECT_DETAILS.get(key) or field_label(kind, key)
 
