@@ -11,8 +11,8 @@ one page wide and the page-number footer are set here every time.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from deskapp.anchor import store_keyword
+from deskapp.crosscheck import ORIGIN_LABELS, Annex2Content, annex2_content
 from deskapp.exports.common import (
     EXCEL_MAX_ROW_HEIGHT,
     ExportError,
@@ -37,7 +39,6 @@ from deskapp.exports.common import (
     row_height,
     save_new,
 )
-from deskapp.crosscheck import ORIGIN_LABELS, Annex2Content, annex2_content
 from deskapp.models import STATUS_LABELS, Pack
 from deskapp.rules import is_late
 from deskapp.store import DeskStore
@@ -469,5 +470,6 @@ def write_annex2(
     with paused_gc():
         wb, warnings = fill_workbook(load_template(template_path(store)), plan.official, progress)
         fill_status_sheet(wb, plan, store)
+        wb.properties.keywords = store_keyword(store)  # the chain head: deskapp check --against this file
         save_new(path, wb.save)
     return ExportResult(path, len(plan.official), [*plan.warnings(), *warnings])
