@@ -167,8 +167,7 @@ def test_a_project_form_fills_lead_contact_phone_funds_and_a_told_sector(desk, t
 def test_cli_shows_conflicts_first_and_accept_all_never_replaces_typed_values(tmp_path):
     data = tmp_path / "data"
     line = json.dumps(
-        {"kind": "studio", "unit": "新疆准东某煤化工有限公司", "name": "煤化工工作室", "members": 6, "pages": 25,
-         "received_at": "2026-06-01 10:00"},
+        {"kind": "studio", "unit": "新疆准东某煤化工有限公司", "name": "煤化工工作室", "members": 6, "pages": 25},
         ensure_ascii=False,
     )
     assert run(data, "register", "--clerk", "张三", stdin=line + "\n").returncode == 0
