@@ -66,7 +66,42 @@ def cmd_read(args: argparse.Namespace) -> int:
     return result
 
 
+def chosen_proposals(prefill: Any, accept: str) -> tuple[list[Any], list[Any], list[str]]:
+    """What ``--accept`` takes: ``(accepted, held back, errors)``.
+
+    ``all`` (全部) takes every field the files agree on that is empty on the pack; a conflict (the
+    files disagree, or the pack holds another value) is taken only when named: ``unit`` takes the
+    value shown, ``unit=附件2.xlsx`` the value that file gave. Nothing typed is replaced unnamed.
+    """
+    by_path = {p.path: p for p in prefill.proposals}
+    accepted: dict[str, Any] = {}
+    errors: list[str] = []
+    take_all = False
+    for token in filter(None, (t.strip() for t in accept.replace("，", ",").split(","))):
+        if token in ("all", "全部"):
+            take_all = True
+            continue
+        path, _, source = token.partition("=")
+        proposal = by_path.get(path.strip())
+        if proposal is None:
+            errors.append(f"没有要改的栏目“{path}”（可选：{'、'.join(by_path) or '无'}）")
+            continue
+        if source and not proposal.choose_source(source.strip()):
+            names = "、".join(c.source for c in proposal.choices)
+            errors.append(f"“{source}”没有给出{proposal.label}（给出的文件：{names}）")
+            continue
+        accepted[proposal.path] = proposal
+    if take_all:
+        for proposal in prefill.proposals:
+            if not proposal.conflict and not proposal.guess:
+                accepted.setdefault(proposal.path, proposal)
+    held = [p for p in prefill.proposals if p.path not in accepted]
+    return list(accepted.values()), held, errors
+
+
 def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Summary) -> int:
+    from dataclasses import asdict
+
     from deskapp.cli import find_pack
     from deskapp.readers.prefill import apply, current_values, propose
     from deskapp.service import open_desk
@@ -77,38 +112,55 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Sum
         return 1
     prefill = propose(pack.kind, current_values(pack), reports, desk.config.round.sectors, pack=pack)
     saved = None
+    accepted: list[Any] = []
     if args.accept is not None:
         if not args.clerk or (desk.config.staff and desk.config.staff_member(args.clerk) is None):
             print("保存需要 --clerk，且须是人员名单中的人", file=sys.stderr)
             return 2
-        wanted = None if args.accept in ("all", "全部") else set(filter(None, args.accept.split(",")))
-        accepted = [p for p in prefill.proposals if wanted is None or p.path in wanted]
+        accepted, _, errors = chosen_proposals(prefill, args.accept)
+        if errors:
+            for error in errors:
+                print(error, file=sys.stderr)
+            print("未保存。请改正 --accept 后重试。", file=sys.stderr)
+            return 2
         saved = apply(desk.store, pack.id, accepted, reports, args.clerk)
+    taken = {p.path for p in accepted}
     if args.json:
         doc: dict[str, Any] = {
             "files": [r.to_json() for r in reports],
             "summary": {**summary.__dict__, "text": summary.text()},
-            "proposals": [p.__dict__ for p in prefill.proposals],
+            "conflicts": [p.path for p in prefill.conflicts],
+            "proposals": [{**asdict(p), "conflict": p.conflict, "saved": p.path in taken} for p in prefill.proposals],
             "notes": prefill.notes,
         }
         if saved is not None:
             doc["flags"] = [f.__dict__ for f in desk.store.assess(saved).flags]
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return 0
+    conflicts = prefill.conflicts
+    if conflicts:
+        print(f"{pack.receipt_no}  {pack.name}：文件之间或与登记不一致的栏目（{len(conflicts)} 项，需逐项决定）")
+        for p in conflicts:
+            print(f"  ！{p.conflict_text()}")
+        print("  用 --accept 栏目 采用所示的值，或 --accept 栏目=文件名 采用该文件的值；--accept all 不改这些栏目\n")
     for report in reports:
         _print_report(report)
     print(f"\n{summary.text()}")
     print(f"\n{pack.receipt_no}  {pack.name}：")
     for p in prefill.proposals:
-        chosen = saved is not None and (args.accept in ("all", "全部") or p.path in args.accept.split(","))
-        mark = "  已保存" if chosen else ""
+        if p.path in taken:
+            mark = "  已保存"
+        elif saved is not None and p.conflict:
+            mark = "  未保存（有分歧，需指明）"
+        else:
+            mark = "  ！有分歧" if p.conflict else ("  （据内容推断）" if p.guess else "")
         print(f"  {p.label}（{p.path}）：{_short(p.current)} → {_short(p.found)}  〔{p.source}〕{mark}")
     if not prefill.proposals:
         print("  文件内容与本件登记一致，没有要改的栏目")
     for note in prefill.notes:
         print(f"  ！{note}")
     if saved is not None:
-        print(f"已保存。结论：{desk.store.assess(saved).summary()}")
+        print(f"已保存 {len(accepted)} 项。结论：{desk.store.assess(saved).summary()}")
     return 0
 
 
@@ -127,7 +179,9 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--pack", metavar="收件编号", help="与这件申报材料对照：显示将要修改的栏目和交叉核对")
     p.add_argument(
-        "--accept", metavar="all|栏目", help="与 --pack 一起：保存全部（all）或逗号分隔的栏目，如 name,members"
+        "--accept",
+        metavar="all|栏目",
+        help="与 --pack 一起：all 保存文件一致且本件为空的栏目；有分歧的栏目须逐个写出，如 name,unit=附件1.docx",
     )
     p.add_argument("--clerk", metavar="姓名", help="保存时的操作人")
     p.add_argument("--in-process", action="store_true", help="在本进程内读取（默认在受限的子进程中读取）")

@@ -26,7 +26,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from deskapp.exports.annex2 import parse_statuses, write_annex2
+    from deskapp.exports.annex2 import parse_statuses, plan_annex2, write_annex2
     from deskapp.exports.common import ExportError
     from deskapp.exports.docx import write_annex2_docx
     from deskapp.exports.register import write_register
@@ -37,8 +37,12 @@ def cmd_export(args: argparse.Namespace) -> int:
             result = write_register(desk.store, out=args.out)
         else:
             statuses = parse_statuses(args.status) if args.status else None
+            include_late = True if args.include_late else None
+            for line in plan_annex2(desk.store, statuses, include_late=include_late).warnings(limit=1000):
+                print(f"注意：{line}", file=sys.stderr)  # said before writing; the export goes ahead
             writer = write_annex2 if args.what == "annex2" else write_annex2_docx
-            result = writer(desk.store, out=args.out, statuses=statuses)
+            result = writer(desk.store, out=args.out, statuses=statuses, include_late=include_late)
+            result.warnings = [w for w in result.warnings if "附件2内容" not in w and "视为放弃" not in w]
     except ExportError as exc:
         return _fail(str(exc))
     print(result.path)
@@ -124,6 +128,11 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             "by_sector": board.by_sector,
             "arrivals": [[d.isoformat(), n] for d, n in board.arrivals],
             "late_arrivals": board.late_arrivals,
+            "annex2_content": [
+                {"receipt_no": r.receipt_no, "unit": r.unit, "name": r.name, "complete": r.complete,
+                 "origin": r.content.origin, "missing": list(r.content.missing)}
+                for r in board.annex2_rows
+            ],
             "incomplete_packs": [
                 {"receipt_no": r.receipt_no, "unit": r.unit, "name": r.name, "missing": list(r.missing),
                  "contact": r.contact, "phone": r.phone, "status": r.status_label, "due": r.due}
@@ -150,6 +159,10 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     print(f"缺件清单（{len(board.incomplete_rows)} 件）：" if board.incomplete_rows else "缺件清单：没有缺件的材料")
     for row in board.incomplete_rows:
         print(f"  {row.receipt_no}\t{row.unit}\t{row.contact} {row.phone}\t缺：{row.missing_text}")
+    lacking = board.annex2_lacking
+    print(f"附件2内容：{len(board.annex2_rows)} 个工作室，齐 {len(board.annex2_rows) - len(lacking)}，缺 {len(lacking)}")
+    for row in lacking:
+        print(f"  {row.receipt_no}\t{row.unit}\t{row.name}\t附件2{row.content.text()}")
     return 0
 
 
@@ -164,6 +177,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "--status", nargs="+", metavar="状态",
         help="只导出这些状态（默认：除作废、撤回外全部）：registered accepted supplement accepted_pending "
         "rejected withdrawn voided，或中文 受理 补正 等",
+    )
+    p.add_argument(
+        "--include-late", action="store_true",
+        help="附件2 也列入逾期（视为放弃）的件；默认不列入，只在“申报情况”表中列明（设置：[export] include_late）",
     )
     p.set_defaults(func=cmd_export)
 

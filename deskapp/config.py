@@ -95,6 +95,13 @@ class SlipSettings:
 
 
 @dataclass(frozen=True)
+class ExportSettings:
+    include_late: bool = False
+    """List late packs (逾期，视为放弃) in the official 附件2 sheet too. By default they are left out,
+    as the notice deems them withdrawn (notice 三.3), and listed on the second sheet with that reason."""
+
+
+@dataclass(frozen=True)
 class StaffMember:
     name: str
     role: str = "clerk"
@@ -117,6 +124,8 @@ class Config:
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
     calendar: OfficeCalendar = field(default_factory=OfficeCalendar)
     """``[calendar]``: next year's published 放假 / 调休上班 days, added by the office."""
+    export: ExportSettings = ExportSettings()
+    """``[export]``: what the 附件2 export lists."""
 
     def staff_member(self, name: str) -> StaffMember | None:
         return next((s for s in self.staff if s.name == name), None)
@@ -157,7 +166,7 @@ def load_config(default: Path, office: Path | None = None) -> Config:
 
 
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar"),
+    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar", "export"),
     "office": ("name", "issuer", "phone", "address"),
     "round": (
         "id", "name", "deadline", "late_wording", "sectors", "page_limit", "members_min", "members_max", "receipt", "checklist",
@@ -169,6 +178,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "staff[]": ("name", "role", "pin_hash"),
     "backup": ("keep_days",),
     "calendar": ("rest_days", "work_days"),
+    "export": ("include_late",),
 }
 """Every setting desk.toml may hold, per table (``[]``: each entry of an array of tables). A
 setting not listed is refused by name: a misspelt key would otherwise be ignored in silence.
@@ -403,6 +413,10 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         check.problems.append("calendar 中同一天既是放假又是上班：" + "、".join(sorted(d.isoformat() for d in both)))
     calendar = OfficeCalendar(days["rest_days"], days["work_days"])
 
+    export_raw = check.section(raw, "export")
+    check.known(export_raw, "export")
+    export = ExportSettings(include_late=check.boolean(export_raw, "include_late", "export", False))
+
     if check.problems:
         raise ConfigError(check.problems, source)
-    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw, calendar=calendar)
+    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw, calendar=calendar, export=export)

@@ -8,8 +8,10 @@ Pure functions: no file is opened here.
 
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -33,6 +35,12 @@ def match_sector(text: str, sectors: Sequence[str]) -> str:
             return sector
     close = [s for s in sectors if key and (key in _key(s) or _key(s) in key)]
     return close[0] if len(close) == 1 else text
+
+
+def value_digest(value: Any) -> str:
+    """A short fingerprint of a value (spacing and width ignored): tells later whether a field
+    still holds what a file gave, without storing long texts twice."""
+    return hashlib.sha256(_key(value).encode("utf-8")).hexdigest()[:16]
 
 
 def latest_files(pack: Pack) -> list[dict[str, Any]]:
@@ -108,3 +116,79 @@ def file_flags(round_: Round, pack: Pack) -> list[tuple[str, str]]:
             break
         seen[entry.get("name", "")] = entry["sha256"]
     return flags
+
+
+# -- 附件2 content: in, from where, or missing ------------------------------------------------------
+ANNEX2_FIELDS: dict[str, str] = {
+    "unit": "申报单位",
+    "name": "工作室名称",
+    "sector": "研究领域",
+    "leader": "领衔人",
+    "details.awards": "领衔人主要获奖情况",
+    "members": "工作室成员人数",
+    "details.achievements": "领衔人主要工作业绩",
+    "details.unit_intro": "依托单位简介",
+    "details.support": "依托单位对工作室支持措施",
+    "details.goals": "人才工作室工作任务目标",
+}
+"""The 附件2 columns a pack fills (序号 aside), as pack paths, in the notice's order (附件2)."""
+LONG_PATHS = tuple(p for p in ANNEX2_FIELDS if p.startswith("details."))
+
+ORIGIN_LABELS = {"files": "来自电子版", "typed": "手工填写", "mixed": "电子版+手工填写", "missing": "缺"}
+
+
+@dataclass(frozen=True)
+class Annex2Content:
+    """Whether a studio pack's 附件2 row is complete, and where its long columns came from."""
+
+    missing: tuple[str, ...]
+    """Labels of 附件2 columns still empty (申报单位 … 人才工作室工作任务目标)."""
+    origin: str
+    """Of the five long columns: ``files`` (all from the unit's files), ``typed``, ``mixed``, ``missing``
+    (none filled)."""
+    files: tuple[str, ...] = ()
+    """Names of the files the long columns came from."""
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+    def text(self) -> str:
+        """For the clerk: 齐（来自电子版）, or 缺：依托单位简介、… (手工填写)."""
+        where = ORIGIN_LABELS[self.origin]
+        if self.origin == "files" and self.files:
+            where += "：" + "、".join(self.files)
+        if not self.missing:
+            return f"齐（{where}）"
+        head = "缺：" + "、".join(self.missing)
+        return head if self.origin == "missing" else f"{head}（其余{where}）"
+
+
+def _value(pack: Pack, path: str) -> Any:
+    if path.startswith("details."):
+        return pack.details.get(path.split(".", 1)[1], "")
+    return getattr(pack, path, "")
+
+
+def annex2_content(pack: Pack) -> Annex2Content:
+    """What a studio pack's 附件2 row holds: the empty columns, and whether its long columns came
+    from the unit's files (a ``pack.files`` entry whose ``gave`` digest matches the value held now),
+    were typed, or are missing. Pure: reads the pack only. Source: notice 附件2 (the table's columns).
+    """
+    missing = tuple(label for path, label in ANNEX2_FIELDS.items() if _value(pack, path) in (None, ""))
+    gave: dict[str, dict[str, str]] = {}
+    for entry in (e for e in pack.files if isinstance(e, dict) and e.get("gave")):
+        for path, digest in entry["gave"].items():
+            gave.setdefault(path, {})[digest] = str(entry.get("name", ""))
+    kinds: set[str] = set()
+    files: list[str] = []
+    for path in LONG_PATHS:
+        value = _value(pack, path)
+        if value in (None, ""):
+            continue
+        source = gave[path].get(value_digest(value)) if path in gave else None
+        kinds.add("files" if source is not None else "typed")
+        if source and source not in files:
+            files.append(source)
+    origin = "missing" if not kinds else kinds.pop() if len(kinds) == 1 else "mixed"
+    return Annex2Content(missing, origin, tuple(files))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from deskapp.config import KIND_LABELS, KINDS
+from deskapp.crosscheck import Annex2Content, annex2_content
 from deskapp.listing import mask_phone
 from deskapp.models import STATUS_LABELS, Pack
 from deskapp.pinyin import fold
@@ -52,6 +53,7 @@ class _Memo:
         self.round: object = None
         self.verdicts: dict[int, tuple[Pack, tuple[str, ...], Assessment]] = {}
         self.keys: dict[int, tuple[Pack, tuple[str, str, str]]] = {}
+        self.contents: dict[int, tuple[Pack, Annex2Content]] = {}
 
 
 _MEMOS: weakref.WeakKeyDictionary[DeskStore, _Memo] = weakref.WeakKeyDictionary()
@@ -94,6 +96,40 @@ def assess_packs(store: DeskStore, packs: Iterable[Pack]) -> dict[int, Assessmen
         memo.verdicts[pack.id] = (pack, dups, verdict)
         verdicts[pack.id] = verdict
     return verdicts
+
+
+def annex2_contents(store: DeskStore, packs: Iterable[Pack]) -> dict[int, Annex2Content]:
+    """:func:`deskapp.crosscheck.annex2_content` of many studio packs, remembered per pack object."""
+    memo = _MEMOS.setdefault(store, _Memo())
+    out: dict[int, Annex2Content] = {}
+    for pack in packs:
+        known = memo.contents.get(pack.id)
+        if known is None or known[0] is not pack:
+            known = (pack, annex2_content(pack))
+            memo.contents[pack.id] = known
+        out[pack.id] = known[1]
+    return out
+
+
+@dataclass(frozen=True)
+class Annex2Row:
+    """One live studio pack and whether its 附件2 row is complete (notice 附件2)."""
+
+    pack_id: int
+    receipt_no: str
+    unit: str
+    name: str
+    status_label: str
+    content: Annex2Content
+    late: bool
+
+    @property
+    def complete(self) -> bool:
+        return self.content.complete
+
+    def matches(self, text: str) -> bool:
+        q = fold(text)
+        return q in fold(" ".join((self.receipt_no, self.unit, self.name, self.content.text())))
 
 
 @dataclass(frozen=True)
@@ -153,6 +189,12 @@ class Dashboard:
     late_arrivals: int
     incomplete_rows: list[IncompleteRow] = field(default_factory=list)
     """Open packs that miss items, oldest first."""
+    annex2_rows: list[Annex2Row] = field(default_factory=list)
+    """Every live studio pack (not voided, not withdrawn), oldest first: is its 附件2 content in?"""
+
+    @property
+    def annex2_lacking(self) -> list[Annex2Row]:
+        return [r for r in self.annex2_rows if not r.complete]
 
     def kind_total(self, kind: str) -> int:
         return sum(self.by_kind_status.get(kind, {}).values())
@@ -170,6 +212,8 @@ def build_dashboard(store: DeskStore, round_id: str | None = None, now: datetime
     per_day: Counter[date] = Counter()
     complete = incomplete = late = withdrawn = voided = late_arrivals = 0
     rows: list[IncompleteRow] = []
+    contents = annex2_contents(store, [p for p in packs if p.kind == "studio" and not p.voided and p.status != "withdrawn"])
+    annex2_rows: list[Annex2Row] = []
     deadline = round_.deadline
     for pack in packs:
         key = status_key(pack)
@@ -188,6 +232,10 @@ def build_dashboard(store: DeskStore, round_id: str | None = None, now: datetime
             withdrawn += 1
             continue
         by_sector[pack.sector or NO_SECTOR][pack.kind] += 1
+        if pack.kind == "studio":
+            annex2_rows.append(
+                Annex2Row(pack.id, pack.receipt_no, pack.unit, pack.name, pack.status_label, contents[pack.id], verdict.late)
+            )
         if verdict.complete:
             complete += 1
         else:
@@ -233,6 +281,7 @@ def build_dashboard(store: DeskStore, round_id: str | None = None, now: datetime
         arrivals=arrivals,
         late_arrivals=late_arrivals,
         incomplete_rows=rows,
+        annex2_rows=annex2_rows,
     )
 
 

@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from deskapp.config import KIND_LABELS, KINDS
 from deskapp.dashboard import (
     SORT_LABELS,
+    Annex2Row,
     STATUS_COLUMNS,
     Dashboard,
     IncompleteRow,
@@ -18,6 +19,7 @@ from deskapp.dashboard import (
     build_dashboard,
     filter_rows,
 )
+from deskapp.crosscheck import ORIGIN_LABELS
 from deskapp.timeutil import show
 from screens.base import DeskScreen, when_alive
 
@@ -50,6 +52,7 @@ class DashboardScreen(DeskScreen[None]):
         Binding("f5", "refresh", "刷新", id="dash.refresh"),
         Binding("f6", "export('annex2_docx')", "导出附件2(Word)", id="dash.export_docx"),
         Binding("f7", "export('register')", "导出台账", id="dash.export_register"),
+        Binding("f8", "toggle_list", "缺件/附件2内容", id="dash.annex2"),
         Binding("enter", "open", "打开", id="dash.open", show=False),
     ]
 
@@ -59,6 +62,9 @@ class DashboardScreen(DeskScreen[None]):
         self.kind_index = 0
         self.sort_index = 0
         self.shown: list[IncompleteRow] = []
+        self.annex2_view = False
+        """F8: the list shows every studio's 附件2 content instead of the packs missing items."""
+        self.annex2_shown: list[Annex2Row] = []
 
     def compose(self) -> ComposeResult:
         yield Static(id="dash-title")
@@ -77,10 +83,18 @@ class DashboardScreen(DeskScreen[None]):
         kinds = self.query_one("#dash-kinds", DataTable)
         kinds.add_columns("类别", *STATUS_COLUMNS.values(), "合计")
         self.query_one("#dash-sectors", DataTable).add_columns("研究领域", *KIND_LABELS.values())
+        self._list_columns()
         table = self.query_one("#dash-list", DataTable)
-        table.add_columns("收件编号", "类别", "申报单位", "名称", "状态", "收件时间", "联系人", "电话", "缺少材料")
         self.redraw()
         table.focus()
+
+    def _list_columns(self) -> None:
+        table = self.query_one("#dash-list", DataTable)
+        table.clear(columns=True)
+        if self.annex2_view:
+            table.add_columns("收件编号", "申报单位", "工作室名称", "状态", "附件2内容", "缺少栏目")
+        else:
+            table.add_columns("收件编号", "类别", "申报单位", "名称", "状态", "收件时间", "联系人", "电话", "缺少材料")
 
     # -- data ------------------------------------------------------------------------------
     def redraw(self) -> None:
@@ -100,9 +114,11 @@ class DashboardScreen(DeskScreen[None]):
         self.query_one("#dash-title", Static).update(
             f"总览 · {board.round_id} 批次 · 截止 {show(board.deadline)} · 统计于 {show(board.generated_at)} · {integrity}"
         )
+        lacking = len(board.annex2_lacking)
         self.query_one("#dash-summary", Static).update(
             f"共 {board.total} 件   齐全 {board.complete}   缺件 {board.incomplete}   逾期 {board.late}   "
-            f"撤回 {board.withdrawn}   作废 {board.voided}"
+            f"撤回 {board.withdrawn}   作废 {board.voided}   "
+            f"附件2内容：齐 {len(board.annex2_rows) - lacking} / 缺 {lacking} 个工作室（F8）"
         )
         kinds = self.query_one("#dash-kinds", DataTable)
         kinds.clear()
@@ -121,6 +137,9 @@ class DashboardScreen(DeskScreen[None]):
     def fill_list(self) -> None:
         if self.board is None:
             return
+        if self.annex2_view:
+            self._fill_annex2()
+            return
         kind = KIND_CYCLE[self.kind_index]
         sort = SORT_CYCLE[self.sort_index]
         text = self.query_one("#dash-search", Input).value
@@ -137,6 +156,27 @@ class DashboardScreen(DeskScreen[None]):
         self.query_one("#dash-list-head", Static).update(
             f"缺件清单：{len(self.shown)} / {len(self.board.incomplete_rows)} 件 · 类别：{scope}（F3） · "
             f"排序：{SORT_LABELS[sort]}（F4） · Enter 打开"
+        )
+
+    def _fill_annex2(self) -> None:
+        """Every live studio: its 附件2 content (from files / typed / missing), lacking ones first."""
+        assert self.board is not None
+        text = self.query_one("#dash-search", Input).value
+        rows = [r for r in self.board.annex2_rows if not text or r.matches(text)]
+        self.annex2_shown = sorted(rows, key=lambda r: r.complete)
+        table = self.query_one("#dash-list", DataTable)
+        table.clear()
+        for row in self.annex2_shown:
+            content = row.content
+            state = "齐" if content.complete else f"缺{len(content.missing)}栏"
+            origin = "未填" if content.origin == "missing" else ORIGIN_LABELS[content.origin]
+            table.add_row(
+                row.receipt_no, row.unit, row.name, row.status_label + ("·逾期" if row.late else ""),
+                f"{state}（{origin}）", "、".join(content.missing) or "—", key=str(row.pack_id),
+            )
+        lacking = sum(1 for r in self.annex2_shown if not r.complete)
+        self.query_one("#dash-list-head", Static).update(
+            f"附件2内容：{len(self.annex2_shown)} 个工作室，缺内容 {lacking} 个（Ctrl+T 导出前会列出） · F8 回到缺件清单 · Enter 打开"
         )
 
     # -- keys ------------------------------------------------------------------------------
@@ -159,8 +199,14 @@ class DashboardScreen(DeskScreen[None]):
 
     def action_open(self) -> None:
         table = self.query_one("#dash-list", DataTable)
-        if self.shown and 0 <= table.cursor_row < len(self.shown):
-            self.app.open_pack(self.shown[table.cursor_row].pack_id)  # type: ignore[attr-defined]
+        rows: list[Annex2Row] | list[IncompleteRow] = self.annex2_shown if self.annex2_view else self.shown
+        if rows and 0 <= table.cursor_row < len(rows):
+            self.app.open_pack(rows[table.cursor_row].pack_id)  # type: ignore[attr-defined]
+
+    def action_toggle_list(self) -> None:
+        self.annex2_view = not self.annex2_view
+        self._list_columns()
+        self.fill_list()
 
     def action_search(self) -> None:
         self.query_one("#dash-search", Input).focus()

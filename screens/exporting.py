@@ -10,8 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Footer, Label, ProgressBar, Static
 
 from deskapp.exports.common import ExportError, ExportResult
 from screens.base import screen_alive, when_alive
@@ -54,6 +57,54 @@ class ExportProgress(Widget):
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
 
+ANNEX2_KINDS = ("annex2", "annex2_docx")
+
+
+class ConfirmExport(ModalScreen[bool]):
+    """Before a 附件2 export: which rows lack 附件2 content, which late packs are left out.
+    Enter exports all the same (the table is still wanted for the meeting), Esc goes back."""
+
+    DEFAULT_CSS = """
+    ConfirmExport { align: center middle; }
+    ConfirmExport > Vertical {
+        width: 90; height: auto; max-height: 80%;
+        padding: 1 2; background: $panel; border: thick $warning;
+    }
+    ConfirmExport #confirm-lines { height: auto; max-height: 20; overflow-y: auto; }
+    """
+    BINDINGS = [
+        Binding("enter", "go", "仍然导出", id="export.confirm", priority=True),
+        Binding("escape", "back", "取消", id="export.cancel"),
+    ]
+
+    def __init__(self, title: str, lines: list[str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.lines = lines
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"导出{self.title_text}之前请注意：", classes="confirm-head")
+            yield Static("\n".join(f"· {line}" for line in self.lines), id="confirm-lines")
+            yield Static("Enter 仍然导出（缺的栏目留空，在“申报情况”表中列明）；Esc 取消，先补齐附件2内容（F5 → 9 或 F9 读取电子版）")
+        yield Footer()
+
+    def action_go(self) -> None:
+        self.dismiss(True)
+
+    def action_back(self) -> None:
+        self.dismiss(False)
+
+
+def export_warnings(app: App[Any], kind: str) -> list[str]:
+    """What the clerk should know before a 附件2 export (empty for the other exports)."""
+    if kind not in ANNEX2_KINDS:
+        return []
+    from deskapp.exports.annex2 import plan_annex2
+
+    return plan_annex2(app.desk.store).warnings()  # type: ignore[attr-defined]
+
+
 def _writer(kind: str) -> Callable[..., ExportResult]:
     import importlib
 
@@ -62,11 +113,37 @@ def _writer(kind: str) -> Callable[..., ExportResult]:
 
 
 def start_export(app: App[Any], kind: str = "annex2") -> None:
-    """Write an export in a thread worker, with a progress bar on the current screen."""
+    """Write an export in a thread worker, with a progress bar on the current screen.
+
+    A 附件2 export first says which rows lack 附件2 content and which late packs are left out
+    (:class:`ConfirmExport`); the clerk exports all the same with Enter.
+    """
     title, _ = KINDS[kind]
     if app.screen.query("#export-progress"):
         app.notify("上一次导出还在进行，请稍候。", timeout=4)
         return
+    if kind not in ANNEX2_KINDS:
+        _run_export(app, kind)
+        return
+
+    def decide(lines: list[str]) -> None:
+        if lines:
+            app.push_screen(ConfirmExport(title, lines), lambda go: _run_export(app, kind) if go else None)
+        else:
+            _run_export(app, kind)
+
+    def check() -> None:  # thread: 10,000 packs take longer than a keystroke may
+        try:
+            lines = export_warnings(app, kind)
+        except Exception as exc:  # the check must never stop the export
+            lines = [f"导出前的检查出错（{exc!r}），仍可导出"]
+        app.call_from_thread(decide, lines)
+
+    app.run_worker(check, thread=True, group="export", name=f"check-{kind}")
+
+
+def _run_export(app: App[Any], kind: str) -> None:
+    title, _ = KINDS[kind]
     bar = ExportProgress(title)
     app.screen.mount(bar)
     store = app.desk.store  # type: ignore[attr-defined]

@@ -27,7 +27,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from deskapp.crosscheck import latest_files
 from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated_many, summarize
 from deskapp.readers.core import listed
-from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, propose
+from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, path_label, propose
 from deskapp.timeutil import show
 from screens.base import when_alive
 
@@ -147,13 +147,16 @@ class _Stopped(Exception):
 class ReviewPrefillScreen(ModalScreen[Decision | None]):
     """Reads the files in a thread worker, then lists found vs current values with accept toggles.
 
-    Fields that are empty now start accepted; a field that would overwrite something
-    already typed starts not accepted, so the clerk decides.
+    Fields that are empty now and on which the files agree start accepted; a conflict (a field
+    that would overwrite something already typed, or whose files disagree) starts not accepted
+    and is listed above the table with every value, so the clerk decides without hunting for
+    the row; ``v`` takes the next file's value for the row under the cursor.
     """
 
     CSS_PATH = CSS
     BINDINGS = [
         Binding("space", "toggle", "采用/不采用", id="review.toggle"),
+        Binding("v", "next_choice", "换用另一文件的值", id="review.choice"),
         Binding("a", "all", "全部采用", id="review.all"),
         Binding("n", "none", "全不采用", id="review.none"),
         Binding("ctrl+s", "save", "保存所选", id="review.save", priority=True),
@@ -185,6 +188,7 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
                 "读取电子版：文件中的内容与当前登记对照（空格 采用/不采用，Ctrl+S 保存所选）", classes="read-title"
             )
             yield Static("正在查找文件…", id="review-progress")
+            yield Static("", id="review-conflicts")
             table: DataTable[str] = DataTable(id="review-table", cursor_type="row", zebra_stripes=True)
             for label, width in COLUMNS:
                 table.add_column(label, width=width)
@@ -236,7 +240,7 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
             )
         else:
             self._progress("没有找到文件（文件夹是空的，或只有隐藏文件、系统文件）")
-        self.accept = {p.path: p.current in (None, "") for p in prefill.proposals}
+        self.accept = {p.path: not p.conflict and not p.guess for p in prefill.proposals}
         self._fill()
         notes = list(prefill.notes)
         if not prefill.proposals:
@@ -249,10 +253,23 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         row = table.cursor_row
         table.clear()
         for p in self.prefill.proposals if self.prefill else []:
-            mark = "☑" if self.accept.get(p.path) else "☐"
-            table.add_row(mark, p.label, _short(p.current, 20), _short(p.found, 30), _short(p.source, 12), key=p.path)
+            mark = ("☑" if self.accept.get(p.path) else "☐") + ("！" if p.conflict else "")
+            label = p.label + ("（推断）" if p.guess else "")
+            table.add_row(mark, label, _short(p.current, 20), _short(p.found, 30), _short(p.source, 12), key=p.path)
         if table.row_count:
             table.move_cursor(row=min(max(row, 0), table.row_count - 1))
+        self._show_conflicts()
+
+    def _show_conflicts(self) -> None:
+        """Every conflict up front: the typed value and each file's value, and what is chosen."""
+        conflicts = self.prefill.conflicts if self.prefill else []
+        lines = [
+            f"{'☑' if self.accept.get(p.path) else '☐'} {p.conflict_text()}  → 采用时取 {p.source}" for p in conflicts
+        ]
+        head = f"需要您决定的 {len(conflicts)} 项（文件之间或与已填内容不一致；默认不采用，空格采用，v 换用另一文件的值）："
+        panel = self.query_one("#review-conflicts", Static)
+        panel.update(head + "\n" + "\n".join(lines) if lines else "")
+        panel.display = bool(lines)
 
     def _selected(self) -> Proposal | None:
         table = self.query_one("#review-table", DataTable)
@@ -266,8 +283,9 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         if p is None:
             return
         text = f"{p.label}（来自 {p.source}）：\n{p.found}"
-        if p.others:
-            text += "\n其他文件中为：" + "；".join(p.others)
+        others = [c for c in p.choices if not (c.source == p.source and c.value == p.found)]
+        if others:
+            text += "\n其他文件中为：" + "；".join(f"{c.source}“{c.value}”" for c in others)
         self.query_one("#review-detail", Static).update(text)
 
     def action_toggle(self) -> None:
@@ -275,6 +293,16 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         if p is not None:
             self.accept[p.path] = not self.accept.get(p.path)
             self._fill()
+
+    def action_next_choice(self) -> None:
+        p = self._selected()
+        if p is None or len(p.choices) < 2:
+            self.notify("这一栏只有一个文件给出了值。", timeout=3)
+            return
+        index = next((i for i, c in enumerate(p.choices) if c.source == p.source and c.value == p.found), 0)
+        p.choose(index + 1)
+        self._fill()
+        self.highlighted()
 
     def action_all(self) -> None:
         self.accept = dict.fromkeys(self.accept, True)
@@ -348,7 +376,7 @@ def read_into_pack(
     pick_and_review(screen, pack.kind, current_values(pack), pack, done, folder)
 
 
-FORM_INPUTS = ("unit", "name", "sector", "leader", "members")
+FORM_INPUTS = ("unit", "name", "sector", "leader", "contact", "phone", "members")
 """Registration form fields (``#f-<key>`` inputs) that files can fill."""
 
 
@@ -398,9 +426,13 @@ def read_into_form(screen: Any, folder: Path | None = None) -> None:
 
 
 def record_files(app: Any, pack_id: int, decision: Decision | None) -> None:
-    """After registering from files: the files' fingerprints and facts go on the new pack."""
+    """After registering from files: the files' fingerprints and facts go on the new pack, with
+    the sources of the values the form took from them (a value retyped after the fill is not credited)."""
     if decision is not None and decision.reports:
-        app.write(lambda: apply(app.desk.store, pack_id, [], decision.reports, app.clerk), what="电子版文件指纹")
+        app.write(
+            lambda: apply(app.desk.store, pack_id, decision.accepted, decision.reports, app.clerk, set_values=False),
+            what="电子版文件指纹",
+        )
 
 
 def file_lines(pack: Any) -> list[str]:
@@ -411,5 +443,7 @@ def file_lines(pack: Any) -> list[str]:
         pages = f"，{entry['pages']}页" if isinstance(entry.get("pages"), int) else ""
         bad = "，无法读取" if entry.get("unreadable") else ""
         when = show(entry["read_at"]) if entry.get("read_at") else ""
-        lines.append(f"电子版：{entry['name']}（{kind}{pages}{bad}；{when} {entry.get('by', '')}读取）")
+        gave = "、".join(path_label(pack.kind, path) for path in entry.get("gave") or {})
+        filled = f"；填入：{gave}" if gave else ""
+        lines.append(f"电子版：{entry['name']}（{kind}{pages}{bad}；{when} {entry.get('by', '')}读取{filled}）")
     return lines

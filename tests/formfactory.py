@@ -395,7 +395,18 @@ def form2_xlsx(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def form3(path: Path, total: str = "100", own: str = "40", requested: str = "60") -> Path:
+TEAM = [("孙伟", "男", "45", "总工程师", "13800000001"), ("周丽", "女", "36", "工艺工程师", "13800000002")]
+
+
+def form3(
+    path: Path,
+    total: str = "100",
+    own: str = "40",
+    requested: str = "60",
+    *,
+    team: list[tuple[str, ...]] | None = None,
+    unit: str = "准东某煤化工有限公司",
+) -> Path:
     document = docx.Document()
     document.add_paragraph("附件3")
     document.add_paragraph("准东开发区人才项目申报审批表")
@@ -411,7 +422,7 @@ def form3(path: Path, total: str = "100", own: str = "40", requested: str = "60"
             _merge(table, r, 1, r, 4, value)
 
     full("项目名称", "煤化工废水近零排放技术攻关")
-    full("项目申报单位", "准东某煤化工有限公司")
+    full("项目申报单位", unit)
     full("项目实施目标、背景和意义")
     full("解决高盐废水处理难题，实现近零排放。")
     full("项目投入资金及预期成效")
@@ -426,8 +437,7 @@ def form3(path: Path, total: str = "100", own: str = "40", requested: str = "60"
     full("项目执行人（团队）")
     for values in (
         ("姓名", "性别", "年龄", "职务", "联系电话"),
-        ("孙伟", "男", "45", "总工程师", "13800000001"),
-        ("周丽", "女", "36", "工艺工程师", "13800000002"),
+        *(TEAM if team is None else team),
         ("", "", "", "", ""),
     ):
         for cell, v in zip(table.add_row().cells, values):

@@ -87,3 +87,28 @@ def test_other_commands_do_not_load_the_export_libraries():
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_annex2_export_says_first_which_rows_lack_content_and_leaves_late_packs_out(tmp_path):
+    from .supervisor_helpers import LATE
+
+    desk = _desk(tmp_path)
+    full = {k: "内容" for k in ("awards", "achievements", "unit_intro", "support", "goals")}
+    complete_studio(desk, name="齐全", details=full)
+    bare = complete_studio(desk, name="空白")
+    late = complete_studio(desk, name="迟到", details=full, received_at=LATE)
+    out = run(tmp_path, "export", "annex2")
+    assert out.returncode == 0, out.stderr
+    lines = out.stderr.splitlines()
+    assert lines[0] == f"注意：1 行缺附件2内容：{bare.receipt_no}（缺5栏）"
+    assert lines[1].startswith("注意：逾期 1 件视为放弃，未列入附件2") and late.receipt_no in lines[1]
+    assert "已导出 2 行" in out.stderr
+    wb = load_workbook(out.stdout.strip())
+    assert [r[2] for r in wb["附件2"].iter_rows(min_row=4, values_only=True)] == ["齐全", "空白"]
+    assert wb["申报情况"].max_row == 4
+    every = run(tmp_path, "export", "annex2", "--include-late")
+    assert "已导出 3 行" in every.stderr and "视为放弃，未列入" not in every.stderr
+    board = run(tmp_path, "dashboard")
+    assert "附件2内容：3 个工作室，齐 2，缺 1" in board.stdout and bare.receipt_no in board.stdout.split("附件2内容：")[1]
+    doc = json.loads(run(tmp_path, "dashboard", "--json").stdout)
+    assert {r["receipt_no"]: r["origin"] for r in doc["annex2_content"]}[bare.receipt_no] == "missing"

@@ -21,7 +21,7 @@ from deskapp.exports.annex2 import (
     select_packs,
     write_annex2,
 )
-from deskapp.exports.common import ExportError, display_width, line_count
+from deskapp.exports.common import ExportError, display_width, line_count, printed_scale
 from deskapp.exports.docx import write_annex2_docx
 from deskapp.exports.register import register_headers, write_register
 from deskapp.timeutil import BEIJING
@@ -62,14 +62,16 @@ def test_annex2_workbook_layout_values_and_print_settings(sdesk):
     assert [r[0] for r in rows] == [1, 2]
     assert rows[0][1:8] == [HOSTILE, "+甲工作室", "@教育", "-王", "2020年 自治区技术能手\n2022年 全国五一劳动奖章", 6, LONG]
     assert rows[1][1:3] == ["准东某矿业有限公司", "乙工作室"] and rows[1][6] == 8 and rows[1][10] == "目标三年"
-    # Print: A4 landscape, one page wide, header row on every page, page numbers.
-    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 9
+    # Print: landscape (A3: the long achievements text widened its column), one page wide,
+    # header row on every page, page numbers; text never below 10 pt on paper.
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 8
+    assert 11 * printed_scale(ws, 11) >= 10
     assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.print_title_rows == "$3:$3" and "&P" in ws.oddFooter.center.text
     # Styling: wrapped, bordered, Chinese fonts, rows tall enough for their text.
     cell = ws["H4"]
     assert cell.alignment.wrap_text and cell.border.left.style == "thin" and ws["B3"].font.name == "黑体"
-    assert cell.font.name == "仿宋_GB2312"
+    assert cell.font.name == "仿宋" and ws["A2"].font.name == "宋体"
     width = ws.column_dimensions["H"].width
     assert ws.row_dimensions[4].height >= line_count(LONG, width) * 11 * 1.4 > ws.row_dimensions[5].height
 
@@ -88,7 +90,8 @@ def test_hostile_text_stays_text_never_a_formula(sdesk):
 def test_statuses_option_and_defaults(sdesk):
     packs = known_round(sdesk)
     default = [p.name for p in select_packs(sdesk.store)]
-    assert default == ["甲工作室", "乙工作室", "丙工作室"]
+    assert default == ["甲工作室", "乙工作室"]  # 丙 came late: deemed withdrawn, left out
+    assert [p.name for p in select_packs(sdesk.store, include_late=True)] == ["甲工作室", "乙工作室", "丙工作室"]
     chosen = parse_statuses(["withdrawn,已作废"])
     assert chosen == ("withdrawn", "voided")
     assert [p.name for p in select_packs(sdesk.store, chosen)] == ["丁工作室", "戊工作室"]
@@ -148,11 +151,11 @@ def test_very_long_text_widens_columns_instead_of_being_cut(sdesk):
     wb, warnings = fill_workbook(build_template(), select_packs(sdesk.store))
     ws = wb.worksheets[0]
     width, height = ws.column_dimensions["H"].width, ws.row_dimensions[4].height
-    assert warnings == [] and 30 < width < 90 and height <= 409
+    assert warnings == ["内容较长，已设为 A3 横向打印（字号不小于10磅）"] and 30 < width < 90 and height <= 409
     assert height >= line_count("业绩" * 300, width) * 11 * 1.4
     complete_studio(sdesk, name="太长", details={"achievements": "业绩" * 3000})
     wb, warnings = fill_workbook(build_template(), select_packs(sdesk.store))
-    assert wb.worksheets[0].column_dimensions["H"].width == 90 and "序号 2" in warnings[0] and "409" in warnings[0]
+    assert wb.worksheets[0].column_dimensions["H"].width == 90 and "序号 2" in warnings[-1] and "409" in warnings[-1]
 
 
 def test_display_width_counts_cjk_as_two():
@@ -197,7 +200,7 @@ def test_register_lists_every_pack_of_both_kinds(sdesk):
     assert missing[col["缺少材料"]] == "佐证材料、电子版" and missing[col["联系电话"]] == "13812345678"
     late = rows[packs["late"].receipt_no]
     assert late[col["是否逾期"]] == "逾期" and "逾期" in late[col["提示"]]
-    assert late[col["收件时间"]] == "2026-06-16 08:05:00" and late[col["受理人"]] == "张三"
+    assert late[col["收件时间"]] == datetime(2026, 6, 16, 8, 5) and late[col["受理人"]] == "张三"  # a date cell
     assert rows[packs["withdrawn"].receipt_no][col["状态"]] == "撤回"
     assert rows[packs["accepted"].receipt_no][col["状态"]] == "受理"
     assert studio.print_title_rows == "$1:$1" and studio.freeze_panes == "C2"

@@ -87,6 +87,12 @@ def test_project_funds_must_add_up(desk, tmp_path):
     assert {p.path: p.found for p in prefill.proposals} == {
         "name": "煤化工废水近零排放技术攻关",
         "unit": "准东某煤化工有限公司",
+        "leader": "孙伟",  # no one titled 负责人: the first of the 项目执行人 table
+        "contact": "孙伟",
+        "phone": "13800000001",
+        "details.funds_total": "100",
+        "details.funds_own": "40",
+        "details.funds_requested": "60",
     }
     apply(desk.store, pack.id, prefill.proposals, [good], "张三")
     assert "file_funds" not in codes(desk, pack.id)

@@ -90,7 +90,7 @@ async def test_read_into_an_open_pack_accept_one_by_keys(desk, tmp_path):
         await app.push_screen(PackScreen(pack.id))
         review = await pick_and_wait(pilot, usb / "form1.docx")
         rows = rows_of(review)
-        assert rows["工作室名称"][0] == "☐"  # would overwrite what the clerk typed: not pre-accepted
+        assert rows["工作室名称"][0] == "☐！"  # would overwrite what the clerk typed: a conflict, not pre-accepted
         assert rows["依托单位简介"][0] == "☑"  # empty on the pack: pre-accepted
         await pilot.press("n")  # none; then only the studio name, by keys
         paths = [p.path for p in review.prefill.proposals]
@@ -98,7 +98,7 @@ async def test_read_into_an_open_pack_accept_one_by_keys(desk, tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, PackScreen)
         info = shown(app.screen.query_one("#pack-info"))
-        assert "工作室名称：煤化工技能大师工作室" in info and "电子版：form1.docx（附件1 工作室申报表；" in info
+        assert "工作室名称：煤化工技能大师工作室" in info and "电子版：form1.docx（附件1 工作室申报表；" in info and "填入：工作室名称）" in info
         assert "登记成员6人，附件1列出4人（form1.docx）" in shown(app.screen.query_one("#pack-verdict"))
     saved = desk.store.get(pack.id)
     assert saved.name == "煤化工技能大师工作室" and saved.members == 6 and saved.details == {}
@@ -207,3 +207,53 @@ async def test_escape_while_reading_leaves_the_desk_working(desk, tmp_path):
         await pilot.press("f9", "escape")  # and reading again works
         assert isinstance(app.screen, PackScreen)
     assert len(desk.store.history()) == before
+
+
+async def test_conflicts_are_listed_up_front_and_v_takes_the_other_files_value(desk, tmp_path):
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    ff.form1(usb / "a1.docx")
+    ff.form2_xlsx(usb / "a2.xlsx", [ff.form2_row()])
+    pack = desk.store.register("studio", studio_fields(name="煤化工工作室"), "张三")
+    app = DeskApp(desk, clerk="李四")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await app.push_screen(PackScreen(pack.id))
+        review = await pick_and_wait(pilot, usb)
+        conflicts = shown(review.query_one("#review-conflicts"))
+        # without moving the cursor: the typed name against the files, the two award texts side by side
+        assert "工作室名称：当前“煤化工工作室”" in conflicts
+        assert "a1.docx（获奖情况）“2021年 全国技术能手" in conflicts and "a2.xlsx（领衔人主要获奖情况）“2021年全国技术能手”" in conflicts
+        rows = rows_of(review)
+        assert rows["领衔人主要获奖情况"][0] == "☐！" and rows["依托单位简介"][0] == "☑"
+        paths = [p.path for p in review.prefill.proposals]
+        await pilot.press(*["down"] * paths.index("details.awards"), "v", "space", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PackScreen)
+    saved = desk.store.get(pack.id)
+    assert saved.details["awards"] == "2021年全国技术能手" and saved.name == "煤化工工作室"
+    sources = desk.store.history(pack.id)[-1].data["sources"]
+    assert sources["details.awards"]["name"] == "a2.xlsx" and sources["details.unit_intro"]["name"] in ("a1.docx", "a2.xlsx")
+
+
+async def test_register_a_project_from_its_form3_fills_lead_contact_phone_and_funds(desk, tmp_path):
+    ff.form3(tmp_path / "附件3.docx")
+    app = DeskApp(desk, clerk="张三")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("f2", "2")
+        assert isinstance(app.screen, RegisterScreen) and app.screen.kind == "project"
+        form = app.screen
+        form.query_one("#f-contact").value = "手填联系人"  # typed before reading: never replaced unasked
+        review = await pick_and_wait(pilot, tmp_path / "附件3.docx")
+        rows = rows_of(review)
+        assert rows["联系人"][0] == "☐！" and rows["项目负责人"][0] == "☑" and rows["资金总额（万元）"][3] == "100"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert form.query_one("#f-leader").value == "孙伟" and form.query_one("#f-phone").value == "13800000001"
+        assert form.query_one("#f-contact").value == "手填联系人"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    (pack,) = desk.store.packs()
+    assert (pack.kind, pack.unit, pack.leader, pack.contact) == ("project", "准东某煤化工有限公司", "孙伟", "手填联系人")
+    assert pack.details["funds_total"] == "100" and pack.details["funds_requested"] == "60"
+    sources = desk.store.history(pack.id)[-1].data["sources"]
+    assert sources["leader"]["name"] == "附件3.docx" and "contact" not in sources

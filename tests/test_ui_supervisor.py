@@ -8,6 +8,7 @@ from textual.widgets import DataTable, Static
 
 from deskapp.app import DeskApp
 from screens.dashboard import DashboardScreen
+from screens.exporting import ConfirmExport
 from screens.main import MainScreen
 from screens.pack import PackScreen
 
@@ -32,12 +33,16 @@ def sdesk(desk):
 
 
 async def test_one_key_export_from_the_main_screen(sdesk):
-    complete_studio(sdesk, unit="=HYPERLINK(1)")
+    pack = complete_studio(sdesk, unit="=HYPERLINK(1)")
     app = make_app(sdesk, "张三")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
         await pilot.press("ctrl+g")
+        await wait_workers(app, pilot)
+        assert isinstance(app.screen, ConfirmExport)  # its 附件2 long columns are empty: said before writing
+        assert f"1 行缺附件2内容：{pack.receipt_no}" in str(app.screen.query_one("#confirm-lines", Static).render())
+        await pilot.press("enter")
         await wait_workers(app, pilot)
         result = app.last_export
         assert result.path.exists() and result.path.parent == sdesk.locations.exports
@@ -185,6 +190,8 @@ async def test_details_typed_on_the_pack_reach_the_annex2_export(sdesk):
         assert "领衔人主要获奖情况：2021年 自治区技术能手" in str(app.screen.query_one("#pack-info", Static).render())
         await pilot.press("ctrl+g")
         await wait_workers(app, pilot)
+        await pilot.press("enter")  # three long columns still empty: export all the same
+        await wait_workers(app, pilot)
     ws = load_workbook(app.last_export.path).worksheets[0]
     assert ws["F4"].value == "2021年 自治区技术能手\n2023年 全国技术能手" and ws["K4"].value == "三年培养高级工30名"
     assert sdesk.store.history(pack.id)[-1].actor == SUPERVISOR
@@ -205,3 +212,37 @@ async def test_clerk_asks_for_a_supplement_listing_every_missing_item(sdesk):
         assert isinstance(app.screen, PackScreen)
     asked = sdesk.store.get(pack.id)
     assert asked.status == "supplement" and asked.outcome["missing"] == ["佐证材料", "电子版"] and asked.outcome["by"] == "张三"
+
+
+async def test_export_warns_first_and_escape_writes_nothing_and_dashboard_lists_annex2_content(sdesk):
+    packs = known_round(sdesk)
+    full = {k: "内容" for k in ("awards", "achievements", "unit_intro", "support", "goals")}
+    sdesk.store.update(packs["accepted"].id, {f"details.{k}": v for k, v in full.items()}, SUPERVISOR, action="details")
+    app = make_app(sdesk, SUPERVISOR)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+t")
+        await wait_workers(app, pilot)
+        assert isinstance(app.screen, ConfirmExport)
+        lines = str(app.screen.query_one("#confirm-lines", Static).render())
+        assert f"1 行缺附件2内容：{packs['missing'].receipt_no}" in lines
+        assert f"逾期 1 件视为放弃，未列入附件2" in lines and packs["late"].receipt_no in lines
+        await pilot.press("escape")
+        await wait_workers(app, pilot)
+        assert not isinstance(app.screen, ConfirmExport) and getattr(app, "last_export", None) is None
+        assert not list(sdesk.locations.exports.glob("*.xlsx"))
+        await pilot.press("ctrl+o")
+        await wait_workers(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        assert "附件2内容：齐 1 / 缺 2 个工作室（F8）" in str(screen.query_one("#dash-summary", Static).render())
+        await pilot.press("f8")
+        await pilot.pause()
+        table = screen.query_one("#dash-list", DataTable)
+        rows = {table.get_row_at(i)[0]: table.get_row_at(i) for i in range(table.row_count)}
+        assert set(rows) == {packs[k].receipt_no for k in ("accepted", "missing", "late")}  # live studios
+        assert rows[packs["accepted"].receipt_no][4] == "齐（手工填写）"
+        assert rows[packs["missing"].receipt_no][4] == "缺5栏（未填）" and "依托单位简介" in rows[packs["missing"].receipt_no][5]
+        assert table.get_row_at(0)[0] != packs["accepted"].receipt_no  # lacking ones first
+        await pilot.press("f8")
+        await pilot.pause()
+        assert table.row_count == 2 and "缺件清单" in str(screen.query_one("#dash-list-head", Static).render())

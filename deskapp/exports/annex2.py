@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from deskapp.anchor import store_keyword
+from deskapp.crosscheck import ORIGIN_LABELS, Annex2Content, annex2_content
 from deskapp.exports.common import (
     EXCEL_MAX_ROW_HEIGHT,
     ExportError,
@@ -29,15 +31,21 @@ from deskapp.exports.common import (
     Progress,
     RowWriter,
     clean_row,
+    clean_text,
     export_path,
     line_count,
     paused_gc,
+    printed_scale,
     row_height,
     save_new,
 )
 from deskapp.models import STATUS_LABELS, Pack
+from deskapp.rules import is_late
 from deskapp.store import DeskStore
 
+GB2312 = 134
+"""Font charset of simplified Chinese: tells Excel/WPS to substitute a Chinese font of the family
+when the named one is missing, instead of a Latin one."""
 LABEL = "附件2"
 TITLE = "准东开发区高层次人才（技能大师）工作室申报汇总表"
 LABEL_ROW, TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
@@ -45,18 +53,21 @@ TEMPLATE_NAME = "annex2.xlsx"
 STEM = "附件2_工作室申报汇总表"
 
 # (header, default width in Excel characters, value of a pack) in the order of the notice.
+# The widths add up to 150 characters: on A4 landscape, one page wide, the 11 pt text prints at
+# about 10.3 pt (see :func:`deskapp.exports.common.printed_scale`); longer texts widen the long
+# columns and switch the paper to A3 rather than shrink the print below 10 pt.
 COLUMNS: tuple[tuple[str, float, Callable[[Pack], Any]], ...] = (
-    ("序号", 5, lambda p: None),  # filled 1..n
-    ("申报单位", 16, lambda p: p.unit),
-    ("工作室名称", 16, lambda p: p.name),
-    ("研究领域", 11, lambda p: p.sector),
-    ("领衔人", 8, lambda p: p.leader),
-    ("领衔人主要获奖情况", 26, lambda p: p.details.get("awards", "")),
-    ("工作室成员人数", 8, lambda p: p.members if p.members is not None else ""),
-    ("领衔人主要工作业绩", 30, lambda p: p.details.get("achievements", "")),
-    ("依托单位简介", 26, lambda p: p.details.get("unit_intro", "")),
-    ("依托单位对工作室支持措施", 26, lambda p: p.details.get("support", "")),
-    ("人才工作室工作任务目标", 26, lambda p: p.details.get("goals", "")),
+    ("序号", 4.5, lambda p: None),  # filled 1..n
+    ("申报单位", 13, lambda p: p.unit),
+    ("工作室名称", 13, lambda p: p.name),
+    ("研究领域", 9, lambda p: p.sector),
+    ("领衔人", 7, lambda p: p.leader),
+    ("领衔人主要获奖情况", 19.5, lambda p: p.details.get("awards", "")),
+    ("工作室成员人数", 6, lambda p: p.members if p.members is not None else ""),
+    ("领衔人主要工作业绩", 21, lambda p: p.details.get("achievements", "")),
+    ("依托单位简介", 19, lambda p: p.details.get("unit_intro", "")),
+    ("依托单位对工作室支持措施", 19, lambda p: p.details.get("support", "")),
+    ("人才工作室工作任务目标", 19, lambda p: p.details.get("goals", "")),
 )
 HEADERS = tuple(c[0] for c in COLUMNS)
 CENTERED = {0, 3, 4, 6}  # 序号, 研究领域, 领衔人, 人数
@@ -65,6 +76,33 @@ DEFAULT_STATUSES = tuple(s for s in STATUS_LABELS if s != "withdrawn")
 ALL_STATUSES = (*STATUS_LABELS, "voided")
 MAX_WIDTH = 90.0
 FOOTER = "第 &P 页，共 &N 页"
+TITLE_FONT = "宋体"
+"""Fonts every office PC has (Windows, WPS, UOS/Kylin ship 宋体/黑体/仿宋 or metric twins): the
+notice's 方正小标宋简体 and 仿宋_GB2312 are not on a stock PC and get substituted unpredictably."""
+HEAD_FONT = "黑体"
+BODY_FONT = "仿宋"
+BODY_SIZE = 11
+MIN_PRINTED_POINTS = 10.0
+"""The smallest text size the printed table may have (issue 13: ≥ 10 pt on paper)."""
+STATUS_SHEET = "申报情况"
+LATE_REASON = "逾期，视为放弃（通知：逾期未上报视为放弃）"
+STATUS_HEADERS: tuple[tuple[str, float], ...] = (
+    ("序号", 5),
+    ("收件编号", 18.5),
+    ("申报单位", 18),
+    ("工作室名称", 18),
+    ("状态", 12),
+    ("列入附件2", 18),
+    ("附件2内容", 14),
+    ("附件2缺少栏目", 20),
+    ("缺少材料", 20),
+    ("逾期/视为放弃", 12),
+    ("领域不在范围", 14),
+    ("成员人数", 14),
+    ("页数", 14),
+    ("其他提示", 24),
+)
+"""The second sheet: every studio pack of the round, whether and why it is (not) on the first."""
 
 
 def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
@@ -84,12 +122,90 @@ def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chosen))
 
 
-def select_packs(store: DeskStore, statuses: Sequence[str] | None = None, round_id: str | None = None) -> list[Pack]:
-    """Studio packs of the round, oldest receipt first, whose status is in ``statuses``."""
-    wanted = set(statuses or DEFAULT_STATUSES)
+def studio_packs(store: DeskStore, round_id: str | None = None) -> list[Pack]:
+    """Every studio pack of the round, voided included, oldest receipt first."""
     packs = [p for p in store.packs(round_id or store.config.round.id) if p.kind == "studio"]
     packs.sort(key=lambda p: p.seq)
-    return [p for p in packs if ("voided" if p.voided else p.status) in wanted and (not p.voided or "voided" in wanted)]
+    return packs
+
+
+def leave_out_reason(pack: Pack, statuses: Sequence[str], late: bool, include_late: bool) -> str:
+    """Why a studio pack is not on the official sheet, or "" when it is.
+
+    Voided and withdrawn packs and statuses not chosen are left out; a late pack is left out
+    unless ``include_late`` (the notice: 对逾期未上报申报材料的单位视为放弃, 三.3).
+    """
+    status = "voided" if pack.voided else pack.status
+    if status not in statuses:
+        return f"不列入：{pack.status_label}"
+    if late and not include_late:
+        return "不列入：" + LATE_REASON
+    return ""
+
+
+def select_packs(
+    store: DeskStore,
+    statuses: Sequence[str] | None = None,
+    round_id: str | None = None,
+    include_late: bool | None = None,
+) -> list[Pack]:
+    """Studio packs of the official sheet: oldest receipt first, status in ``statuses``, late packs
+    only when ``include_late`` (default: the ``[export] include_late`` setting, off)."""
+    return plan_annex2(store, statuses, round_id, include_late).official
+
+
+@dataclass
+class Annex2Plan:
+    """What the 附件2 export will write, known before writing: the official rows, the packs left
+    out (with the reason), and the official rows whose 附件2 content is not complete."""
+
+    official: list[Pack]
+    every: list[tuple[Pack, str, Annex2Content]]
+    """Every studio pack of the round: the pack, why it is left out ("" when listed), its content."""
+    late_left_out: list[Pack] = field(default_factory=list)
+
+    @property
+    def lacking(self) -> list[tuple[Pack, Annex2Content]]:
+        return [(p, c) for p, why, c in self.every if not why and not c.complete]
+
+    def warnings(self, limit: int = 20) -> list[str]:
+        """Chinese lines for the clerk before (and after) writing: rows lacking content, late packs left out."""
+        lines = []
+        lacking = self.lacking
+        if lacking:
+            shown = "、".join(f"{p.receipt_no}（缺{len(c.missing)}栏）" for p, c in lacking[:limit])
+            more = f" 等 {len(lacking)} 件" if len(lacking) > limit else ""
+            lines.append(f"{len(lacking)} 行缺附件2内容：{shown}{more}")
+        if self.late_left_out:
+            numbers = "、".join(p.receipt_no for p in self.late_left_out[:limit])
+            more = f" 等 {len(self.late_left_out)} 件" if len(self.late_left_out) > limit else ""
+            lines.append(f"逾期 {len(self.late_left_out)} 件视为放弃，未列入附件2（见“{STATUS_SHEET}”表）：{numbers}{more}")
+        return lines
+
+
+def plan_annex2(
+    store: DeskStore,
+    statuses: Sequence[str] | None = None,
+    round_id: str | None = None,
+    include_late: bool | None = None,
+) -> Annex2Plan:
+    """Decide the rows of the 附件2 export without writing anything (fast: one pass, no files)."""
+    wanted = tuple(statuses or DEFAULT_STATUSES)
+    if include_late is None:
+        include_late = store.config.export.include_late
+    round_ = store.config.round
+    every = []
+    official = []
+    late_out = []
+    for pack in studio_packs(store, round_id):
+        late = is_late(round_, pack)
+        why = leave_out_reason(pack, wanted, late, include_late)
+        every.append((pack, why, annex2_content(pack)))
+        if not why:
+            official.append(pack)
+        elif late and not include_late and ("voided" if pack.voided else pack.status) in wanted:
+            late_out.append(pack)
+    return Annex2Plan(official, every, late_out)
 
 
 def rows_of(packs: Sequence[Pack]) -> list[list[Any]]:
@@ -108,14 +224,14 @@ def build_template() -> Workbook:
     ws.title = LABEL
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.cell(LABEL_ROW, 1, LABEL).font = Font(name="黑体", size=12)
+    ws.cell(LABEL_ROW, 1, LABEL).font = Font(name=HEAD_FONT, size=12, charset=GB2312)
     title = ws.cell(TITLE_ROW, 1, TITLE)
-    title.font = Font(name="方正小标宋简体", size=18)
+    title.font = Font(name=TITLE_FONT, size=18, bold=True, charset=GB2312)
     title.alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(COLUMNS))
     ws.row_dimensions[TITLE_ROW].height = 36
-    header_font = Font(name="黑体", size=11)
-    body_font = Font(name="仿宋_GB2312", size=11)
+    header_font = Font(name=HEAD_FONT, size=BODY_SIZE, charset=GB2312)
+    body_font = Font(name=BODY_FONT, size=BODY_SIZE, charset=GB2312)
     for i, (header, width, _) in enumerate(COLUMNS):
         col = i + 1
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -192,9 +308,7 @@ def fill_workbook(
     rows = [clean_row(row) for row in rows_of(packs)]
     widths = [ws.column_dimensions[get_column_letter(c)].width or 10.0 for c in range(1, ncols + 1)]
     line_points = _font_points(ws)
-    heights, warnings = _fit_widths(rows, widths, line_points)
-    for c, width in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(c)].width = width
+    heights, warnings = _fit_widths(ws, rows, widths, line_points, float(ws.cell(FIRST_ROW, 2).font.sz or BODY_SIZE))
     header_lines = max(line_count(h, w) for h, w in zip(HEADERS, widths))
     ws.row_dimensions[HEADER_ROW].height = header_lines * line_points + 6
 
@@ -213,19 +327,126 @@ def fill_workbook(
     return wb, warnings
 
 
-def _fit_widths(rows: list[list[Any]], widths: list[float], line_points: float) -> tuple[list[float], list[str]]:
-    """Row heights, widening the long-text columns until every row fits Excel's 409-point limit."""
+def _fit_widths(
+    ws: Worksheet, rows: list[list[Any]], widths: list[float], line_points: float, body_size: float
+) -> tuple[list[float], list[str]]:
+    """Row heights; the paper (A4, or A3 when the long texts need it) and the column widths.
+
+    Rows taller than Excel's 409-point limit widen the long-text columns, but never so far that
+    the text, fitted to one page wide, prints below :data:`MIN_PRINTED_POINTS`: A4 landscape
+    first, then A3 landscape. What still does not fit is named in a warning.
+    """
     limit = EXCEL_MAX_ROW_HEIGHT - 4
-    wide = [i for i, w in enumerate(widths) if w >= 20]
+    wide = [i for i, w in enumerate(widths) if w >= 19]
+    ncols = len(widths)
+
+    def printed(paper: int) -> float:
+        ws.page_setup.paperSize = paper
+        return body_size * printed_scale(ws, ncols)
+
+    def set_widths(values: list[float]) -> None:
+        for c, width in enumerate(values, 1):
+            ws.column_dimensions[get_column_letter(c)].width = width
+
+    set_widths(widths)
     heights = [row_height(row, widths, line_points) for row in rows]
-    while heights and max(heights) > limit and wide and min(widths[i] for i in wide) < MAX_WIDTH:
-        for i in wide:
-            widths[i] = min(MAX_WIDTH, round(widths[i] * 1.25, 1))
+    while heights and max(heights) > limit:
+        tallest = rows[heights.index(max(heights))]
+        short = [
+            i for i in wide
+            if widths[i] < MAX_WIDTH and isinstance(tallest[i], str) and line_count(tallest[i], widths[i]) * line_points + 4 > limit
+        ]
+        if not short:
+            break
+        trial = [min(MAX_WIDTH, round(w * 1.15, 1)) if i in short else w for i, w in enumerate(widths)]
+        set_widths(trial)
+        if printed(ws.PAPERSIZE_A3) < MIN_PRINTED_POINTS:
+            set_widths(widths)
+            break
+        widths[:] = trial
         heights = [row_height(row, widths, line_points) for row in rows]
+    if printed(ws.PAPERSIZE_A4) < MIN_PRINTED_POINTS:
+        ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    warnings = []
+    if int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A3):
+        warnings.append("内容较长，已设为 A3 横向打印（字号不小于10磅）")
     if heights and max(heights) > limit:
         at = heights.index(max(heights))
-        return heights, [f"序号 {at + 1} 的内容太长，Excel 单行最高 409 磅，打印时可能显示不全，请精简该行文字"]
-    return heights, []
+        warnings.append(f"序号 {at + 1} 的内容太长，Excel 单行最高 409 磅，打印时可能显示不全，请精简该行文字")
+    return heights, warnings
+
+
+def status_rows(plan: Annex2Plan, store: DeskStore) -> list[list[Any]]:
+    """The rows of the second sheet (:data:`STATUS_HEADERS`), cleaned for the cells."""
+    from deskapp.dashboard import assess_packs
+
+    verdicts = assess_packs(store, [p for p, _, _ in plan.every])
+    rows = []
+    for n, (pack, why, content) in enumerate(plan.every, 1):
+        verdict = verdicts[pack.id]
+        by_code = {f.code: f.text for f in verdict.flags}
+        members = "；".join(t for c, t in by_code.items() if "members" in c)
+        pages = "；".join(t for c, t in by_code.items() if "pages" in c)
+        shown = {"late", "sector_out_of_scope"} | {c for c in by_code if "members" in c or "pages" in c}
+        rows.append(
+            clean_row(
+                [
+                    n,
+                    pack.receipt_no,
+                    pack.unit,
+                    pack.name,
+                    pack.status_label,
+                    "是" if not why else "否：" + why.removeprefix("不列入："),
+                    ORIGIN_LABELS[content.origin],
+                    "、".join(content.missing),
+                    "、".join(verdict.missing),
+                    "逾期，视为放弃" if "late" in by_code else "",
+                    by_code.get("sector_out_of_scope", ""),
+                    members,
+                    pages,
+                    "；".join(t for c, t in by_code.items() if c not in shown),
+                ]
+            )
+        )
+    return rows
+
+
+def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Worksheet:
+    """The second sheet: every studio pack of the round with its status, whether it is on the
+    official sheet (and why not), its 附件2 content (from files / typed / missing), what it misses
+    and its flags. Not part of the notice's table: the office's own account of it."""
+    if STATUS_SHEET in wb.sheetnames:
+        wb.remove(wb[STATUS_SHEET])
+    ws = wb.create_sheet(STATUS_SHEET)
+    thin = Side(style="thin", color="000000")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head = Font(name=HEAD_FONT, size=10, charset=GB2312)
+    body = Font(name="宋体", size=10, charset=GB2312)
+    for c, (header, width) in enumerate(STATUS_HEADERS, 1):
+        cell = ws.cell(1, c, header)
+        cell.font, cell.border = head, border
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        ws.column_dimensions[get_column_letter(c)].width = width
+    style = ws.cell(2, 1)  # the style of every data cell, shared through RowWriter (fast at 10,000 rows)
+    style.font, style.border = body, border
+    style.alignment = Alignment(vertical="top", wrap_text=True)
+    writer = RowWriter(ws, [style._style] * len(STATUS_HEADERS))
+    widths = [w for _, w in STATUS_HEADERS]
+    for n, row in enumerate(status_rows(plan, store), 1):
+        writer.write(n + 1, row, cleaned=True)
+        ws.row_dimensions[n + 1].height = min(row_height(row, widths, 13.5), EXCEL_MAX_ROW_HEIGHT)
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(STATUS_HEADERS))}{max(1, len(plan.every) + 1)}"
+    ws.print_title_rows = "1:1"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.oddHeader.center.text = f"{store.config.round.name} 工作室申报情况（附件2 之外的说明，不属于通知的汇总表）"
+    ws.oddFooter.center.text = FOOTER
+    return ws
 
 
 def write_annex2(
@@ -235,13 +456,20 @@ def write_annex2(
     statuses: Sequence[str] | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    include_late: bool | None = None,
 ) -> ExportResult:
-    """Write the 附件2 workbook; returns where it went (never over an earlier export)."""
+    """Write the 附件2 workbook; returns where it went (never over an earlier export).
+
+    Sheet 1 is exactly the notice's table (附件2) of the official rows (:func:`plan_annex2`);
+    sheet 2 (申报情况) lists every studio pack of the round. The result's warnings name the rows
+    lacking 附件2 content and the late packs left out.
+    """
     now = now or store.clock()
-    packs = select_packs(store, statuses)
+    plan = plan_annex2(store, statuses, include_late=include_late)
     path = export_path(store.locations, STEM, ".xlsx", now, out)
     with paused_gc():
-        wb, warnings = fill_workbook(load_template(template_path(store)), packs, progress)
+        wb, warnings = fill_workbook(load_template(template_path(store)), plan.official, progress)
+        fill_status_sheet(wb, plan, store)
         wb.properties.keywords = store_keyword(store)  # the chain head: deskapp check --against this file
         save_new(path, wb.save)
-    return ExportResult(path, len(packs), warnings)
+    return ExportResult(path, len(plan.official), [*plan.warnings(), *warnings])

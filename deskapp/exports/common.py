@@ -205,6 +205,10 @@ class RowWriter:
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 cell = Cell(ws, row=row, column=col, style_array=styles[i])
                 cell._value = value
+            elif isinstance(value, datetime):  # a date cell: the column's style carries its format
+                cell = Cell(ws, row=row, column=col, style_array=styles[i])
+                cell._value = value
+                cell.data_type = "d"
             else:
                 text = value if cleaned and isinstance(value, str) else clean_text(value)
                 cell = Cell(ws, row=row, column=col, style_array=quoted[i] if text[:1] in FORMULA_STARTS else styles[i])
@@ -233,3 +237,53 @@ def row_height(values: Sequence[Any], widths: Sequence[float], line_points: floa
 @lru_cache(maxsize=64)
 def _usable(widths: tuple[float, ...]) -> tuple[float, ...]:
     return tuple(usable_width(w) for w in widths)
+
+
+# -- printing: how large text comes out on paper -------------------------------------------------
+PAPER_MM: dict[int, tuple[float, float]] = {9: (210.0, 297.0), 8: (297.0, 420.0)}
+"""openpyxl/Excel paper codes → (short, long) side in mm: 9 = A4, 8 = A3."""
+
+
+def column_points(width: float) -> float:
+    """Printed width in points of an Excel column ``width`` characters wide.
+
+    Excel sizes columns in widths of the default font's digit (Calibri 11: 7 px) plus 5 px of
+    padding, at 96 px per inch: ``(7·w + 5) px × 0.75 pt/px``.
+    """
+    return (7.0 * width + 5.0) * 0.75
+
+
+def printable_points(ws: Worksheet) -> float:
+    """Width in points between the left and right margins of the sheet's paper and orientation."""
+    short, long = PAPER_MM.get(int(ws.page_setup.paperSize or 9), PAPER_MM[9])
+    side = long if ws.page_setup.orientation == "landscape" else short
+    margins = float(ws.page_margins.left or 0) + float(ws.page_margins.right or 0)
+    return side / 25.4 * 72.0 - margins * 72.0
+
+
+def printed_scale(ws: Worksheet, columns: int | None = None) -> float:
+    """The scale Excel prints a sheet at when fitted to one page wide (1.0 when it fits as is).
+
+    ``columns`` counts the columns printed (the print area's width); default: every column
+    with a width set. Hidden columns do not count.
+    """
+    dims = ws.column_dimensions
+    count = columns if columns is not None else max((dims[k].max or dims[k].index for k in dims), default=0)
+    total = 0.0
+    for col in range(1, int(count) + 1):
+        dim = dims.get(_letter(col))
+        if dim is not None and dim.hidden:
+            continue
+        total += column_points(float(dim.width) if dim is not None and dim.width else 8.43)
+    if total <= 0:
+        return 1.0
+    fit = bool(ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    if fit and ws.page_setup.fitToWidth:
+        return min(1.0, printable_points(ws) / total)
+    return float(ws.page_setup.scale or 100) / 100.0
+
+
+def _letter(col: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(col)

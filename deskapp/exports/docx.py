@@ -16,13 +16,14 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from deskapp.anchor import store_keyword
-from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, STEM, TITLE, rows_of, select_packs
+from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, STEM, TITLE, plan_annex2, rows_of
 from deskapp.exports.common import ExportResult, Progress, clean_text, export_path, paused_gc, save_new
 from deskapp.store import DeskStore
 
-BODY_FONT = "仿宋_GB2312"
+BODY_FONT = "仿宋"
 HEAD_FONT = "黑体"
-TITLE_FONT = "方正小标宋简体"
+TITLE_FONT = "宋体"
+"""Fonts every office PC has (see :mod:`deskapp.exports.annex2`); the title is set bold."""
 MARGIN = Mm(15)
 
 
@@ -62,13 +63,19 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
     run = title.add_run(TITLE)
     _east_asian(run, TITLE_FONT)
     run.font.size = Pt(18)
+    run.font.bold = True
 
     table = doc.add_table(rows=1, cols=len(COLUMNS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     usable = Mm(297) - 2 * MARGIN
-    total = sum(c[1] for c in COLUMNS)
-    widths = [int(usable * c[1] / total) for c in COLUMNS]
+    # Word's cell margins take more of a narrow column than Excel's: the short columns get a floor.
+    weights = [max(c[1], 5.5 if i == 0 else 8.0) for i, c in enumerate(COLUMNS)]
+    total = sum(weights)
+    widths = [int(usable * w / total) for w in weights]
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = width  # the table grid: LibreOffice and WPS lay the table out from it
     header = table.rows[0]
     _repeat_header(header)
     for cell, text, width in zip(header.cells, HEADERS, widths):
@@ -120,12 +127,17 @@ def write_annex2_docx(
     statuses: Sequence[str] | None = None,
     now: datetime | None = None,
     progress: Progress | None = None,
+    include_late: bool | None = None,
 ) -> ExportResult:
-    """Write the 附件2 table as .docx; returns where it went (never over an earlier export)."""
+    """Write the 附件2 table as .docx; returns where it went (never over an earlier export).
+
+    The same rows as the workbook's official sheet (:func:`plan_annex2`: late packs left out
+    unless ``include_late``); the warnings name rows lacking 附件2 content and late packs left out.
+    """
     now = now or store.clock()
-    packs = select_packs(store, statuses)
+    plan = plan_annex2(store, statuses, include_late=include_late)
     path = export_path(store.locations, STEM, ".docx", now, out)
-    doc = build_document(rows_of(packs), progress)
+    doc = build_document(rows_of(plan.official), progress)
     doc.core_properties.keywords = store_keyword(store)  # the chain head: deskapp check --against this file
     save_new(path, lambda p: doc.save(str(p)))
-    return ExportResult(path, len(packs))
+    return ExportResult(path, len(plan.official), plan.warnings())
