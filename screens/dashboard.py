@@ -176,7 +176,7 @@ class DashboardScreen(DeskScreen[None]):
             )
         lacking = sum(1 for r in self.annex2_shown if not r.complete)
         self.query_one("#dash-list-head", Static).update(
-            f"附件2内容：{len(self.annex2_shown)} 个工作室，缺内容 {lacking} 个（Ctrl+T 导出前会列出） · F8 回到缺件清单 · Enter 打开"
+            f"附件2内容：{len(self.annex2_shown)} 个工作室，缺内容 {lacking} 个（Ctrl+G 导出前会列出） · F8 回到缺件清单 · Enter 打开"
         )
 
     # -- keys ------------------------------------------------------------------------------

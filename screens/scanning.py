@@ -45,7 +45,7 @@ if TYPE_CHECKING:
 TERMINATORS = ("enter", "ctrl+j", "tab")
 """CR, LF, Tab (CR LF is CR then an LF on an empty line, which reads nothing)."""
 
-KEEP_LINE = {"escape", "up", "down", "pageup", "pagedown", "shift+tab", "ctrl+q", "ctrl+p", "ctrl+t", "ctrl+o"}
+KEEP_LINE = {"escape", "up", "down", "pageup", "pagedown", "shift+tab", "ctrl+q", "ctrl+p", "ctrl+g", "ctrl+o"}
 """Keys that do not change the box's text (function keys neither)."""
 
 HOLD_LIMIT = 3.0

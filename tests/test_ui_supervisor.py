@@ -220,7 +220,7 @@ async def test_export_warns_first_and_escape_writes_nothing_and_dashboard_lists_
     sdesk.store.update(packs["accepted"].id, {f"details.{k}": v for k, v in full.items()}, SUPERVISOR, action="details")
     app = make_app(sdesk, SUPERVISOR)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+g")
         await wait_workers(app, pilot)
         assert isinstance(app.screen, ConfirmExport)
         lines = str(app.screen.query_one("#confirm-lines", Static).render())
