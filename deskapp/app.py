@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -21,6 +22,7 @@ from deskapp.config import ConfigError
 from deskapp.journal import JournalError
 from deskapp.listing import Listing
 from deskapp.service import Desk, open_desk
+from screens.keygate import KeyGate
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 
@@ -87,6 +89,17 @@ class DeskApp(App[int]):
         self._seen_version = self.listing.version
         self._poll_failed = False
         super().__init__()
+        self.key_gate = KeyGate(self)
+        """Typed keys and pastes reach a settled screen one at a time, in order (no key lost)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        if not KeyGate.applies(event):
+            await super().on_event(event)
+        elif not self.key_gate.hold(event):
+            try:
+                await super().on_event(event)
+            finally:
+                self.key_gate.handled()
 
     @property
     def store(self):  # type: ignore[no-untyped-def]
