@@ -91,6 +91,9 @@ class SlipSettings:
     """Also print a counterfoil (存根) beside the applicant's copy (申请人联)."""
     notice_days: int = 5
     """Working days (Monday–Friday) a 补正告知书 gives to bring the missing items."""
+    print_on_save: bool = False
+    """Saving a registration also prints its receipt slip (one key less per pack: Enter on the
+    form's last field saves and prints)."""
 
 
 @dataclass(frozen=True)
@@ -287,6 +290,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         printer=check.text(slip_raw, "printer", "slip", ""),
         counterfoil=bool(slip_raw.get("counterfoil", False)),
         notice_days=check.integer(slip_raw, "notice_days", "slip", 5),
+        print_on_save=bool(slip_raw.get("print_on_save", False)),
     )
 
     staff: list[StaffMember] = []

@@ -1,22 +1,26 @@
-"""No key lost: the app hands typed keys and pastes on one at a time, each to a settled screen.
+"""No key lost: the app hands typed keys and pastes on in order, each to a settled screen.
 
 Why: Textual hands a key to the focused widget's queue and runs the screen's (non-priority)
 bindings only when the key has bubbled back to the app's queue, *behind* the keys typed after
 it. A key that opens a screen (F2, the kind key, Ctrl+S, Enter for the next pack) therefore
-still has later keys delivered to the old screen, and a screen just pushed has no focused
+still had later keys delivered to the old screen, and a screen just pushed has no focused
 input until its ``on_mount`` has run: in a burst those keys went to the wrong place or
 nowhere ("新疆准东…" arrived as "疆准东…", fields shifted by one, packs saved with nothing
-ticked). The whole kind is fixed here, in one place, for every screen and dialog: a key is
-handed on only when
+ticked). The whole kind is fixed here, in one place, for every screen and dialog: after a
+key, the next is handed on only when
 
+- the app has finished its part of the key (priority bindings run, key forwarded),
 - the current screen is mounted (composed, its ``on_mount`` run), and
-- the app, the screen and every widget on it have finished every message they hold
-  (``asyncio.Queue`` counts a message as unfinished until it has been handled), so the
-  previous key's effects (bubbling, bindings, focus moves, screens pushed or dismissed)
-  are complete.
+- no message that may move the focus or the screen (anything but a redraw) waits in the
+  app, the screen or a widget on it: the previous key's effects (bubbling, bindings, focus
+  moves, screens pushed or dismissed) are complete.
 
 Keys that arrive meanwhile wait in order. A key typed at human pace finds the desk settled
-and goes straight on; a burst is handed on key by key at the speed the screen takes them.
+and goes straight on. In a burst, plain characters for the focused input go on together
+(they move nothing); every other key waits for the one before to take effect.
+
+Also here, for the same one place: a multi-line paste into a one-line input keeps all its
+lines, joined with a space (:func:`paste_for`).
 """
 
 from __future__ import annotations
@@ -213,7 +217,24 @@ class KeyGate:
                         if not self._pass(self.waiting.popleft()):
                             break
                 await self.settled()
-            self.waiting.clear() if not self.app.is_running else None
+            if not self.app.is_running:
+                self.waiting.clear()
         finally:
             self._task = None
             self._in_hand.set()
+
+
+def one_line(text: str) -> str:
+    """A paste for a one-line field: its lines joined with a space, blank lines dropped.
+
+    ``"准东某煤化工\\n有限公司"`` → ``"准东某煤化工 有限公司"``; ``"\\n有限公司"`` → ``"有限公司"``.
+    (Textual's ``Input`` keeps only the first line of a paste, silently.)
+    """
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def paste_for(event: events.Event, focused: object) -> events.Event:
+    """The paste a one-line ``Input`` should receive (every input of the desk, in this one place)."""
+    if isinstance(event, events.Paste) and isinstance(focused, Input) and ("\n" in event.text or "\r" in event.text):
+        return events.Paste(one_line(event.text))
+    return event

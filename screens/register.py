@@ -365,6 +365,13 @@ class RegisterScreen(Screen[None]):
     def action_read_files(self) -> None:
         read_into_form(self)
 
+    def after_files(self) -> None:
+        """The unit's files filled what they could: on to what is left, the checklist."""
+        if all(self.query_one(Checklist).state.values()):
+            self.all_received()
+        else:
+            self._go("checklist")
+
     def has_unsaved(self) -> bool:
         """Something typed, ticked or read from files and not saved yet (leaving asks first)."""
         if self.saved:
@@ -412,10 +419,14 @@ class ConfirmCancel(ModalScreen[bool]):
         Binding("enter", "keep", "继续填写", id="confirm.keep"),
     ]
 
+    def __init__(self, question: str = "放弃这次登记？已填写的内容不会保存。") -> None:
+        super().__init__()
+        self.question = question
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("放弃这次登记？已填写的内容不会保存。", classes="dialog-title")
-            yield Static("Enter 继续填写　　再按 Esc 放弃", classes="hint")
+            yield Static(self.question, classes="dialog-title")
+            yield Static("Enter 继续填写　　再按一次 Esc（或同一个键）放弃", classes="hint")
         yield Footer()
 
     def action_discard(self) -> None:
@@ -518,6 +529,10 @@ class SavedScreen(Screen[None]):
     @property
     def pack(self) -> Pack:
         return self.app.desk.store.get(self.pack_id)  # type: ignore[attr-defined,no-any-return]
+
+    def on_mount(self) -> None:
+        if self.app.desk.config.slip.print_on_save:  # type: ignore[attr-defined]
+            self.action_print("slip")
 
     def compose(self) -> ComposeResult:
         pack = self.pack
