@@ -33,9 +33,12 @@ from textual import events, messages
 from textual.message_pump import MessagePump
 from textual.widgets import Footer, Input
 
-SETTLE_LIMIT = 2.0
+SETTLE_LIMIT = 10.0
 """Seconds one key may wait for the screen to settle; after that it is handed on anyway
-(a screen that never settles must not swallow the keyboard)."""
+(a screen that never settles must not swallow the keyboard). A screen still being mounted
+is always waited for (at most :data:`MOUNT_LIMIT`): a key handed to it would be lost."""
+
+MOUNT_LIMIT = 60.0
 
 
 DRAWING = (
@@ -53,7 +56,13 @@ DRAWING = (
 
 
 def _pending(pump: MessagePump) -> bool:
-    """``pump`` holds a message that may change where the next key goes (not a mere redraw)."""
+    """``pump`` holds a message that may change where the next key goes (not a mere redraw).
+
+    Callbacks scheduled with ``call_next`` count: a dismissed screen's result callback (which
+    may push the next screen) waits there, outside the queue.
+    """
+    if getattr(pump, "_next_callbacks", None):
+        return True
     queue = pump._message_queue
     held = getattr(queue, "values", None)  # Textual's own queue keeps its messages in a deque
     if held is None:
@@ -164,14 +173,19 @@ class KeyGate:
         end = loop.time() + SETTLE_LIMIT
         while (left := end - loop.time()) > 0:
             if not self._in_hand.is_set():
-                await asyncio.wait([asyncio.ensure_future(self._in_hand.wait())], timeout=left)
+                handled = asyncio.ensure_future(self._in_hand.wait())
+                await asyncio.wait([handled], timeout=left)
+                handled.cancel()
                 continue
             try:
                 screen = self.app.screen
             except Exception:
                 return
             if not screen.is_mounted:
-                await asyncio.wait([asyncio.ensure_future(screen._mounted_event.wait())], timeout=left)
+                mounted = asyncio.ensure_future(screen._mounted_event.wait())
+                await asyncio.wait([mounted], timeout=MOUNT_LIMIT)
+                mounted.cancel()
+                end = max(end, loop.time() + 1)
                 continue
             busy = [p for p in _watched(self.app, screen) if _pending(p)]
             if not busy:

@@ -76,6 +76,10 @@ class KindDialog(ModalScreen[str | None]):
         self.dismiss(kind)
 
 
+class FormScroll(VerticalScroll, can_focus=False):
+    """The form's scrolling body: never a Tab stop itself (a key typed there would go nowhere)."""
+
+
 class RegisterScreen(Screen[None]):
     """The form of one pack. Enter or Tab moves on; Enter on the last field (or Ctrl+S) saves; Esc cancels.
 
@@ -128,7 +132,7 @@ class RegisterScreen(Screen[None]):
             ),
             id="reg-title",
         )
-        with VerticalScroll(id="reg-form"):
+        with FormScroll(id="reg-form"):
             for key in form_fields(self.kind):
                 if key == "notes":
                     continue
