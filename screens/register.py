@@ -114,10 +114,13 @@ class RegisterScreen(Screen[None]):
 
     def _field(self, key: str) -> ComposeResult:
         with Horizontal(classes="field"):
-            yield Label(field_label(self.kind, key), classes="field-label")
+            yield Label(self.label(key), classes="field-label")
             yield Input(id=f"f-{key}", compact=True, select_on_focus=False, **_input_options(key))
             if key in CHECKED_FIELDS:
                 yield Label("", id=f"note-{key}", classes="field-note")
+
+    def label(self, key: str) -> str:
+        return FORM_LABELS.get(key) or field_label(self.kind, key)
 
     def compose(self) -> ComposeResult:
         round_ = self.desk.config.round
@@ -249,14 +252,14 @@ class RegisterScreen(Screen[None]):
         found: list[tuple[str, str, bool]] = []
         for key in ("unit", "name"):
             if not self.value(key):
-                found.append((key, "请填写" + field_label(self.kind, key), True))
+                found.append((key, "请填写" + self.label(key), True))
         for key in CHECKED_FIELDS:
             if key == "members" and self.kind != "studio":
                 continue
             problem = self.problems_of(key)
             if problem:
                 blocks = problem == "应为整数" or problem.startswith("可能是")
-                found.append((key, f"{field_label(self.kind, key)}“{self.value(key)}”：{problem}", blocks))
+                found.append((key, f"{self.label(key)}“{self.value(key)}”：{problem}", blocks))
         order = [*form_fields(self.kind), "pages", "ecopy_medium"]
         return sorted(found, key=lambda f: order.index(f[0]))
 
@@ -394,6 +397,8 @@ class RegisterScreen(Screen[None]):
 
         self.app.push_screen(ConfirmCancel(), answered)
 
+
+FORM_LABELS = {"pages": "页数（纸质）", "ecopy_medium": "电子版介质"}
 
 CHECKED_FIELDS = ("sector", "phone", "members", "pages")
 """Fields checked as typed; what is questionable shows beside them (``#note-<key>``)."""
