@@ -41,7 +41,10 @@ from filelock import FileLock
 from tinydb import Query, TinyDB
 from tinydb.storages import JSONStorage
 
+from deskapp import journal as journal_module
 from deskapp.journal import GENESIS, canonical, entry_hash
+from deskapp.locations import Locations
+from deskapp.record_guard import load_chain_key
 from deskapp.numbering import format_receipt
 from deskapp.search import search_keys
 from deskapp.service import open_desk
@@ -99,12 +102,13 @@ def seed_desk(data: Path, docs: list[dict]) -> None:
     """A journal of these packs, every second one updated once (ecopy arrives next day), plus a snapshot."""
     data.mkdir(parents=True)
     prev, seq, lines = GENESIS, 0, []
+    key = load_chain_key(Locations(data))  # creates data/secret.key: the journal is keyed, as a desk writes it
 
     def add(body: dict) -> None:
         nonlocal prev, seq
         seq += 1
-        entry = dict(body, seq=seq, prev=prev)
-        entry["hash"] = prev = entry_hash(prev, entry)
+        entry = dict(body, v=2, seq=seq, prev=prev)
+        entry["hash"] = prev = entry_hash(prev, entry, key)
         lines.append(canonical(entry))
 
     for pack_id, doc in enumerate(docs, 1):
@@ -247,6 +251,36 @@ def registration_table(docs: list[dict], work: Path, quick: bool) -> None:
     print("desk CPU = the desk processes' CPU time per registration (pinyin keys, JSON, hash; not the fsync wait).")
 
 
+def fsync_table(docs: list[dict], work: Path, quick: bool) -> None:
+    """Registration p95 with the fsync after the lock is released (the desk's choice) and under it."""
+    print("\nWhen fsync runs (issue 12): registration at 1,000 packs, ms")
+    print(f"{'fsync':>14} {'writers':>7} | {'p50':>6} {'p95':>6} {'n':>4}")
+    for under in (False, True):
+        for writers in (1, 4):
+            base = work / f"fsync-{under}-{writers}"
+            seed_desk(base, docs[:1000])
+            journal_module.FSYNC_UNDER_LOCK = under  # the forked writers inherit it
+            times = run_writers(desk_writer, str(base), writers, (40 if quick else 200) // writers)
+            journal_module.FSYNC_UNDER_LOCK = False
+            label = "under the lock" if under else "after release"
+            print(f"{label:>14} {writers:>7} | {pct(times, 0.5):>6.2f} {pct(times, 0.95):>6.2f} {len(times):>4}")
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def verification_figure(data: Path) -> None:
+    """The whole-chain verification the desk runs in a worker after its first paint."""
+    desk = open_desk(data)
+    times = []
+    for _ in range(3):
+        t = time.perf_counter()
+        report = desk.store.guard.verify()
+        times.append(time.perf_counter() - t)
+        assert report.ok, report.bad
+    size = desk.locations.journal.stat().st_size / 1e6
+    print(f"\nBackground verification at {desk.store.count():,} packs ({report.entries:,} entries, {size:.1f} MB):"
+          f" median {statistics.median(times) * 1000:.0f} ms (HMAC recomputed for every entry; in a thread worker)")
+
+
 def search_figures(data: Path) -> None:
     desk = open_desk(data)
     store, round_id = desk.store, desk.config.round.id
@@ -308,14 +342,19 @@ def cold_start(data: Path) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer registrations timed")
+    parser.add_argument("--integrity", action="store_true", help="only the issue-12 figures: fsync placement, verification")
     args = parser.parse_args()
     t = time.perf_counter()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.2f}")
     docs = seed_docs(10000)
     work = Path(tempfile.mkdtemp(prefix="bench-store-"))
     try:
-        registration_table(docs, work, args.quick)
+        fsync_table(docs, work, args.quick)
         seed_desk(work / "10k", docs)
+        verification_figure(work / "10k")
+        if args.integrity:
+            return
+        registration_table(docs, work, args.quick)
         search_figures(work / "10k")
         cold_start(work / "10k")
     finally:

@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from textual import events
 from textual.app import App
@@ -27,6 +28,7 @@ from deskapp.service import Desk, open_desk
 from screens.keygate import KeyGate, paste_for
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
+T = TypeVar("T")
 
 TOAST_SECONDS = {"information": 3.0, "warning": 6.0, "error": 8.0}
 """How long a toast stays at most, by severity (what must stay is on the screen or in the history)."""
@@ -186,6 +188,7 @@ class DeskApp(App[int]):
         self.set_timer(1.0, lambda: self.run_worker(_warm_up_pinyin, thread=True, exclusive=True, group="warm-up"))
         if self.daily_backup:
             self.run_worker(self._daily_backup, thread=True, group="backup")
+        self.call_after_refresh(self.start_verification)
         if self.clerk is not None:
             self.push_screen(self.main_screen())
         elif self.config.staff:
@@ -201,6 +204,47 @@ class DeskApp(App[int]):
         """Staff remap keys in ``[keys]`` of desk.toml: binding id = key."""
         self.set_keymap(dict(self.config.keys))
 
+    # -- the record proves itself (deskapp/record_guard.py) ---------------------------------
+    def start_verification(self) -> None:
+        """After the first paint: verify the whole chain in a thread worker."""
+        self.run_worker(self._verify_record, thread=True, group="verify", exit_on_error=False)
+
+    def _verify_record(self) -> None:
+        guard = self.store.guard
+        guard.verify()
+        if guard.problem:
+            guard.record_alarm(self.clerk or "受理台")
+            self.call_from_thread(self.record_failed, guard.problem)
+
+    def record_failed(self, problem: str) -> None:
+        """Say it prominently and keep saying it: changes to packs are refused until a supervisor acts."""
+        self.sub_title = "⚠ 记录校验未通过：暂停修改申报材料，请科室负责人处理"
+        self.notify(problem, title="记录校验未通过", severity="error", timeout=24 * 3600)
+
+    # -- writing: the one way a screen changes the record --------------------------------
+    def write(self, action: Callable[[], T], *, what: str = "本次修改") -> T | None:
+        """Run ``action`` (a call that writes the journal or a data file) and return its result;
+        ``None`` after telling the clerk in Chinese when the store refused it (full disk, lock
+        held past its timeout, no permission, a damaged record, a file replaced under it). The
+        store writes one entry whole or nothing, so the record stays as it was; the desk runs on.
+        ``tests/test_store_faults.py`` finds screen code that writes any other way."""
+        try:
+            return action()
+        except JournalError as exc:
+            self.notify(f"{what}没有保存：{exc}", title="未保存", severity="error", timeout=20)
+        except OSError as exc:  # a data file (desk.toml) on a full disk or a read-only folder
+            from deskapp.journal import write_error_message
+
+            self.notify(f"{what}没有保存：{write_error_message(exc)}", title="未保存", severity="error", timeout=20)
+        return None
+
+    def _handle_exception(self, error: Exception) -> None:
+        """The last boundary: a store error that slipped past :meth:`write` is told, never ends the desk."""
+        if isinstance(error, JournalError):
+            self.notify(f"操作没有保存：{error}", title="未保存", severity="error", timeout=20)
+            return
+        super()._handle_exception(error)
+
     # -- signing in ------------------------------------------------------------------------
     def main_screen(self):  # type: ignore[no-untyped-def]
         from screens.main import MainScreen
@@ -208,7 +252,8 @@ class DeskApp(App[int]):
         return (self.MAIN_SCREEN or MainScreen)()
 
     def sign_in(self, name: str) -> None:
-        self.store.record_event("sign_in", name)
+        if self.write(lambda: self.store.record_event("sign_in", name), what="登录") is None:
+            return
         self.clerk = name
         self.switch_screen(self.main_screen())
 
@@ -218,8 +263,9 @@ class DeskApp(App[int]):
     def _switch_clerk(self) -> None:
         from screens.signin import SignInScreen
 
-        if self.clerk:
-            self.store.record_event("sign_out", self.clerk)
+        clerk = self.clerk
+        if clerk and self.write(lambda: self.store.record_event("sign_out", clerk), what="退出登录") is None:
+            return
         self.clerk = None
         self.switch_screen(SignInScreen())
 
@@ -281,6 +327,11 @@ def run_app(data: str | os.PathLike[str] | None = None) -> int:
     """Open the desk on ``data`` and run the screen; a bad config or journal ends with exit 2."""
     try:
         desk = open_desk(data)
+        from screens.keymap import keymap_problems
+
+        problems = keymap_problems(desk.config.keys)
+        if problems:
+            raise ConfigError(problems, str(desk.locations.config))
     except (ConfigError, JournalError) as exc:
         print(f"受理台无法启动：{exc}", file=sys.stderr)
         print("请改正上面所说的问题后重新启动；数据文件夹中的记录没有被改动。", file=sys.stderr)

@@ -243,7 +243,16 @@ def verify_backup(path: Path, default_config: Path) -> BackupCheck:
         except OSError:
             problems.append(f"缺少 {file_name}")
     if JOURNAL in files:
-        chain = verify_chain(path / JOURNAL)
+        key = None
+        if SECRET in files:
+            from deskapp.journal import chain_key
+            from deskapp.receipt_qr import SecretError, load_secret
+
+            try:
+                key = chain_key(load_secret(path / SECRET))
+            except (SecretError, OSError):
+                problems.append(f"备份中的 {SECRET} 无法读取")
+        chain = verify_chain(path / JOURNAL, key)
         if chain.bad:
             problems.append("记录链断裂：" + chain.bad.describe())
         elif chain.torn_tail or chain.entries != manifest.get("entries") or chain.last_hash != manifest.get("last_hash"):

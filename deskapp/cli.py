@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from deskapp.config import KIND_LABELS, ConfigError
-from deskapp.journal import JournalError
+from deskapp.journal import JournalError, StoreWriteError
 from deskapp.models import Pack
 from deskapp.service import Desk, open_desk, pack_json
 from deskapp.store import RegistrationError
@@ -30,7 +30,10 @@ def _print_json(value: Any) -> None:
 
 
 def _desk(args: argparse.Namespace) -> Desk:
-    return open_desk(args.data)
+    desk = open_desk(args.data)
+    if desk.store.journal.damage is not None:  # reading goes on over the good part; say so every time
+        print(desk.store.journal.damage.message(), file=sys.stderr)
+    return desk
 
 
 def find_pack(desk: Desk, receipt_no: str) -> Pack | None:
@@ -80,7 +83,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _register_line(desk: Desk, clerk: str, record: Any) -> dict[str, Any]:
+def _register_line(desk: Desk, clerk: str, record: Any, supervisor: str | None) -> dict[str, Any]:
+    """Register one JSON line. ``received_at`` and a ``clerk`` other than ``--clerk`` are a
+    supervisor's act (a migration of an old 台账): only with ``supervisor`` (PIN already checked)."""
     if not isinstance(record, dict):
         raise RegistrationError("每行应为一个 JSON 对象")
     record = dict(record)
@@ -92,6 +97,13 @@ def _register_line(desk: Desk, clerk: str, record: Any) -> dict[str, Any]:
         raise RegistrationError("checklist 应为对象")
     pages = record.pop("pages", None)
     received = record.pop("received_at", None)
+    line_clerk = record.pop("clerk", None) or clerk
+    if not isinstance(line_clerk, str):
+        raise RegistrationError("clerk 应为文字")
+    if (received or line_clerk != clerk) and supervisor is None:
+        raise RegistrationError("收件时间（received_at）和他人的受理人（clerk）只能由科室负责人登记：请加 --supervisor 姓名 与 PIN")
+    if line_clerk != clerk and desk.config.staff and desk.config.staff_member(line_clerk) is None:
+        raise RegistrationError(f"受理人 {line_clerk} 不在人员名单中")
     received_at = None
     if received:
         try:
@@ -99,12 +111,37 @@ def _register_line(desk: Desk, clerk: str, record: Any) -> dict[str, Any]:
         except ValueError:
             raise RegistrationError(f"received_at 不是有效时间：{received!r}") from None
     distinct = record.pop("distinct_from", []) or []
+    supervised = supervisor is not None and (received_at is not None or line_clerk != clerk)
     pack = desk.store.register(
-        kind, record, clerk, checklist=checklist, pages=pages, received_at=received_at, distinct_from=distinct,
-        reason="批量导入",
+        kind, record, line_clerk, checklist=checklist, pages=pages, received_at=received_at, distinct_from=distinct,
+        reason=f"迁移旧台账（科室负责人 {supervisor} 核准）" if supervised else "批量导入",
+        supervisor=supervisor if supervised else None,
     )
     doc = pack_json(desk, pack)
     return {k: doc[k] for k in ("receipt_no", "id", "kind", "unit", "name", "received_at", "complete", "missing", "flags")}
+
+
+def _line_error(line_no: int, message: str) -> None:
+    print(json.dumps({"line": line_no, "error": message}, ensure_ascii=False), file=sys.stderr)
+
+
+def _supervisor(desk: Desk, args: argparse.Namespace) -> str | None:
+    """The supervisor named by ``--supervisor``, after the PIN (``--pin`` or asked); raises NotAllowed."""
+    if not args.supervisor:
+        return None
+    from deskapp.auth import NotAllowed, require_supervisor
+
+    pin = args.pin or ""
+    if not pin:  # standard input carries the lines: ask on the terminal itself, if there is one
+        import getpass
+
+        try:
+            with open("/dev/tty"):
+                pass
+        except OSError:
+            raise NotAllowed("需要科室负责人 PIN：请用 --pin 提供。") from None
+        pin = getpass.getpass("科室负责人 PIN：")
+    return require_supervisor(desk.config, args.supervisor, pin).name
 
 
 def cmd_register(args: argparse.Namespace) -> int:
@@ -112,19 +149,36 @@ def cmd_register(args: argparse.Namespace) -> int:
     if desk.config.staff and desk.config.staff_member(args.clerk) is None:
         print(f"受理人 {args.clerk} 不在人员名单中（{desk.locations.config}）", file=sys.stderr)
         return 2
+    from deskapp.auth import NotAllowed
+
+    try:
+        supervisor = _supervisor(desk, args)
+    except NotAllowed as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     bad = 0
-    for line_no, line in enumerate(sys.stdin, 1):
-        if not line.strip():
+    for line_no, raw in enumerate(sys.stdin.buffer, 1):
+        if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]  # a byte-order mark from Notepad
+        if not raw.strip():
             continue
         try:
-            result = _register_line(desk, args.clerk, json.loads(line))
+            result = _register_line(desk, args.clerk, json.loads(raw.decode("utf-8")), supervisor)
+        except UnicodeDecodeError:
+            bad += 1
+            _line_error(line_no, "不是 UTF-8 编码的文字，请另存为 UTF-8 后重试")
+            continue
         except json.JSONDecodeError as exc:
             bad += 1
-            print(json.dumps({"line": line_no, "error": f"不是有效的 JSON：{exc.msg}"}, ensure_ascii=False), file=sys.stderr)
+            _line_error(line_no, f"不是有效的 JSON：{exc.msg}")
             continue
-        except (RegistrationError, TypeError) as exc:
+        except (RegistrationError, TypeError, ValueError) as exc:
             bad += 1
-            print(json.dumps({"line": line_no, "error": str(exc)}, ensure_ascii=False), file=sys.stderr)
+            _line_error(line_no, str(exc))
+            continue
+        except StoreWriteError as exc:  # full disk, lock held: this line not saved, later lines may be
+            bad += 1
+            _line_error(line_no, str(exc))
             continue
         result["line"] = line_no
         _print_json(result)
@@ -157,6 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("register", help="从标准输入逐行读取 JSON 并登记（迁移旧台账、脚本导入）")
     p.add_argument("--clerk", required=True, help="受理人姓名")
+    p.add_argument("--supervisor", metavar="NAME", help="科室负责人：行中带 received_at 或他人的 clerk 时必须（迁移旧台账）")
+    p.add_argument("--pin", help="科室负责人 PIN（不给时在终端询问）")
     p.set_defaults(func=cmd_register)
 
     for name in COMMAND_MODULES:

@@ -24,16 +24,23 @@ def _cmd_document(args: argparse.Namespace, doc: str) -> int:
     if pack is None:
         return 1
     deadline: date | None = None
+    due = getattr(args, "due", None)
     if getattr(args, "by", None):
+        print("提示：--by 已改名为 --due（--by 在其他命令中表示操作人）。", file=sys.stderr)
+        due = due or args.by
+    if due:
         try:
-            deadline = date.fromisoformat(args.by)
+            deadline = date.fromisoformat(due)
         except ValueError:
-            print(f"--by 不是有效日期：{args.by!r}（例：2026-06-20）", file=sys.stderr)
+            print(f"--due 不是有效日期：{due!r}（例：2026-06-22）", file=sys.stderr)
             return 2
+    if not (args.clerk or "").strip():
+        print("请用 --clerk 指明经办人（人员名单中的姓名）：文书上须有经办人签名。", file=sys.stderr)
+        return 2
     out = Path(args.out) if args.out else None
     if out is None and not args.print:
         out = desk.locations.outbox
-    result = issue(desk, pack, args.clerk or CLI_ACTOR, doc, to_printer=args.print, out=out, deadline=deadline)
+    result = issue(desk, pack, args.clerk, doc, to_printer=args.print, out=out, deadline=deadline)
     print(result.message, file=sys.stdout if result.ok else sys.stderr)
     return 0 if result.ok else 1
 
@@ -74,9 +81,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         p.add_argument("receipt_no", help="收件编号")
         p.add_argument("--out", metavar="FILE", help="保存为此 PDF 文件（不给 --out 且不打印时保存到待打印文件夹 outbox）")
         p.add_argument("--print", action="store_true", help="送到配置的打印机（slip.printer，空则默认打印机）")
-        p.add_argument("--clerk", default="", help=f"记录为谁打印（默认“{CLI_ACTOR}”）")
+        p.add_argument("--clerk", default="", help="经办人（人员名单中的姓名，必填：文书上署其名）")
         if name == "notice":
-            p.add_argument("--by", metavar="DATE", help="补正期限（例：2026-06-20；默认为 slip.notice_days 个工作日后）")
+            p.add_argument("--due", metavar="DATE", help="补正截止日期（例：2026-06-22；默认为 slip.notice_days 个工作日后，节假日顺延）")
+            p.add_argument("--by", metavar="DATE", help=argparse.SUPPRESS)  # the old name of --due
         p.set_defaults(func=func)
     p = sub.add_parser("verify", help="核验回执二维码内容：真实则显示对应材料（退出码 0），否则拒绝并记录")
     p.add_argument("payload", help="扫码枪读到的内容")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from deskapp.backup import BackupError, describe, list_backups, make_backup, restore_backup
 from deskapp.config import load_config
-from deskapp.integrity import check_folder
+from deskapp.integrity import IntegrityReport, check_folder
 from deskapp.journal import JournalError
 from deskapp.locations import Locations
 from deskapp.service import open_desk
@@ -26,6 +27,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     except JournalError:
         store = None
     report = check_folder(store, locations, config, args.by)
+    if args.against:
+        report = _against(report, locations, Path(args.against))
     if args.json:
         bad = report.bad_entry
         out = {
@@ -40,6 +43,41 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         print(report.text())
     return 0 if report.ok else 1
+
+
+def _against(report: IntegrityReport, locations: Locations, source: Path) -> IntegrityReport:
+    """The report with the comparison against a backup's or an export's anchor added."""
+    from deskapp.anchor import AnchorError, compare, read_anchor
+    from deskapp.record_guard import load_chain_key
+
+    if not source.exists() and (locations.backups / source.name).is_dir():
+        source = locations.backups / source.name
+    try:
+        anchor = read_anchor(source)
+    except AnchorError as exc:
+        return replace(report, problems=(*report.problems, str(exc)))
+    found = compare(locations.journal, anchor, load_chain_key(locations))
+    note = f"与 {anchor.source} 的锚点（第 {anchor.seq} 条）一致：此前的历史没有被改写。"
+    return replace(report, problems=(*report.problems, *found), notes=report.notes + (() if found else (note,)))
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    """A supervisor deals with a record that failed verification (see deskapp.record_guard)."""
+    import getpass
+
+    from deskapp.auth import NotAllowed, require_supervisor
+    from deskapp.record_guard import recover
+
+    desk = open_desk(args.data)
+    pin = args.pin or (getpass.getpass("科室负责人 PIN：") if sys.stdin.isatty() else "")
+    try:
+        supervisor = require_supervisor(desk.config, args.by, pin).name
+        done = recover(desk.store, supervisor)
+    except (NotAllowed, JournalError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    print(done.text())
+    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -73,7 +111,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p = sub.add_parser("check", help="校验记录：哈希链、收件编号唯一且连续、数据可读；有问题时退出码非 0")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--by", default=CLI_ACTOR, metavar="NAME", help="记入校验结果的操作人")
+    p.add_argument("--against", metavar="BACKUP_OR_EXPORT", help="与备份文件夹或导出文件（.xlsx/.docx）中的记录锚点比对：此前的历史是否被改写")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("recover", help="科室负责人处理校验未通过的记录：损坏部分另存并截去，或确认被改动的条目")
+    p.add_argument("--by", required=True, metavar="NAME", help="科室负责人姓名")
+    p.add_argument("--pin", help="科室负责人 PIN（不给时在终端询问）")
+    p.set_defaults(func=cmd_recover)
 
     p = sub.add_parser("backup", help="备份数据文件夹（记录、设置、密钥）")
     p.add_argument("--to", metavar="DIR", help="备份到此文件夹（默认数据文件夹下的 backups/）")

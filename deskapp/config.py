@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from deskapp.timeutil import parse_time
+from deskapp.workdays import OfficeCalendar, parse_days
 
 KINDS = ("studio", "project")
 KIND_LABELS = {"studio": "人才工作室", "project": "人才项目"}
@@ -90,7 +91,7 @@ class SlipSettings:
     counterfoil: bool = False
     """Also print a counterfoil (存根) beside the applicant's copy (申请人联)."""
     notice_days: int = 5
-    """Working days (Monday–Friday) a 补正告知书 gives to bring the missing items."""
+    """Working days (State Council schedule, see ``deskapp.workdays``) a 补正告知书 gives to bring the missing items."""
     print_on_save: bool = False
     """Saving a registration also prints its receipt slip (one key less per pack: Enter on the
     form's last field saves and prints)."""
@@ -117,6 +118,8 @@ class Config:
     keys: dict[str, str]
     backup_keep_days: int = 30
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    calendar: OfficeCalendar = field(default_factory=OfficeCalendar)
+    """``[calendar]``: next year's published 放假 / 调休上班 days, added by the office."""
 
     def staff_member(self, name: str) -> StaffMember | None:
         return next((s for s in self.staff if s.name == name), None)
@@ -156,9 +159,66 @@ def load_config(default: Path, office: Path | None = None) -> Config:
     return parse_config(raw, source)
 
 
+KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "": ("office", "round", "slip", "staff", "keys", "backup"),
+    "office": ("name", "issuer", "phone", "address"),
+    "round": (
+        "id", "name", "deadline", "late_wording", "sectors", "page_limit", "members_min", "members_max", "receipt", "checklist",
+    ),
+    "round.receipt": KINDS,
+    "round.checklist": KINDS,
+    "round.checklist[]": ("key", "label", "required"),
+    "slip": ("paper", "printer", "counterfoil", "notice_days"),
+    "staff[]": ("name", "role", "pin_hash"),
+    "backup": ("keep_days",),
+}
+"""Every setting desk.toml may hold, per table (``[]``: each entry of an array of tables). A
+setting not listed is refused by name: a misspelt key would otherwise be ignored in silence.
+A helper adding a setting adds it here and to :func:`parse_config`."""
+
+KEY_NAME = re.compile(
+    r"((ctrl|shift|alt|meta|super|hyper)\+)*"
+    r"([a-z0-9]|f([1-9]|1[0-9]|2[0-4])|enter|escape|tab|space|backspace|delete|insert|home|end|pageup|pagedown"
+    r"|up|down|left|right|minus|plus|comma|full_stop|slash|backslash|semicolon|apostrophe|left_square_bracket"
+    r"|right_square_bracket|grave_accent|equals_sign|asterisk|question_mark|exclamation_mark|number_sign|at)"
+)
+"""A key name as Textual spells it (``f5``, ``ctrl+s``, ``0``, ``minus``)."""
+BINDING_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
+
+
+def key_problems(keys: dict[str, Any]) -> list[str]:
+    """Problems of a ``[keys]`` table by itself: ids well formed, values key names (comma-separated)."""
+    problems = []
+    for binding_id, value in keys.items():
+        if not BINDING_ID.fullmatch(binding_id):
+            problems.append(f"keys.{binding_id} 不是有效的按键编号（例：register、checklist.all）")
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"keys.{binding_id} 应为按键名称文字（例：\"f5\"、\"ctrl+s\"），不是 {value!r}")
+            continue
+        for name in value.split(","):
+            if not KEY_NAME.fullmatch(name.strip()):
+                problems.append(f"keys.{binding_id} 的按键名称 {name.strip()!r} 无效（例：f5、ctrl+s、0、minus）")
+    return problems
+
+
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[str] = []
+
+    def known(self, raw: dict[str, Any], where: str, shown: str | None = None) -> None:
+        """Refuse keys of ``raw`` not in ``KNOWN_KEYS[where]``, naming each."""
+        allowed = KNOWN_KEYS[where]
+        for key in raw:
+            if key not in allowed:
+                name = f"{shown or where}.{key}" if (shown or where) else key
+                self.problems.append(f"不认识的设置 {name}（此处可用：{'、'.join(allowed)}）")
+
+    def boolean(self, raw: dict[str, Any], key: str, where: str, default: bool) -> bool:
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            self.problems.append(f"{where}.{key} 应为 true 或 false（不加引号），不是 {value!r}")
+            return default
+        return value
 
     def section(self, raw: dict[str, Any], name: str) -> dict[str, Any]:
         value = raw.get(name, {})
@@ -173,14 +233,14 @@ class _Checker:
             self.problems.append(f"{where}.{key} 缺失")
             return ""
         if not isinstance(value, str):
-            self.problems.append(f"{where}.{key} 应为文字")
+            self.problems.append(f"{where}.{key} 应为文字（加引号），不是 {value!r}")
             return ""
         return value
 
     def integer(self, raw: dict[str, Any], key: str, where: str, default: int | None = None) -> int:
         value = raw.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.problems.append(f"{where}.{key} 应为整数")
+            self.problems.append(f"{where}.{key} 应为整数，不是 {value!r}")
             return 0
         if value < 0:
             self.problems.append(f"{where}.{key} 不能为负数")
@@ -201,7 +261,9 @@ def _receipt_format_ok(fmt: str) -> str | None:
 
 def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     check = _Checker()
+    check.known(raw, "")
     office_raw = check.section(raw, "office")
+    check.known(office_raw, "office")
     office = Office(
         name=check.text(office_raw, "name", "office"),
         issuer=check.text(office_raw, "issuer", "office", ""),
@@ -210,6 +272,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     )
 
     round_raw = check.section(raw, "round")
+    check.known(round_raw, "round")
     deadline_text = check.text(round_raw, "deadline", "round")
     deadline = datetime(2000, 1, 1)
     if deadline_text:
@@ -230,6 +293,8 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     page_limit = check.integer(round_raw, "page_limit", "round", 25)
 
     receipt_raw = round_raw.get("receipt", {})
+    if isinstance(receipt_raw, dict):
+        check.known(receipt_raw, "round.receipt")
     formats: dict[str, str] = {}
     for kind in KINDS:
         fmt = receipt_raw.get(kind) if isinstance(receipt_raw, dict) else None
@@ -245,6 +310,8 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
 
     checklists: dict[str, tuple[ChecklistItem, ...]] = {}
     lists_raw = round_raw.get("checklist", {})
+    if isinstance(lists_raw, dict):
+        check.known(lists_raw, "round.checklist")
     for kind in KINDS:
         items_raw = lists_raw.get(kind) if isinstance(lists_raw, dict) else None
         if not isinstance(items_raw, list) or not items_raw:
@@ -257,17 +324,18 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
             if not isinstance(item, dict):
                 check.problems.append(f"{where} 应为一个表")
                 continue
+            check.known(item, "round.checklist[]", where)
             key = check.text(item, "key", where)
             if key and not re.fullmatch(r"[a-z][a-z0-9_]*", key):
                 check.problems.append(f"{where}.key 只能用小写英文字母、数字和下划线：{key!r}")
-            items.append(ChecklistItem(key, check.text(item, "label", where), bool(item.get("required", True))))
+            items.append(ChecklistItem(key, check.text(item, "label", where), check.boolean(item, "required", where, True)))
         keys = [i.key for i in items]
         if len(set(keys)) != len(keys):
             check.problems.append(f"round.checklist.{kind} 有重复的 key")
         checklists[kind] = tuple(items)
 
     round_ = Round(
-        id=str(round_raw.get("id", "")) or "",
+        id=check.text(round_raw, "id", "round", "").strip(),
         name=check.text(round_raw, "name", "round"),
         deadline=deadline,
         late_wording=check.text(round_raw, "late_wording", "round", "逾期，视为放弃"),
@@ -278,17 +346,18 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         receipt_formats=formats,
         checklists=checklists,
     )
-    if not round_.id:
-        check.problems.append("round.id 缺失（例：2026）")
+    if not round_.id and isinstance(round_raw.get("id", ""), str):
+        check.problems.append("round.id 缺失（例：\"2026\"，加引号）")
 
     slip_raw = check.section(raw, "slip")
+    check.known(slip_raw, "slip")
     paper = check.text(slip_raw, "paper", "slip", "A5")
     if paper and paper not in PAPERS:
         check.problems.append(f"slip.paper 只能是 {' / '.join(PAPERS)}，不是 {paper!r}")
     slip = SlipSettings(
         paper=paper or "A5",
         printer=check.text(slip_raw, "printer", "slip", ""),
-        counterfoil=bool(slip_raw.get("counterfoil", False)),
+        counterfoil=check.boolean(slip_raw, "counterfoil", "slip", False),
         notice_days=check.integer(slip_raw, "notice_days", "slip", 5),
         print_on_save=bool(slip_raw.get("print_on_save", False)),
     )
@@ -303,6 +372,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         if not isinstance(person, dict):
             check.problems.append(f"{where} 应为一个表")
             continue
+        check.known(person, "staff[]", where)
         name = check.text(person, "name", where).strip()
         role = check.text(person, "role", where, "clerk")
         if role not in ROLES:
@@ -316,10 +386,25 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         check.problems.append("staff 有重名人员")
 
     keys_raw = check.section(raw, "keys")
-    keys = {str(k): str(v) for k, v in keys_raw.items()}
+    check.problems.extend(key_problems(keys_raw))
+    keys = {str(k): str(v).replace(" ", "") for k, v in keys_raw.items()}
     backup_raw = check.section(raw, "backup")
+    check.known(backup_raw, "backup")
     keep_days = check.integer(backup_raw, "keep_days", "backup", 30)
+
+    calendar_raw = check.section(raw, "calendar")
+    days: dict[str, frozenset[Any]] = {}
+    for name in ("rest_days", "work_days"):
+        values = calendar_raw.get(name, [])
+        if not isinstance(values, list):
+            check.problems.append(f"calendar.{name} 应为日期列表（例：[\"2027-01-01\"]）")
+            values = []
+        days[name] = parse_days(values, f"calendar.{name}", check.problems)
+    both = days["rest_days"] & days["work_days"]
+    if both:
+        check.problems.append("calendar 中同一天既是放假又是上班：" + "、".join(sorted(d.isoformat() for d in both)))
+    calendar = OfficeCalendar(days["rest_days"], days["work_days"])
 
     if check.problems:
         raise ConfigError(check.problems, source)
-    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw)
+    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw, calendar=calendar)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 from deskapp.config import KIND_LABELS, Config
 from deskapp.journal import BadEntry, JournalError, verify_chain
@@ -67,51 +68,77 @@ def _number_problems(store: DeskStore) -> list[str]:
     return problems
 
 
-def _same_state(one: DeskStore, other: DeskStore) -> bool:
-    """Both stores, caught up to the same entry, hold the same packs (desks may write meanwhile)."""
-    for _ in range(5):
-        one.refresh()
-        other.refresh()
-        if one.journal.seq == other.journal.seq:
-            return one.state_fingerprint() == other.state_fingerprint()
-    return True  # the record kept growing under us: nothing to compare, nothing found
+def _freeze(store: DeskStore, folder: Path) -> tuple[Locations, str]:
+    """Copy the committed journal and the snapshot into ``folder`` at one instant (under the
+    journal lock, so no desk writes meanwhile), with the live store's fingerprint at that
+    instant; the comparisons then run on the copy while the desks go on writing."""
+    frozen = Locations(folder).ensure()
+    with store._mutex, store.journal.locked(repair=True):
+        live = store.state_fingerprint()
+        with open(store.locations.journal, "rb") as handle:
+            data = handle.read(store.journal.offset)
+        frozen.journal.write_bytes(data)
+        try:
+            frozen.snapshot.write_bytes(store.locations.snapshot.read_bytes())
+        except FileNotFoundError:
+            pass
+    return frozen, live
 
 
 def inspect_store(store: DeskStore, *, repair: bool = False) -> IntegrityReport:
     """Check the journal and the state built from it (reads the whole journal; seconds at most).
 
-    With ``repair``, a snapshot that disagrees with the full replay is rewritten from the
-    replay and the live store is rebuilt; it is still reported as a problem.
+    Every comparison runs on a copy taken at one instant (:func:`_freeze`), so it always
+    compares, however busy the other desks are. With ``repair``, a snapshot that disagrees
+    with the full replay is rewritten from the replay and the live store is rebuilt; it is
+    still reported as a problem.
     """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="desk-check-") as folder:
+        try:
+            frozen, live = _freeze(store, Path(folder))
+        except JournalError as exc:
+            return IntegrityReport(0, 0, (f"无法读出记录：{exc}",))
+        return _inspect(store, frozen, live, repair)
+
+
+def _inspect(store: DeskStore, frozen: Locations, live: str, repair: bool) -> IntegrityReport:
     locations = store.locations
     problems: list[str] = []
     notes: list[str] = []
-    chain = verify_chain(locations.journal)
+    chain = verify_chain(locations.journal, store.journal.key)
     if chain.bad:
         problems.append("记录链断裂：" + chain.bad.describe())
+    for line in chain.acknowledged:
+        problems.append(f"第 {line} 条记录被改动过（科室负责人已确认，见 damage_acknowledged 记录）")
     if chain.torn_tail:
         notes.append(f"第 {chain.entries + 1} 行未写完（某台受理台写入时被中断，从未提交），下次写入时会自动清除。")
     try:
-        fresh = DeskStore(locations, store.config, store.clock, snapshot=False)
+        fresh = DeskStore(frozen, store.config, store.clock, snapshot=False, key=store.journal.key)
     except JournalError as exc:
         return IntegrityReport(chain.entries, 0, tuple(problems + [f"无法读出记录：{exc}"]), chain.bad, tuple(notes))
+    if fresh.journal.damage is not None and chain.bad is None:
+        problems.append("记录无法完整读出：" + fresh.journal.damage.message())
     problems += _number_problems(fresh)
     for pack_id in fresh.ids():
         try:
             fresh.get(pack_id)
         except (KeyError, TypeError, ValueError) as exc:
             problems.append(f"第 {pack_id} 件申报材料无法读出（{exc.__class__.__name__}）")
-    if locations.snapshot.exists():
-        from_snapshot = DeskStore(locations, store.config, store.clock)
+    full = fresh.state_fingerprint()
+    if frozen.snapshot.exists():
+        from_snapshot = DeskStore(frozen, store.config, store.clock, key=store.journal.key)
         if from_snapshot.snapshot_seq == 0:
             notes.append("快照与记录文件不对应（记录文件被替换或改动过），启动时会完整重放记录。")
             if repair and chain.ok:
-                fresh.save_snapshot()
-        elif not _same_state(from_snapshot, fresh):
+                store.save_snapshot()
+        elif from_snapshot.state_fingerprint() != full:
             problems.append("快照（journal.snapshot）与完整重放记录的结果不符：快照被改动过或已损坏。" + ("已按记录重写快照。" if repair else ""))
             if repair and chain.ok:
-                fresh.save_snapshot()
-    if not _same_state(store, fresh):
+                store.rebuild()
+                store.save_snapshot()
+    if live != full:
         problems.append("本受理台内存中的状态与记录文件不符。" + ("已重新读取记录。" if repair else ""))
         if repair:
             store.rebuild()
@@ -181,7 +208,9 @@ def check_folder(store_or_none: DeskStore | None, locations: Locations, config: 
     journal is so broken that no store opens on it (``store_or_none`` is None then)."""
     if store_or_none is not None:
         return run_check(store_or_none, actor)
-    chain = verify_chain(locations.journal)
+    from deskapp.record_guard import load_chain_key
+
+    chain = verify_chain(locations.journal, load_chain_key(locations))
     problems = ["记录链断裂：" + chain.bad.describe()] if chain.bad else []
     try:
         DeskStore(locations, config, snapshot=False)

@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import hmac
 import json
 import os
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,9 +40,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 GENESIS = "0" * 64
+CHAIN_VERSION = 2
+"""Entries carrying ``"v": 2`` are keyed: their hash is HMAC-SHA256 under the desk's chain key.
+Entries without ``v`` (journals written before) carry a plain SHA-256; once a keyed entry is on
+file, every later one must be keyed too."""
 LOCK_TIMEOUT_S = 15.0
 LOCK_POLL_S = 0.001
 """How often a desk waiting for the lock looks again (filelock's default, 50 ms, would be most of a wait)."""
+FSYNC_UNDER_LOCK = False
+"""Flush before releasing the lock instead of after (``bench/bench_store.py --fsync`` measures both).
+After: flushes of several desks overlap; a power cut may then lose an unreported entry in the
+middle of others (a hole), which the reader stops at and ``deskapp recover`` deals with."""
 RETRY_S = 2.0
 """How long to retry a file held for a moment (Windows antivirus, indexer, backup tools)."""
 
@@ -58,6 +68,7 @@ class JournalError(Exception):
 class JournalCorrupt(JournalError):
     def __init__(self, path: Path, line: int, why: str) -> None:
         self.line = line
+        self.why = why
         super().__init__(f"记录文件 {path} 第 {line} 行已损坏：{why}。请勿继续修改，联系管理员运行 deskapp check，必要时用备份恢复（deskapp restore）。")
 
 
@@ -65,16 +76,67 @@ class StoreWriteError(JournalError):
     """A write that did not happen; the store is as it was before."""
 
 
+@dataclass(frozen=True)
+class Damage:
+    """Where reading the journal stopped: a line that is not the next entry of the chain.
+
+    What a power cut (a zeroed page), a disk fault or a hand edit leaves. Entries before
+    ``line`` are read and kept; nothing is appended after it until a supervisor acts
+    (``deskapp recover``, or a restore), because appending would build on, or cut, what
+    follows.
+    """
+
+    line: int
+    offset: int
+    """Byte offset where the damaged line starts (everything before is good)."""
+    why: str
+
+    def message(self) -> str:
+        return (
+            f"记录文件第 {self.line} 行起已损坏（{self.why}；常见于断电或磁盘故障）。第 {self.line - 1} 条以前的记录完好并已读入；"
+            "在科室负责人处理前，本台不再写入新记录。请科室负责人运行 deskapp recover（或用 deskapp restore 从备份恢复）。"
+        )
+
+
 def canonical(body: dict[str, Any]) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def entry_hash(prev: str, body: dict[str, Any]) -> str:
-    return hashlib.sha256(prev.encode("ascii") + canonical(body)).hexdigest()
+def entry_hash(prev: str, body: dict[str, Any], key: bytes | None = None) -> str:
+    """The hash an entry must carry: HMAC-SHA256 under ``key`` for a keyed entry (``v`` = 2),
+    plain SHA-256 of ``prev`` + canonical JSON for an old one. ValueError: keyed entry, no key."""
+    data = prev.encode("ascii") + canonical(body)
+    if body.get("v") == CHAIN_VERSION:
+        if key is None:
+            raise ValueError("no chain key")
+        return hmac.new(key, data, hashlib.sha256).hexdigest()
+    return hashlib.sha256(data).hexdigest()
+
+
+def chain_key(secret: bytes) -> bytes:
+    """The journal's chain key, derived from the office's secret (``data/secret.key``)."""
+    return hmac.new(secret, b"desk-journal-chain-v2", hashlib.sha256).digest()
 
 
 def _body(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if k != "hash"}
+
+
+def prefix_crc_of(path: Path, length: int) -> int | None:
+    """CRC-32 of the first ``length`` bytes of ``path`` (None if shorter or unreadable); ~10 ms per 10 MB."""
+    crc = 0
+    try:
+        with open(path, "rb") as handle:
+            left = length
+            while left:
+                chunk = handle.read(min(left, 1 << 20))
+                if not chunk:
+                    return None
+                crc = zlib.crc32(chunk, crc)
+                left -= len(chunk)
+    except OSError:
+        return None
+    return crc
 
 
 def write_error_message(exc: OSError) -> str:
@@ -214,8 +276,14 @@ class _PortableLock:
 class Journal:
     """Reads and appends the journal; ``on_entry(entry, offset)`` is called once per entry, in order."""
 
-    def __init__(self, path: Path, lock_path: Path, on_entry: Callable[[dict[str, Any], int], None]) -> None:
+    def __init__(
+        self, path: Path, lock_path: Path, on_entry: Callable[[dict[str, Any], int], None], key: bytes | None = None
+    ) -> None:
         self.path = path
+        self.key = key
+        """The chain key: new entries are keyed (HMAC) under it; None writes old-style plain hashes."""
+        self.damage: Damage | None = None
+        """Set when reading stopped at a line that is not the chain's next entry."""
         self._lock = (_FlockLock if os.name == "posix" else _PortableLock)(lock_path, LOCK_TIMEOUT_S)
         self._on_entry = on_entry
         self._offset = 0
@@ -226,6 +294,11 @@ class Journal:
         """Offset where the last entry's line starts."""
         self.replayed = 0
         """Entries read from disk since this journal was opened (not counting own appends)."""
+        self.prefix_crc = 0
+        """CRC-32 of the journal's bytes taken in so far (the snapshot records it)."""
+        self._damage_stat: tuple[int, int] | None = None
+        self.keyed_seen = False
+        """A keyed entry was read: appending without the key would look like a forgery."""
         self.on_reset: Callable[[], None] | None = None
         self._unsynced: list[int] = []  # descriptors written under the lock, flushed after it
 
@@ -235,13 +308,17 @@ class Journal:
         return self._offset
 
     # -- reading ---------------------------------------------------------------------------
-    def resume(self, offset: int, seq: int, last_hash: str, last_start: int) -> bool:
+    def resume(self, offset: int, seq: int, last_hash: str, last_start: int, prefix_crc: int | None = None) -> bool:
         """Start after entry ``seq`` (ending at ``offset``) if the journal holds it there.
 
         The entry's line is read back and must have that seq and hash, and its hash must be
-        right for its content; by the chain, the journal before it is then the one the caller
-        knew. Returns False (and changes nothing) otherwise.
+        right for its content; and the CRC-32 of the journal's first ``offset`` bytes must be
+        ``prefix_crc`` -- the quick proof that nothing before it changed (a zeroed page, a
+        line edited by hand). Returns False (and changes nothing) otherwise; ``None`` (an old
+        snapshot) is never taken as proof.
         """
+        if prefix_crc is None:
+            return False
         if seq == 0:
             return offset == 0 and last_hash == GENESIS
         try:
@@ -259,12 +336,18 @@ class Journal:
             return False
         if not isinstance(entry, dict) or entry.get("seq") != seq or entry.get("hash") != last_hash:
             return False
-        if entry_hash(str(entry.get("prev", "")), _body(entry)) != last_hash:
+        try:
+            if entry_hash(str(entry.get("prev", "")), _body(entry), self.key) != last_hash:
+                return False
+        except ValueError:
+            return False
+        if prefix_crc_of(self.path, offset) != prefix_crc:
             return False
         self._offset = offset
         self.seq = seq
         self.last_hash = last_hash
         self.last_start = last_start
+        self.prefix_crc = prefix_crc
         self._identity = (stat.st_dev, stat.st_ino)
         return True
 
@@ -280,6 +363,10 @@ class Journal:
         if self._identity is not None and identity != self._identity or stat.st_size < self._offset:
             # The file was replaced (a restore) or cut: read it again from the start.
             self.reset()
+        elif self.damage is not None:
+            if (stat.st_size, stat.st_mtime_ns) == self._damage_stat:
+                return 0  # nothing after a damaged line is read until the file is repaired or replaced
+            self.damage = None  # the file changed (a supervisor's recovery on another desk?): look again
         self._identity = identity
         if stat.st_size == self._offset:
             return 0
@@ -290,14 +377,22 @@ class Journal:
         if end < 0:
             return 0
         count = 0
-        for raw in data[: end + 1].splitlines(keepends=True):
-            self._take(raw.rstrip(b"\n"), self._offset)
-            self._offset += len(raw)
+        for raw in data[: end + 1].split(b"\n")[:-1]:
+            try:
+                self._take(raw, self._offset)
+            except JournalCorrupt as exc:
+                self.damage = Damage(exc.line, self._offset, exc.why)
+                self._damage_stat = (stat.st_size, stat.st_mtime_ns)
+                break
+            self._offset += len(raw) + 1
+            self.prefix_crc = zlib.crc32(raw + b"\n", self.prefix_crc)
             count += 1
         self.replayed += count
         return count
 
     def reset(self) -> None:
+        self.damage = None
+        self.prefix_crc = 0
         self._offset = 0
         self.seq = 0
         self.last_hash = GENESIS
@@ -316,7 +411,11 @@ class Journal:
             raise JournalCorrupt(self.path, line_no, "序号不连续")
         if entry.get("prev") != self.last_hash:
             raise JournalCorrupt(self.path, line_no, "与前一条记录的哈希链不符")
+        if not isinstance(entry.get("hash"), str):
+            raise JournalCorrupt(self.path, line_no, "缺少哈希")
         self.seq = line_no
+        if entry.get("v") == CHAIN_VERSION:
+            self.keyed_seen = True
         self.last_hash = entry.get("hash", "")
         self.last_start = start
         self._on_entry(entry, start)
@@ -351,17 +450,32 @@ class Journal:
                 yield json.loads(raw.decode("utf-8"))
 
     # -- writing ---------------------------------------------------------------------------
+    def write_refusal(self) -> str | None:
+        """Why no write may happen now (a damaged line read), or None."""
+        return None if self.damage is None else self.damage.message()
+
     @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self, *, repair: bool = False) -> Iterator[None]:
         """Hold the cross-process lock with the state fresh from disk; entries appended
-        inside are durable (flushed) when this returns."""
+        inside are durable (flushed) when this returns.
+
+        Refuses (StoreWriteError) while the journal is damaged, unless ``repair``
+        (a supervisor's recovery, which deals with the damage itself)."""
+        refusal = None if repair else self.write_refusal()
+        if refusal:
+            raise StoreWriteError(refusal)
         try:
             if not self._lock.is_locked:
                 self.refresh()  # catch up before waiting, so little is left to read while holding the lock
             self._lock.acquire()
             try:
                 self.refresh()
+                refusal = None if repair else self.write_refusal()
+                if refusal:  # another desk's write showed the damage just now
+                    raise StoreWriteError(refusal)
                 yield
+                if FSYNC_UNDER_LOCK:
+                    self._flush()
             finally:
                 self._lock.release()
         except LockTimeout as exc:
@@ -393,10 +507,16 @@ class Journal:
         """Append one entry; call inside :meth:`locked`. Returns the committed entry."""
         if not self._lock.is_locked:
             raise RuntimeError("Journal.append outside Journal.locked()")
+        if self.damage is not None:  # never build on, nor cut, a damaged line
+            raise StoreWriteError(self.damage.message())
+        if self.key is None and self.keyed_seen:
+            raise StoreWriteError("找不到本台的密钥 secret.key（或无法读取），无法为新记录签名，本次修改未保存。请从备份恢复 secret.key。")
         entry = dict(body)
+        if self.key is not None:
+            entry["v"] = CHAIN_VERSION
         entry["seq"] = self.seq + 1
         entry["prev"] = self.last_hash
-        entry["hash"] = entry_hash(self.last_hash, entry)
+        entry["hash"] = entry_hash(self.last_hash, entry, self.key)
         line = canonical(entry) + b"\n"
         flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_BINARY", 0)
         try:
@@ -427,6 +547,7 @@ class Journal:
         self._identity = (stat.st_dev, stat.st_ino)
         start = self._offset
         self._offset += len(line)
+        self.prefix_crc = zlib.crc32(line, self.prefix_crc)
         self.seq = entry["seq"]
         self.last_hash = entry["hash"]
         self.last_start = start
@@ -459,18 +580,48 @@ class ChainReport:
     torn_tail: bool = False
     """An unterminated last line: a write interrupted by a crash, never committed (not a fault)."""
     committed_bytes: int = 0
+    acknowledged: tuple[int, ...] = ()
+    """Lines found altered that a supervisor has acknowledged (they did not stop the check)."""
 
     @property
     def ok(self) -> bool:
         return self.bad is None
 
 
-def verify_chain(path: Path) -> ChainReport:
+SIBLING_KEY: Any = object()
+"""``verify_chain``'s default: the key derived from ``secret.key`` beside the journal (a data folder, a backup)."""
+
+
+def sibling_key(path: Path) -> bytes | None:
+    """The chain key from the ``secret.key`` beside ``path``, or None (never creates one)."""
+    secret = path.with_name("secret.key")
+    if not secret.exists():
+        return None
+    from deskapp.receipt_qr import SecretError, load_secret
+
+    try:
+        return chain_key(load_secret(secret))
+    except (SecretError, OSError):
+        return None
+
+
+def verify_chain(path: Path, key: bytes | None = SIBLING_KEY, *, acknowledged: dict[int, str] | None = None) -> ChainReport:
     """Check the whole chain from the start: every line parses, seq runs 1..n, each ``prev``
-    is the hash before, each ``hash`` is right for its content."""
+    is the hash before, each ``hash`` is right for its content -- keyed entries (``v`` = 2)
+    under ``key``; after the first keyed entry, every one must be keyed.
+
+    ``acknowledged``: line -> hash of entries whose content a supervisor acknowledged as
+    altered (``deskapp recover``); they do not stop the check (the report still lists them).
+    """
+    if key is SIBLING_KEY:
+        key = sibling_key(path)
     good = 0
     prev = GENESIS
     position = 0
+    keyed = False
+    known: list[int] = []
+    if acknowledged is None:
+        acknowledged = acknowledged_lines(path)
     try:
         handle = open(path, "rb")
     except FileNotFoundError:
@@ -492,19 +643,56 @@ def verify_chain(path: Path) -> ChainReport:
             if entry.get("prev") != prev:
                 why = "与前一条记录的哈希链不符（前一条被改动过，或此条被替换过）"
                 return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position)
-            if entry_hash(prev, _body(entry)) != entry.get("hash"):
-                why = "内容与其哈希不符（此条记录被改动过）"
+            if entry.get("v") == CHAIN_VERSION:
+                keyed = True
+            elif keyed:
+                why = "旧格式（无密钥）的记录出现在新格式记录之后（此条是伪造或被替换的）"
                 return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position)
+            if entry.get("v") == CHAIN_VERSION and key is None:
+                why = "无法核对：缺少本台的密钥 secret.key"
+                return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position)
+            if entry_hash(prev, _body(entry), key) != entry.get("hash"):
+                if (acknowledged or {}).get(line_no) == entry.get("hash"):
+                    known.append(line_no)
+                else:
+                    why = "内容与其哈希不符（此条记录被改动过）"
+                    return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position, acknowledged=tuple(known))
             prev = entry["hash"]
             good += 1
             position += len(raw)
-    return ChainReport(good, prev, committed_bytes=position)
+    return ChainReport(good, prev, committed_bytes=position, acknowledged=tuple(known))
 
 
-def verify(path: Path) -> tuple[int, str | None]:
+ACKNOWLEDGED = "damage_acknowledged"
+"""The journal action by which a supervisor acknowledges an altered entry (``data``: line, hash)."""
+
+
+def acknowledged_lines(path: Path) -> dict[int, str]:
+    """line -> hash of the entries acknowledged as altered (a quick byte search first)."""
+    found: dict[int, str] = {}
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return found
+    marker = f'"action":"{ACKNOWLEDGED}"'.encode("ascii")
+    if marker not in data:
+        return found
+    for raw in data.split(b"\n"):
+        if marker in raw:
+            try:
+                entry = json.loads(raw.decode("utf-8"))
+                info = entry.get("data", {})
+                if int(info["line"]) < int(entry["seq"]):  # only an earlier entry, never itself
+                    found[int(info["line"])] = str(info["hash"])
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+    return found
+
+
+def verify(path: Path, key: bytes | None = SIBLING_KEY) -> tuple[int, str | None]:
     """Check the whole chain from the start. Returns (entries good, first problem or None).
 
     An unterminated last line (a crash mid-write, never committed) is not a problem.
     """
-    report = verify_chain(path)
+    report = verify_chain(path, key)
     return report.entries, (report.bad.describe() if report.bad else None)

@@ -33,8 +33,10 @@ from typing import Any
 
 from deskapp.auth import NotAllowed, require_supervisor
 from deskapp.models import DETAIL_FIELDS, STATUS_LABELS, Pack
+from deskapp.rules import is_late
 from deskapp.store import DeskStore, RegistrationError
-from deskapp.timeutil import iso, parse_time, show
+from deskapp.timeutil import day_cn, iso, parse_time, show
+from deskapp.workdays import DueDate, add_workdays, check_due
 
 ACTIONS: dict[str, str] = {
     "accept": "受理",
@@ -115,9 +117,19 @@ def check_actor(store: DeskStore, pack: Pack, action: str, by: str, pin: str = "
     return by
 
 
+def default_due(store: DeskStore) -> DueDate:
+    """The 补正 due date the desk proposes: ``slip.notice_days`` working days after today.
+
+    Working days as the State Council sets them (``deskapp.workdays``, ``[calendar]``); when a
+    year counted through is unknown, :attr:`DueDate.warning` says so in Chinese.
+    """
+    config = store.config
+    return add_workdays(store.clock().date(), config.slip.notice_days, config.calendar)
+
+
 def _due(value: date | datetime | str | None, store: DeskStore) -> str:
     if value is None or value == "":
-        raise OutcomeError("请填写补正截止日期（例：2026-06-20）。")
+        raise OutcomeError("请填写补正截止日期（例：2026-06-22）。")
     if isinstance(value, datetime):
         day = value.date()
     elif isinstance(value, date):
@@ -128,7 +140,10 @@ def _due(value: date | datetime | str | None, store: DeskStore) -> str:
         except ValueError:
             raise OutcomeError(f"截止日期格式不对：{value!r}（例：2026-06-20）。") from None
     if day < store.clock().date():
-        raise OutcomeError(f"截止日期 {day.isoformat()} 已过，请选今天或以后的日期。")
+        raise OutcomeError(f"截止日期 {day_cn(day)} 已过，请选今天或以后的日期。")
+    fault = check_due(day, store.config.calendar)
+    if fault:
+        raise OutcomeError(fault)
     return day.isoformat()
 
 
@@ -188,8 +203,18 @@ def request_supplement(
     pin: str = "",
     reason: str = "",
 ) -> Pack:
-    """补正: lists every missing item at once (by default what the desk finds missing), with a due date."""
-    items = tuple(missing) if missing else store.assess(store.get(pack_id)).missing
+    """补正: lists every missing item at once (by default what the desk finds missing), with a due date.
+
+    A late pack gets no 补正: the notice deems it withdrawn (逾期视为放弃, section 三); its paper
+    is the 逾期告知书. Raises :class:`OutcomeError` (late, nothing missing, a due date on a rest day).
+    """
+    pack = store.get(pack_id)
+    if pack.round == store.config.round.id and is_late(store.config.round, pack):
+        raise OutcomeError(
+            f"{pack.receipt_no} 逾期送达（{store.config.round.late_wording}），不出具补正告知书；"
+            "请打印逾期告知书（F12）。"
+        )
+    items = tuple(missing) if missing else store.assess(pack).missing
     if not items:
         raise OutcomeError("这件材料没有缺项；如需补充其他材料，请在“缺少材料”中写明。")
     return _decide(store, pack_id, "supplement_request", by, pin, reason, {"due": _due(due, store), "missing": list(items)})
@@ -340,6 +365,90 @@ def set_details(store: DeskStore, pack_id: int, by: str, details: Mapping[str, s
     return store.update(pack.id, changes, by, action="details", reason=reason or "填写附件2内容")
 
 
+@dataclass(frozen=True)
+class SupplementAct:
+    """The 补正 a 补正告知书 prints: recorded once, each copy of the notice belongs to it."""
+
+    pack: Pack
+    act: str
+    """The act's own mark (the time it was recorded): prints of its notice carry it."""
+    missing: tuple[str, ...]
+    due: str
+    """``YYYY-MM-DD``: bring the items by the end of this day."""
+    recorded_now: bool
+    """True when this call recorded the 补正; False when it was already on the pack."""
+    warning: str = ""
+    """A due date counted into a year whose holidays the desk does not know (see ``deskapp.workdays``)."""
+
+
+def current_act(store: DeskStore, pack: Pack) -> SupplementAct | None:
+    """The 补正 (or 容缺受理) on ``pack`` that still stands, or None."""
+    outcome = pack.outcome
+    if pack.status not in ("supplement", "accepted_pending") or outcome.get("action") not in ("supplement_request", "accept_pending"):
+        return None
+    missing = tuple(outcome.get("missing", ()))
+    if not set(store.assess(pack).missing) <= set(missing):
+        return None  # something else is missing now: a new 补正 is due
+    return SupplementAct(pack, str(outcome.get("at", "")), missing, str(outcome.get("due", "")), False)
+
+
+def issue_supplement(
+    store: DeskStore,
+    pack_id: int,
+    by: str,
+    *,
+    due: date | datetime | str | None = None,
+    reason: str = "",
+) -> SupplementAct:
+    """补正 as one act: the one place that decides whether issuing a 补正告知书 records a 补正.
+
+    The 补正 standing on the pack (same missing items, and ``due`` not given or the same) is
+    reused — printing its notice again is a 补打. Otherwise the 补正 is recorded now with every
+    missing item and ``due`` (default :func:`default_due`), and the next notice printed is
+    its original. F12 / ``n`` / F5 → 补正 / ``deskapp notice`` all come here.
+    Raises :class:`OutcomeError` (late pack, nothing missing, a bad or rest-day due date) and
+    :class:`NotAllowed`.
+    """
+    store.refresh()
+    pack = store.get(pack_id)
+    standing = current_act(store, pack)
+    wanted = _due(due, store) if due not in (None, "") else None
+    if standing is not None and (wanted is None or wanted == standing.due):
+        return standing
+    warning = ""
+    if wanted is None:
+        proposed = default_due(store)
+        wanted, warning = proposed.day.isoformat(), proposed.warning
+    pack = request_supplement(store, pack_id, by, due=wanted, reason=reason)
+    outcome = pack.outcome
+    return SupplementAct(pack, str(outcome["at"]), tuple(outcome["missing"]), str(outcome["due"]), True, warning)
+
+
+SUPPLEMENT_ACTIONS = frozenset({"supplement_received", "supplement"})
+"""Entries that bring items after the registration: 补正收到 (F5) and 补充材料 (a second pack merged)."""
+
+
+def item_arrivals(store: DeskStore, pack: Pack) -> dict[str, str]:
+    """When each checklist item ticked now arrived *after* the registration: ``{key: ISO time}``.
+
+    Read from the pack's history: the last 补正收到 / 补充材料 entry that ticked the item.
+    Items of the registration itself are absent (they came at ``pack.received_at``, which
+    never changes). A slip lists every item with its own time (issue 9: "证明上述材料已于所列
+    时间送达").
+    """
+    arrivals: dict[str, str] = {}
+    for entry in store.history(pack.id):
+        for path, (old, new) in entry.changes.items():
+            if not path.startswith("checklist."):
+                continue
+            key = path.split(".", 1)[1]
+            if new and not old and entry.action in SUPPLEMENT_ACTIONS:
+                arrivals[key] = entry.at
+            elif not new:
+                arrivals.pop(key, None)
+    return {k: v for k, v in arrivals.items() if pack.checklist.get(k)}
+
+
 def supplement_notice(store: DeskStore, pack: Pack) -> SupplementNotice:
     """The data of the 补正告知书 for a pack in 补正 (printed by the slips code)."""
     outcome = pack.outcome
@@ -391,8 +500,13 @@ __all__ = [
     "STATUS_LABELS",
     "NotAllowed",
     "OutcomeError",
+    "SupplementAct",
     "SupplementNotice",
     "accept",
+    "current_act",
+    "item_arrivals",
+    "default_due",
+    "issue_supplement",
     "accept_pending",
     "check_actor",
     "correct",

@@ -18,19 +18,25 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from filelock import FileLock, Timeout
+
+from deskapp.auth import NotAllowed
 from deskapp.journal import JournalError
 from deskapp.models import Pack
+from deskapp.outcomes import OutcomeError, SupplementAct, current_act, default_due, issue_supplement, item_arrivals
 from deskapp.receipt_qr import SecretError, signer_for
+from deskapp.rules import is_late
 from deskapp.service import Desk, atomic_write
-from deskapp.slips import Document, Reprint, SlipError, notice_document, render, slip_document
-from deskapp.timeutil import iso, to_beijing
+from deskapp.slips import DOC_LABELS, Document, Reprint, SlipError, late_document, notice_document, render, slip_document
+from deskapp.timeutil import day_cn, iso, to_beijing
 
-DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书"}  # screens/slips.py names them alike
 LP_TIMEOUT_S = 20.0
 # How long a print waits to see its job fail or go through (in a worker: the desk carries on).
 JOB_WAIT_S = 8.0
@@ -206,36 +212,109 @@ def _print_windows(pdf_path: Path, printer: str) -> PrinterResult:  # pragma: no
 # -- issuing a document ------------------------------------------------------------------------
 
 
-def copies_made(pack: Pack, doc: str) -> int:
-    return sum(1 for p in pack.prints if isinstance(p, dict) and p.get("doc", "slip") == doc)
+class PrintBusy(RuntimeError):
+    """A copy of the same paper of the same pack is being made right now (here or at another desk)."""
+
+
+@contextmanager
+def one_copy_at_a_time(desk: Desk, pack: Pack, doc: str) -> Iterator[None]:
+    """Hold the right to make the next copy of ``doc`` of ``pack``; :class:`PrintBusy` when taken.
+
+    A file lock under the data folder, so a second press while the first copy is still being
+    made (``p p``, two desks, the CLI beside the desk) never makes a second original: the
+    copy number is decided and recorded while the lock is held.
+    """
+    folder = desk.locations.data / ".printing"
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(folder / f"{pack.id}-{doc}.lock"), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise PrintBusy(doc) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+def paper_of(desk: Desk, pack: Pack, doc: str) -> str:
+    """The paper a request for ``doc`` makes: a late pack's notice is the 逾期告知书 (``late``)."""
+    if doc == "notice" and pack.round == desk.config.round.id and is_late(desk.config.round, pack):
+        return "late"
+    return doc
+
+
+def copies_made(pack: Pack, doc: str, act: str = "") -> int:
+    """Copies of ``doc`` already made; for a notice only those of the 补正 ``act``."""
+    return sum(
+        1 for p in pack.prints
+        if isinstance(p, dict) and p.get("doc", "slip") == doc and (not act or p.get("act") == act)
+    )
 
 
 def build_document(
-    desk: Desk, pack: Pack, doc: str, clerk: str, now: datetime, reprint: Reprint | None, deadline: date | None = None
+    desk: Desk,
+    pack: Pack,
+    doc: str,
+    clerk: str,
+    now: datetime,
+    reprint: Reprint | None,
+    deadline: date | None = None,
+    act: SupplementAct | None = None,
 ) -> tuple[Document, Document | None]:
-    """The applicant's copy and, when configured for slips, the counterfoil."""
+    """The applicant's copy and, when configured for slips, the counterfoil.
+
+    ``doc``: ``slip``, ``notice`` (a late pack's becomes the 逾期告知书) or ``late``. A notice
+    prints the 补正 ``act`` (default: the one standing on the pack, else a preview of what
+    :func:`deskapp.outcomes.issue_supplement` would record).
+    """
     payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
+    paper = paper_of(desk, pack, doc)
+    if paper == "late":
+        return late_document(desk.config, pack, payload, issued_at=now, clerk=clerk, reprint=reprint), None
     if doc == "notice":
-        due = pack.outcome.get("due") if pack.status in ("supplement", "accepted_pending") else None
-        if deadline is None and due:
-            deadline = date.fromisoformat(due)  # the date the 补正 recorded (deskapp.outcomes)
-        return notice_document(desk.config, pack, payload, issued_at=now, clerk=clerk, deadline=deadline, reprint=reprint), None
+        act = act or current_act(desk.store, pack)
+        missing: list[str] | None = None
+        if act is not None:
+            missing, deadline = list(act.missing), date.fromisoformat(act.due)
+        elif deadline is None:
+            deadline = default_due(desk.store).day
+        return notice_document(
+            desk.config, pack, payload, issued_at=now, clerk=clerk, deadline=deadline, reprint=reprint, missing=missing
+        ), None
     verdict = desk.store.assess(pack)
-    main = slip_document(desk.config, pack, verdict, payload, reprint=reprint)
+    arrivals = item_arrivals(desk.store, pack)
+    main = slip_document(desk.config, pack, verdict, payload, reprint=reprint, clerk=clerk, issued_at=now, arrivals=arrivals)
     stub = None
     if desk.config.slip.counterfoil:
-        stub = slip_document(desk.config, pack, verdict, payload, copy_label="存根", reprint=reprint)
+        stub = slip_document(
+            desk.config, pack, verdict, payload, copy_label="存根", reprint=reprint, clerk=clerk, issued_at=now,
+            arrivals=arrivals,
+        )
     return main, stub
 
 
 def render_for(
-    desk: Desk, pack: Pack, doc: str, clerk: str, *, deadline: date | None = None, now: datetime | None = None
+    desk: Desk,
+    pack: Pack,
+    doc: str,
+    clerk: str,
+    *,
+    deadline: date | None = None,
+    now: datetime | None = None,
+    act: SupplementAct | None = None,
 ) -> tuple[bytes, int]:
-    """The PDF of the next copy of ``doc`` for ``pack`` and its copy number (raises SlipError)."""
+    """The PDF of the next copy of ``doc`` for ``pack`` and its copy number (raises SlipError).
+
+    Records nothing (a preview); :func:`issue` is the act.
+    """
     moment = to_beijing(now or desk.store.clock())
-    copy = copies_made(pack, doc) + 1
+    paper = paper_of(desk, pack, doc)
+    if paper == "notice" and act is None:
+        act = current_act(desk.store, pack)
+    copy = copies_made(pack, paper, act.act if act is not None and paper == "notice" else "") + 1
     reprint = Reprint(copy - 1, moment) if copy > 1 else None
-    main, stub = build_document(desk, pack, doc, clerk, moment, reprint, deadline)
+    main, stub = build_document(desk, pack, doc, clerk, moment, reprint, deadline, act)
     return render(main, desk.config.slip.paper, stub, created=moment), copy
 
 
@@ -247,6 +326,17 @@ def job_title(pack: Pack, doc: str, copy: int) -> str:
 
 def _file_name(pack: Pack, doc: str, copy: int, moment: datetime) -> str:
     return f"{job_title(pack, doc, copy)}-{moment.strftime('%Y%m%d-%H%M%S')}.pdf"
+
+
+def staff_fault(desk: Desk, clerk: str) -> str:
+    """Why ``clerk`` cannot sign a paper (empty when they can): every paper names a staff member."""
+    clerk = (clerk or "").strip()
+    if not clerk:
+        return "请指明经办人（人员名单中的姓名），文书上须有经办人签名。"
+    if desk.config.staff and desk.config.staff_member(clerk) is None:
+        names = "、".join(s.name for s in desk.config.staff)
+        return f"“{clerk}”不在人员名单中（{names}）：文书的经办人须是名单中的工作人员。"
+    return ""
 
 
 def issue(
@@ -262,25 +352,65 @@ def issue(
     """Make the next copy of ``doc`` (``slip`` / ``notice``) of ``pack``: to ``out``, to the printer, or both.
 
     ``out`` is a PDF file to write, or a folder to write it into under a name of its own.
+    A notice is the 补正 act (:func:`deskapp.outcomes.issue_supplement` records the 补正 the
+    first time; ``deadline`` is its due date); a late pack's notice is the 逾期告知书. The copy
+    number is decided under :func:`one_copy_at_a_time`: the first copy is the original, later
+    ones 补打; a press while a copy is being made is refused, not a second original.
 
     Never raises for a counter's troubles; see the module's docstring.
     """
     label = DOC_LABELS.get(doc, doc)
-    moment = to_beijing(desk.store.clock())
+    fault = staff_fault(desk, clerk)
+    if fault:
+        return IssueResult(False, fault, doc, recorded=False)
+    clerk = clerk.strip()
     try:
+        with one_copy_at_a_time(desk, pack, doc):
+            return _issue(desk, pack, clerk, doc, to_printer, out, deadline)
+    except PrintBusy:
+        return IssueResult(
+            False, f"{pack.receipt_no} 的{label}正在生成或打印，这一份完成前不会再出一份。需要再打一份请稍后再按。", doc,
+            recorded=False,
+        )
+    except OSError as exc:
+        return IssueResult(False, f"{label}没有生成：无法取得打印锁（{exc.strerror or exc}）", doc, recorded=False)
+
+
+def _issue(
+    desk: Desk, pack: Pack, clerk: str, doc: str, to_printer: bool, out: Path | None, deadline: date | None
+) -> IssueResult:
+    moment = to_beijing(desk.store.clock())
+    act: SupplementAct | None = None
+    notes: list[str] = []
+    try:
+        desk.store.refresh()
         pack = desk.store.get(pack.id)  # the latest prints, if another desk printed meanwhile
-        pdf, copy = render_for(desk, pack, doc, clerk, deadline=deadline, now=moment)
-    except (SlipError, SecretError) as exc:
+        paper = paper_of(desk, pack, doc)
+        label = DOC_LABELS.get(paper, paper)
+        if paper == "notice":
+            if current_act(desk.store, pack) is None and not desk.store.assess(pack).missing:
+                raise SlipError(f"{pack.receipt_no} 清单所列材料齐全，无需出具补正告知书。")
+            act = issue_supplement(desk.store, pack.id, clerk, due=deadline)
+            pack = act.pack
+            if act.recorded_now:
+                notes.append(f"已登记补正（截止 {day_cn(act.due)}）")
+            if act.warning:
+                notes.append(act.warning)
+        pdf, copy = render_for(desk, pack, paper, clerk, now=moment, act=act)
+    except (SlipError, SecretError, OutcomeError, NotAllowed) as exc:
         return IssueResult(False, str(exc), doc, recorded=False)
     except (OSError, ValueError, RuntimeError) as exc:
-        return IssueResult(False, f"{label}生成失败：{exc}", doc, recorded=False)
+        return IssueResult(False, f"{DOC_LABELS.get(doc, doc)}生成失败：{exc}", doc, recorded=False)
     what = f"{label}（补打第{copy - 1}次）" if copy > 1 else label
-    record: dict[str, Any] = {"doc": doc, "copy": copy, "at": iso(moment), "by": clerk}
+    record: dict[str, Any] = {"doc": paper, "copy": copy, "at": iso(moment), "by": clerk}
+    if act is not None:
+        record["act"] = act.act
+        record["due"] = act.due
     path: Path | None = None
     problems: list[str] = []
     done: list[str] = []
     if out is not None and out.is_dir():
-        out = out / _file_name(pack, doc, copy, moment)
+        out = out / _file_name(pack, paper, copy, moment)
     if out is not None:
         try:
             out.parent.mkdir(parents=True, exist_ok=True)
@@ -292,7 +422,7 @@ def issue(
             problems.append(f"无法写入 {out}：{exc.strerror or exc}")
     sent = PrinterResult(False)
     if to_printer:
-        sent = _send(pdf, desk.config.slip.printer, job_title(pack, doc, copy))
+        sent = _send(pdf, desk.config.slip.printer, job_title(pack, paper, copy))
         record["printer"] = sent.printer
         if sent.ok:
             record["job"] = sent.job
@@ -300,7 +430,7 @@ def issue(
         else:
             problems.append(f"打印机不可用（{sent.error}）")
     if problems and path is None:
-        path = _save_to_outbox(desk, pdf, _file_name(pack, doc, copy, moment), problems)
+        path = _save_to_outbox(desk, pdf, _file_name(pack, paper, copy, moment), problems)
         if path is not None:
             record["file"] = str(path)
     ok = not problems
@@ -308,20 +438,20 @@ def issue(
     if problems:
         record["error"] = "；".join(problems)
     if ok:
-        message = f"{pack.receipt_no} {what}：" + "，".join(done)
+        message = f"{pack.receipt_no} {what}：" + "，".join(notes + done)
     else:
-        message = "；".join(problems) + (f"，{what}已保存到 {path}" if path is not None else "，也无法保存 PDF")
+        message = "；".join(notes + problems) + (f"，{what}已保存到 {path}" if path is not None else "，也无法保存 PDF")
     recorded = True
     try:
         desk.store.update(
             pack.id, {}, clerk, action="print", push={"prints": record},
-            data={k: v for k, v in record.items() if k in ("doc", "copy", "ok", "printer", "job", "file", "error")},
+            data={k: v for k, v in record.items() if k in ("doc", "copy", "ok", "printer", "job", "file", "error", "due")},
             reason=f"{'打印' if to_printer else '生成'}{what}",
         )
     except JournalError as exc:
         recorded = False
         message += f"。注意：打印记录未能保存（{exc}）"
-    return IssueResult(ok, message, doc, copy, path, sent.printer, sent.job, recorded, pdf)
+    return IssueResult(ok, message, paper, copy, path, sent.printer, sent.job, recorded, pdf)
 
 
 def _send(pdf: bytes, printer: str, title: str) -> PrinterResult:

@@ -38,6 +38,7 @@ from deskapp.numbering import format_receipt, normalise_scan
 from deskapp.pinyin import fold
 from deskapp.rules import Assessment, assess
 from deskapp.search import SearchIndex, haystack, search_keys
+from deskapp.text import BadText, clean_text, clean_value
 from deskapp.timeutil import Clock, iso, system_clock
 
 __all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "StoreWriteError"]
@@ -49,7 +50,7 @@ SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
 SEARCH_FIELDS = ("unit", "name", "leader")
 ECOPY_ITEM = "ecopy"
 """The checklist key of the electronic copy: naming its medium ticks it."""
-SNAPSHOT_FORMAT = 1
+SNAPSHOT_FORMAT = 2
 SNAPSHOT_AFTER = 200
 """``close`` writes a new snapshot when at least this many entries came after the last one."""
 
@@ -179,7 +180,11 @@ class DraftCheck:
 class DeskStore:
     """All packs of the data folder, kept in step with the journal on disk."""
 
-    def __init__(self, locations: Locations, config: Config, clock: Clock = system_clock, *, snapshot: bool = True) -> None:
+    def __init__(
+        self, locations: Locations, config: Config, clock: Clock = system_clock, *, snapshot: bool = True, key: bytes | None = None
+    ) -> None:
+        """``key``: the chain key (default: derived from the folder's ``secret.key``; a check's
+        frozen copy of the journal hands in the live desk's)."""
         self.locations = locations.ensure()
         self.config = config
         self.clock = clock
@@ -200,8 +205,12 @@ class DeskStore:
         self._history_cache: tuple[int, dict[str, Any]] = (-1, {})
         self._listeners: list[Callable[[dict[str, Any]], None]] = []
         self._clear()
-        self.journal = Journal(locations.journal, locations.lock, self._apply)
+        from deskapp.record_guard import RecordGuard, load_chain_key
+
+        self.journal = Journal(locations.journal, locations.lock, self._apply, key=key or load_chain_key(locations))
         self.journal.on_reset = self._clear
+        self.guard = RecordGuard(self)
+        """The whole-chain verification; changes to packs wait for it and are refused when it failed."""
         self.snapshot_seq = 0
         """Seq of the entry the snapshot this store started from (or last wrote) ends at."""
         if snapshot:
@@ -317,7 +326,9 @@ class DeskStore:
                 if self._order and self._index.hay(self._order[-1]) != haystack(self._packs[self._order[-1]]):
                     for pack_id in self._order:  # the search keys changed with a new version
                         self._index.put(pack_id, self._packs[pack_id])
-                resumed = self.journal.resume(header["offset"], header["seq"], header["hash"], header["last_start"])
+                resumed = self.journal.resume(
+                    header["offset"], header["seq"], header["hash"], header["last_start"], header.get("prefix_crc")
+                )
             except (ValueError, KeyError, TypeError, IndexError, AttributeError):
                 resumed = False
             if not resumed:
@@ -341,6 +352,7 @@ class DeskStore:
                 "seq": journal.seq,
                 "hash": journal.last_hash,
                 "last_start": journal.last_start,
+                "prefix_crc": journal.prefix_crc,
             }
             rows = [[i, *self._meta[i], *self._index.hay(i), self._lines.get(i, [])] for i in self._order]
             index = json.dumps({"packs": rows, "events": self._last_event}, ensure_ascii=False, separators=(",", ":"))
@@ -506,6 +518,12 @@ class DeskStore:
         """Append one entry (inside ``journal.locked()``): committed on disk when this returns."""
         if "at" not in body:
             body["at"] = iso(self.clock())
+        try:  # the one door for text (pack fields were cleaned field by field): reasons, data, pushes
+            for key in ("actor", "reason", "data", "push"):
+                if key in body:
+                    body[key] = clean_value(body[key], long=True)
+        except BadText as exc:
+            raise RegistrationError(str(exc)) from None
         return self.journal.append({k: v for k, v in body.items() if v not in (None, {}, "")})
 
     def register(
@@ -519,14 +537,24 @@ class DeskStore:
         received_at: datetime | None = None,
         distinct_from: Iterable[str] = (),
         reason: str = "",
+        supervisor: str | None = None,
     ) -> Pack:
-        """Issue the next receipt number of ``kind`` and save the pack, in one committed entry."""
+        """Issue the next receipt number of ``kind`` and save the pack, in one committed entry.
+
+        ``received_at`` (default now) may not lie in the future (RegistrationError); a time
+        or clerk other than the registering clerk's own is a supervisor's act: the caller
+        checks the PIN and names ``supervisor``, who is then recorded as the actor.
+        """
         doc = self._validate_new(kind, fields, clerk, checklist or {}, pages)
-        received = iso(received_at) if received_at is not None else iso(self.clock())
+        now = self.clock()
+        if received_at is not None and received_at > now:
+            raise RegistrationError(f"收件时间 {iso(received_at)} 晚于现在，不能登记将来的时间")
+        received = iso(received_at) if received_at is not None else iso(now)
         doc["received_at"] = received
         doc["distinct_from"] = sorted(set(distinct_from))
         doc["py"] = search_keys(doc)
         round_ = self.config.round
+        self.guard.before_change()
         with self._mutex, self.journal.locked():
             seq = self._counters.get((round_.id, kind), 0) + 1
             doc["seq"] = seq
@@ -535,7 +563,15 @@ class DeskStore:
                 raise StoreWriteError(f"收件编号 {doc['receipt_no']} 已被使用，请检查编号格式设置。")
             pack_id = len(self._order) + 1  # ids are never deleted, so they run 1..n
             self._commit(
-                {"action": "register", "actor": clerk, "pack": pack_id, "doc": doc, "reason": reason, "at": received}
+                {
+                    "action": "register",
+                    "actor": supervisor or clerk,
+                    "pack": pack_id,
+                    "doc": doc,
+                    "reason": reason,
+                    "at": received,
+                    "data": {"supervisor": supervisor, "recorded_at": iso(now)} if supervisor else None,
+                }
             )
         return self.get(pack_id)
 
@@ -556,7 +592,7 @@ class DeskStore:
                 value = ""
             if not isinstance(value, str):
                 raise RegistrationError(f"{key} 应为文字")
-            doc[key] = value.strip()
+            doc[key] = _clean(value, kind, key).strip()
         if not doc["unit"]:
             raise RegistrationError("请填写申报单位")
         if not doc["name"]:
@@ -571,7 +607,9 @@ class DeskStore:
         details = fields.get("details") or {}
         if not isinstance(details, dict):
             raise RegistrationError("details 应为对象")
-        doc["details"] = {str(k): str(v) for k, v in details.items()}
+        doc["details"] = {
+            _clean(str(k), kind, "details"): _clean(str(v), kind, f"details.{k}") for k, v in details.items()
+        }
         doc["ecopy_medium"] = doc.get("ecopy_medium", "")
         if doc["ecopy_medium"] and ECOPY_ITEM in doc["checklist"]:
             doc["checklist"][ECOPY_ITEM] = True  # a medium named is an electronic copy received
@@ -595,6 +633,7 @@ class DeskStore:
         """
         if not actor.strip():
             raise RegistrationError("缺少操作人")
+        self.guard.before_change()
         with self._mutex, self.journal.locked():
             if not self._packs.has(pack_id):
                 raise PackNotFound(pack_id)
@@ -612,6 +651,10 @@ class DeskStore:
                     raise RegistrationError(f"{field_label(doc.get('kind', ''), path)} 只能由科室负责人更正或作废（请用“结论…”中的更正或作废）")
                 if path in ("members", "pages"):
                     value = _int_or_none(value, field_label(doc.get("kind", ""), path))
+                elif isinstance(value, str):
+                    value = _clean(value, doc.get("kind", ""), path)
+                    if path.split(".")[0] in (*TEXT_FIELDS, "details"):
+                        value = value.strip()
                 current = _get_path(doc, path)
                 if current != value:
                     new[path] = value
@@ -651,6 +694,18 @@ class DeskStore:
         from deskapp.integrity import inspect_store
 
         return list(inspect_store(self).problems)
+
+
+LONG_TEXTS = ("notes", "details")
+"""Fields whose texts keep their line breaks (the 附件2 long texts, notes)."""
+
+
+def _clean(value: str, kind: str, path: str) -> str:
+    """A field's text through the one door (:func:`deskapp.text.clean_text`); RegistrationError if refused."""
+    try:
+        return clean_text(value, long=path.split(".")[0] in LONG_TEXTS, label=field_label(kind, path.split(".")[-1]))
+    except BadText as exc:
+        raise RegistrationError(str(exc)) from None
 
 
 def _int_or_none(value: Any, label: str) -> int | None:

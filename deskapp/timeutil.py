@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Callable
 
 BEIJING = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -44,3 +44,25 @@ def show(moment: datetime | str | None, seconds: bool = False) -> str:
     if isinstance(moment, str):
         moment = parse_time(moment)
     return to_beijing(moment).strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def day_cn(day: date | datetime | str) -> str:
+    """A day as the office writes it on paper: ``2026年6月15日`` (no leading zeros, no spaces)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day.strip()[:10])
+    if isinstance(day, datetime):
+        day = to_beijing(day)
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def show_cn(moment: datetime | str | None) -> str:
+    """A moment as the office writes it on paper: ``2026年6月15日 23:59`` (Beijing time).
+
+    The one date style of the slip, the 补正告知书 and the 逾期告知书 (issue 13).
+    """
+    if moment is None or moment == "":
+        return ""
+    if isinstance(moment, str):
+        moment = parse_time(moment)
+    moment = to_beijing(moment)
+    return f"{day_cn(moment)} {moment:%H:%M}"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from textual import on
@@ -124,12 +123,15 @@ class _FormDialog(ModalScreen[Pack | None]):
 class OutcomeDialog(_FormDialog):
     """Reason, due date, correction fields and PIN, as the action needs them."""
 
-    def __init__(self, action: str, pack: Pack, needs_pin: bool, default_due: str, perform: Callable[[Any], Pack]) -> None:
+    def __init__(
+        self, action: str, pack: Pack, needs_pin: bool, default_due: str, perform: Callable[[Any], Pack], due_note: str = ""
+    ) -> None:
         super().__init__(f"{outcomes.ACTIONS[action]} · {pack.receipt_no} · {pack.unit} · {pack.name}", perform)
         self.action_name = action
         self.pack = pack
         self.needs_pin = needs_pin
         self.default_due = default_due
+        self.due_note = due_note
 
     def compose(self) -> ComposeResult:
         action = self.action_name
@@ -138,7 +140,9 @@ class OutcomeDialog(_FormDialog):
             if action in WITH_DUE:
                 missing = self.app.desk.store.assess(self.pack).missing  # type: ignore[attr-defined]
                 yield Static("缺少材料：" + ("、".join(missing) or "（无）"), id="o-missing")
-                yield self._field("截止日期", Input(self.default_due, id="o-due", placeholder="例：2026-06-20", compact=True))
+                yield self._field("截止日期", Input(self.default_due, id="o-due", placeholder="例：2026-06-22", compact=True))
+                if self.due_note:
+                    yield Static(self.due_note, id="o-due-note", classes="dialog-hint", markup=False)
             if action == "correct":
                 yield self._field("收件时间", Input(id="o-received_at", placeholder=f"原为 {self.pack.received_at[:16]}，不改留空", compact=True))
                 yield self._field("受理人", Input(id="o-clerk", placeholder=f"原为 {self.pack.clerk}，不改留空", compact=True))
@@ -253,24 +257,16 @@ def _is_supervisor(app: Any) -> bool:
     return bool(member and member.is_supervisor)
 
 
-def _default_due(app: Any) -> str:
-    """The slips code's notice deadline (working days from today) when present, else 5 days."""
-    now = app.desk.store.clock()
-    try:
-        from deskapp.slips import notice_deadline  # type: ignore[import-not-found]
-
-        return str(notice_deadline(app.desk.config, now).isoformat())
-    except (ImportError, AttributeError):
-        return (now + timedelta(days=5)).date().isoformat()
+def _default_due(app: Any) -> tuple[str, str]:
+    """The due date the desk proposes (working days, State Council schedule) and its warning, if any."""
+    due = outcomes.default_due(app.desk.store)
+    return due.day.isoformat(), due.warning
 
 
 def _print_notice(app: Any, pack: Pack) -> None:
-    """Print the 补正告知书 with the slips code when present (it lists every missing item at once)."""
-    try:
-        from screens.slips import print_document  # type: ignore[import-not-found]
-    except ImportError:
-        app.notify("补正告知书的打印尚未接入：缺少材料和截止日期已记录在这件材料上。", timeout=8)
-        return
+    """Print the 补正告知书 of the 补正 just recorded: its original (it lists every missing item at once)."""
+    from screens.slips import print_document
+
     print_document(app, pack.id, "notice")
 
 
@@ -296,7 +292,7 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
             changed()
 
     if action == "details":
-        app.push_screen(DetailsDialog(pack, lambda values: outcomes.set_details(store, pack_id, by, values)), done)
+        app.push_screen(DetailsDialog(pack, lambda values: outcomes.set_details(store, pack_id, by, values)), done)  # guarded-by: _FormDialog.action_submit
         return
     if action != "details" and pack.voided:
         app.notify(f"{pack.receipt_no} 已作废，不能再登记结论。", title="不能操作", severity="error", timeout=8)
@@ -304,7 +300,7 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
     needs_pin = outcomes.needs_supervisor(store, pack, action)
     if needs_pin and not _is_supervisor(app):
         message = f"{by} 是受理员，“{outcomes.ACTIONS[action]}”需要科室负责人权限。请科室负责人登录后操作。"
-        store.record_event("refused", by, pack_id=pack_id, data={"action": action}, reason=message)
+        app.write(lambda: store.record_event("refused", by, pack_id=pack_id, data={"action": action}, reason=message), what="拒绝记录")
         app.notify(message, title="无权操作", severity="error", timeout=10)
         return
     if action == "supplement_received":
@@ -312,13 +308,19 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
 
         def receive(form: tuple[list[str], int | None]) -> Pack:
             chosen, pages = form
-            return outcomes.supplement_received(store, pack_id, by, items=chosen, pages=pages)
+            return outcomes.supplement_received(store, pack_id, by, items=chosen, pages=pages)  # guarded-by: _FormDialog.action_submit
 
         app.push_screen(SupplementDialog(pack, items, receive), done)
         return
-    default_due = _default_due(app) if action in WITH_DUE else ""
+    default_due, due_note = _default_due(app) if action in WITH_DUE else ("", "")
 
     def perform(form: OutcomeForm) -> Pack:
+<<<<<<< HEAD
+        if action == "supplement_request":  # the one 补正 act, shared with F12 / n / deskapp notice
+            return outcomes.issue_supplement(store, pack_id, by, due=form.due, reason=form.reason).pack
         return outcomes.perform(store, pack_id, action, by, **form.kwargs(action))
+=======
+        return outcomes.perform(store, pack_id, action, by, **form.kwargs(action))  # guarded-by: _FormDialog.action_submit
+>>>>>>> store
 
-    app.push_screen(OutcomeDialog(action, pack, needs_pin, default_due, perform), done)
+    app.push_screen(OutcomeDialog(action, pack, needs_pin, default_due, perform, due_note), done)

@@ -396,7 +396,9 @@ def read_into_pack(
     store = app.desk.store  # type: ignore[attr-defined]
 
     def done(decision: Decision) -> None:
-        saved = apply(store, pack_id, decision.accepted, decision.reports, app.clerk)  # type: ignore[attr-defined]
+        saved = app.write(lambda: apply(store, pack_id, decision.accepted, decision.reports, app.clerk), what="读取的电子版内容")  # type: ignore[attr-defined]
+        if saved is None:
+            return
         flags = [f.text for f in store.assess(saved).flags if f.code.startswith("file_")]
         text = f"已采用 {len(decision.accepted)} 项，记下 {len(decision.reports)} 个文件的指纹。"
         app.notify(
@@ -472,7 +474,7 @@ def read_into_form(screen: Any, folder: Path | None = None) -> None:
 def record_files(app: Any, pack_id: int, decision: Decision | None) -> None:
     """After registering from files: the files' fingerprints and facts go on the new pack."""
     if decision is not None and decision.reports:
-        apply(app.desk.store, pack_id, [], decision.reports, app.clerk)
+        app.write(lambda: apply(app.desk.store, pack_id, [], decision.reports, app.clerk), what="电子版文件指纹")
 
 
 def file_lines(pack: Any) -> list[str]:

@@ -57,9 +57,9 @@ class SignInScreen(Screen[None]):
             return
 
         def confirmed(name: str | None) -> None:
-            if name:
-                self.app.desk.store.record_event("staff_edit", name)  # type: ignore[attr-defined]
-                self.app.switch_screen(StaffSetupScreen())
+            app = self.app
+            if name and app.write(lambda: app.desk.store.record_event("staff_edit", name), what="修改人员名单") is not None:  # type: ignore[attr-defined]
+                app.switch_screen(StaffSetupScreen())
 
         self.app.push_screen(SupervisorPin("修改人员名单需要科室负责人输入姓名和 PIN。"), confirmed)
 

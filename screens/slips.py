@@ -17,15 +17,22 @@ from typing import Any
 from textual.app import App
 
 from deskapp.receipt_qr import SecretError, read_scan, signer_for
+from deskapp.rules import is_late
 
-DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书"}
+DOC_LABELS = {"slip": "受理回执", "notice": "补正告知书", "late": "逾期告知书"}  # as deskapp.slips.DOC_LABELS
+
+
+def _is_late(app: App[Any], pack: Any) -> bool:
+    config = app.desk.config  # type: ignore[attr-defined]
+    return bool(pack.round == config.round.id and is_late(config.round, pack))
 
 
 def print_document(app: App[Any], pack_id: int, doc: str = "slip") -> None:
     """Print ``doc`` (``slip`` / ``notice``) of a pack in a thread worker; tell the clerk when done."""
     desk = app.desk  # type: ignore[attr-defined]
     clerk = app.clerk or ""  # type: ignore[attr-defined]
-    label = DOC_LABELS.get(doc, doc)
+    late = doc == "notice" and _is_late(app, desk.store.get(pack_id))
+    label = DOC_LABELS["late" if late else doc]
 
     def work() -> None:
         # Imported here: fpdf2 takes a second to load, the desk starts without waiting for it.
@@ -53,7 +60,9 @@ def _printed(app: App[Any], result: Any) -> None:
 
 
 def needs_notice(app: App[Any], pack: Any) -> bool:
-    """A required checklist item is missing: there is something for a 补正告知书 to list."""
+    """A paper to hand out: the pack is late (逾期告知书), or a required item is missing (补正告知书)."""
+    if _is_late(app, pack):
+        return True
     checklist = app.desk.config.round.checklist(pack.kind)  # type: ignore[attr-defined]
     return any(item.required and not pack.checklist.get(item.key) for item in checklist)
 
@@ -73,7 +82,9 @@ def read_slip_scan(app: App[Any], text: str) -> bool:
         return False
     if first_look.code in ("empty", "not_desk_code"):
         return False
-    outcome = read_scan(desk.store, desk.locations.secret, text, app.clerk or "")  # type: ignore[attr-defined]
+    outcome = app.write(lambda: read_scan(desk.store, desk.locations.secret, text, app.clerk or ""), what="扫码记录")  # type: ignore[attr-defined]
+    if outcome is None:
+        return True  # told why; a refused code opens nothing
     if outcome.pack is None:
         app.notify(outcome.message + "没有打开任何材料，本次扫码已记录。", title="回执核验未通过", severity="error", timeout=20)
         return True

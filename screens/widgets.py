@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -317,7 +318,7 @@ class Checklist(Widget, can_focus=True):
         A binding runs only when its key has bubbled up to the app; a Tab typed right after
         (a priority binding) may have moved the focus on by then and the tick would be lost.
         """
-        action = _CHECKLIST_KEYS.get(event.key)
+        action = _checklist_keys(self.app).get(event.key)
         if action is None:
             return
         event.stop()
@@ -414,6 +415,24 @@ class Checklist(Widget, can_focus=True):
 
 
 _CHECKLIST_KEYS = {b.key: b.action for b in Checklist.BINDINGS if isinstance(b, Binding)}
+_remapped: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
+
+
+def _checklist_keys(app: Any) -> dict[str, str]:
+    """Key -> action of the checklist under the staff's keymap: a remapped key replaces its default
+    (``checklist.all = "f11"``: ``0`` no longer ticks all)."""
+    keymap = dict(getattr(app, "_keymap", {}) or {})
+    ids = {b.id for b in Checklist.BINDINGS if isinstance(b, Binding) and b.id}
+    mine = tuple(sorted((k, v) for k, v in keymap.items() if k in ids))
+    if not mine:
+        return _CHECKLIST_KEYS
+    if mine not in _remapped:
+        table = {b.key: b.action for b in Checklist.BINDINGS if isinstance(b, Binding) and b.id not in dict(mine)}
+        for b in Checklist.BINDINGS:
+            if isinstance(b, Binding) and b.id in dict(mine):
+                table.update({key.strip(): b.action for key in dict(mine)[b.id].split(",")})
+        _remapped[mine] = table
+    return _remapped[mine]
 
 
 # A 3x5 pixel font drawn with half blocks: three text rows per character.

@@ -82,3 +82,21 @@ def full_checklist(desk: Desk, kind: str) -> dict[str, bool]:
 
 
 __all__ = ["ON_TIME", "LATE", "Ticker", "studio_fields", "full_checklist", "open_desk"]
+
+
+class clock_at:  # noqa: N801 - used as a context manager, reads like one
+    """Within ``with clock_at(store, moment):`` the store's clock says ``moment`` (a pack that
+    arrives then: the store refuses a received time in the future)."""
+
+    def __init__(self, store, moment: datetime) -> None:  # type: ignore[no-untyped-def]
+        self.store = store
+        self.moment = moment
+
+    def __enter__(self) -> None:
+        from deskapp.timeutil import fixed_clock
+
+        self.saved = self.store.clock
+        self.store.clock = fixed_clock(self.moment)
+
+    def __exit__(self, *exc: object) -> None:
+        self.store.clock = self.saved

@@ -10,7 +10,7 @@ from deskapp.models import Pack
 from deskapp.service import Desk, save_staff
 from deskapp.timeutil import BEIJING
 
-from .conftest import LATE, full_checklist, studio_fields
+from .conftest import LATE, clock_at, full_checklist, studio_fields
 
 SUPERVISOR, PIN = "王科长", "2468"
 _PIN_HASH = hash_pin(PIN)
@@ -28,15 +28,24 @@ def day(d: int, hour: int = 10) -> datetime:
 
 def complete_studio(desk: Desk, **over: object) -> Pack:
     received = over.pop("received_at", None)
-    return desk.store.register(
-        "studio", studio_fields(**over), "张三", checklist=full_checklist(desk, "studio"), pages=20, received_at=received
-    )
+    with arriving(desk, received):
+        return desk.store.register(
+            "studio", studio_fields(**over), "张三", checklist=full_checklist(desk, "studio"), pages=20, received_at=received
+        )
+
+
+def arriving(desk: Desk, received: object):  # type: ignore[no-untyped-def]
+    """The store's clock at ``received`` while a pack that arrived then is registered (no future times)."""
+    from contextlib import nullcontext
+
+    return clock_at(desk.store, received) if isinstance(received, datetime) else nullcontext()
 
 
 def incomplete_studio(desk: Desk, missing: tuple[str, ...] = ("ecopy",), **over: object) -> Pack:
     checklist = {k: k not in missing for k in full_checklist(desk, "studio")}
     received = over.pop("received_at", None)
-    return desk.store.register("studio", studio_fields(**over), "张三", checklist=checklist, pages=20, received_at=received)
+    with arriving(desk, received):
+        return desk.store.register("studio", studio_fields(**over), "张三", checklist=checklist, pages=20, received_at=received)
 
 
 def known_round(desk: Desk) -> dict[str, Pack]:

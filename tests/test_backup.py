@@ -28,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_backup_and_restore_round_trip_keeps_the_replaced_state_aside(desk, tmp_path):
-    desk.locations.secret.write_bytes(b"office-secret")
     first = desk.store.register("studio", studio_fields(), "张三")
+    secret = desk.locations.secret.read_bytes()
     desk.store.register("project", {"unit": "某公司", "name": "项目"}, "张三")
     backup = make_backup(desk, tmp_path / "usb", actor="张三")
     assert backup.path.parent == tmp_path / "usb" and backup.entries == 2
@@ -50,7 +50,7 @@ def test_backup_and_restore_round_trip_keeps_the_replaced_state_aside(desk, tmp_
     assert desk.store.check() == []
     # Nothing destroyed: the replaced files are aside, byte for byte.
     assert (restored.aside / "journal.jsonl").read_bytes() == replaced_journal
-    assert (restored.aside / "secret.key").read_bytes() == b"office-secret"
+    assert (restored.aside / "secret.key").read_bytes() == secret
     # The other desk notices the new journal and reads it afresh.
     assert other.store.by_receipt(later.receipt_no) is None and other.store.count() == 2
     # Numbers go on from the restored record.

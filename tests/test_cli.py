@@ -3,7 +3,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .supervisor_helpers import PIN, SUPERVISOR
+
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def add_supervisor_file(data: Path) -> None:
+    """Staff 张三, 李四 and the supervisor of ``supervisor_helpers`` in ``data/desk.toml``."""
+    import tomli_w
+
+    from .supervisor_helpers import _PIN_HASH
+
+    staff = [{"name": "张三", "role": "clerk"}, {"name": "李四", "role": "clerk"},
+             {"name": SUPERVISOR, "role": "supervisor", "pin_hash": _PIN_HASH}]
+    data.mkdir(parents=True, exist_ok=True)
+    (data / "desk.toml").write_text(tomli_w.dumps({"staff": staff}), encoding="utf-8")
 
 
 def run(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -28,7 +42,8 @@ def test_register_from_json_lines_reports_bad_lines_by_number(tmp_path):
         json.dumps({"kind": "project", "unit": "某公司"}, ensure_ascii=False),
         json.dumps({"kind": "人才项目", "unit": "某公司", "name": "项目A", "received_at": "2026-06-20T09:00:00+08:00"}, ensure_ascii=False),
     ]
-    out = run(tmp_path, "register", "--clerk", "张三", stdin="\n".join(lines) + "\n")
+    add_supervisor_file(tmp_path)
+    out = run(tmp_path, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin="\n".join(lines) + "\n")
     assert out.returncode == 1
     results = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(r["line"], r["receipt_no"]) for r in results] == [(1, "ZD2026-GZS-0001"), (4, "ZD2026-XM-0001")]
@@ -40,7 +55,8 @@ def test_register_from_json_lines_reports_bad_lines_by_number(tmp_path):
     listed = json.loads(run(tmp_path, "list", "--json").stdout)
     assert [p["receipt_no"] for p in listed] == ["ZD2026-XM-0001", "ZD2026-GZS-0001"]
     shown = json.loads(run(tmp_path, "show", "zd2026-gzs-0001", "--json").stdout)
-    assert shown["unit"] == "准东某煤化工有限公司" and shown["history"][0]["actor"] == "张三"
+    assert shown["unit"] == "准东某煤化工有限公司" and shown["clerk"] == "张三"
+    assert shown["history"][0]["actor"] == SUPERVISOR  # a migration with received times: the supervisor's act
     assert shown["received_at"] == "2026-06-01T10:00:00+08:00"
     assert run(tmp_path, "show", "ZD2026-GZS-0099").returncode == 1
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from tests import formfactory as ff
-from tests.test_cli import run
+from tests.supervisor_helpers import PIN, SUPERVISOR
+from tests.test_cli import add_supervisor_file, run
 
 
 def test_read_prints_fields_tables_pages_fingerprint_and_masks_id(tmp_path):
@@ -46,7 +47,8 @@ def test_read_against_a_pack_and_accept(tmp_path):
         },
         ensure_ascii=False,
     )
-    assert run(data, "register", "--clerk", "张三", stdin=line + "\n").returncode == 0
+    add_supervisor_file(data)  # a received time is the supervisor's to give
+    assert run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin=line + "\n").returncode == 0
     form = ff.form1(tmp_path / "附件1.docx")
     pdf = ff.pdf(tmp_path / "全套.pdf", 20)
     shown = run(data, "read", str(form), str(pdf), "--pack", "ZD2026-GZS-0001")

@@ -5,14 +5,18 @@ from __future__ import annotations
 import json
 
 from tests.slip_helpers import pdf_text, qr_codes
-from tests.test_cli import run
+from tests.supervisor_helpers import PIN, SUPERVISOR
+from tests.test_cli import add_supervisor_file, run
 
 
 def _register(data, **over):
     record = {"kind": "studio", "unit": "准东某煤化工有限公司", "name": "大师工作室", "pages": 12,
               "checklist": {"form1": True, "form2": True}, "received_at": "2026-06-10 10:00"}
     record.update(over)
-    out = run(data, "register", "--clerk", "张三", stdin=json.dumps(record, ensure_ascii=False) + "\n")
+    if not (data / "desk.toml").exists():
+        add_supervisor_file(data)  # a received time is the supervisor's to give
+    out = run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN,
+              stdin=json.dumps(record, ensure_ascii=False) + "\n")
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)["receipt_no"]
 
@@ -46,8 +50,8 @@ def test_slip_to_a_file_then_verify_its_scanned_code(tmp_path):
 def test_slip_without_out_goes_to_the_outbox_and_reprints_count(tmp_path):
     data = tmp_path / "data"
     receipt = _register(data)
-    first = run(data, "slip", receipt)
-    second = run(data, "slip", receipt)
+    first = run(data, "slip", receipt, "--clerk", "张三")
+    second = run(data, "slip", receipt, "--clerk", "张三")
     assert first.returncode == 0 and second.returncode == 0
     files = sorted((data / "outbox").glob("*.pdf"))
     assert len(files) == 2
@@ -59,12 +63,14 @@ def test_slip_without_out_goes_to_the_outbox_and_reprints_count(tmp_path):
 def test_notice_and_its_errors(tmp_path):
     data = tmp_path / "data"
     receipt = _register(data)
-    out = run(data, "notice", receipt, "--out", str(tmp_path / "n.pdf"), "--by", "2026-06-20")
+    out = run(data, "notice", receipt, "--out", str(tmp_path / "n.pdf"), "--due", "2999-12-31", "--clerk", "李四")
     assert out.returncode == 0, out.stderr
     text = pdf_text(tmp_path / "n.pdf")
-    assert "补正告知书" in text and "2026年6月20日" in text and "佐证材料" in text
-    assert run(data, "notice", receipt, "--by", "6/20").returncode == 2
-    missing = run(data, "notice", "ZD2026-GZS-0999")
+    assert "补正告知书" in text and "2999年12月31日" in text and "经办人：李四" in text and "佐证材料" in text
+    assert run(data, "notice", receipt, "--due", "6/20", "--clerk", "李四").returncode == 2
+    unsigned = run(data, "notice", receipt)
+    assert unsigned.returncode == 2 and "--clerk" in unsigned.stderr
+    missing = run(data, "notice", "ZD2026-GZS-0999", "--clerk", "李四")
     assert missing.returncode == 1 and "找不到收件编号" in missing.stderr
 
 

@@ -7,7 +7,7 @@ from deskapp.auth import NotAllowed
 from deskapp.outcomes import OutcomeError
 from deskapp.store import RegistrationError
 
-from .conftest import LATE
+from .conftest import LATE, clock_at
 from .supervisor_helpers import PIN, SUPERVISOR, add_supervisor, complete_studio, day, incomplete_studio
 
 
@@ -38,10 +38,10 @@ def test_supplement_keeps_receipt_and_original_time_and_history_shows_both(sdesk
         outcomes.request_supplement(sdesk.store, pack.id, "张三", due=None)
     with pytest.raises(OutcomeError, match="已过"):
         outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-01")
-    asked = outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-14")
-    assert asked.status == "supplement" and outcomes.status_text(asked) == "补正（截止 2026-06-14）"
+    asked = outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-16")
+    assert asked.status == "supplement" and outcomes.status_text(asked) == "补正（截止 2026-06-16）"
     notice = outcomes.supplement_notice(sdesk.store, asked)
-    assert notice.missing == ("佐证材料", "电子版") and notice.due == "2026-06-14" and notice.receipt_no == pack.receipt_no
+    assert notice.missing == ("佐证材料", "电子版") and notice.due == "2026-06-16" and notice.receipt_no == pack.receipt_no
 
     back = outcomes.supplement_received(sdesk.store, pack.id, "李四", items=["ecopy", "佐证材料"])
     assert back.receipt_no == pack.receipt_no and back.received_at == pack.received_at == "2026-06-08T16:00:00+08:00"
@@ -57,13 +57,13 @@ def test_supplement_keeps_receipt_and_original_time_and_history_shows_both(sdesk
 def test_clerk_is_refused_a_supervisor_action_with_a_clear_message(sdesk):
     pack = incomplete_studio(sdesk)
     with pytest.raises(NotAllowed, match="容缺受理.*受理员"):
-        outcomes.accept_pending(sdesk.store, pack.id, "张三", pin=PIN, due="2026-06-20")
+        outcomes.accept_pending(sdesk.store, pack.id, "张三", pin=PIN, due="2026-06-22")
     with pytest.raises(NotAllowed, match="PIN 不正确"):
-        outcomes.accept_pending(sdesk.store, pack.id, SUPERVISOR, pin="0000", due="2026-06-20")
+        outcomes.accept_pending(sdesk.store, pack.id, SUPERVISOR, pin="0000", due="2026-06-22")
     assert sdesk.store.get(pack.id).status == "registered"
     assert len(sdesk.store.history(pack.id)) == 1
 
-    pending = outcomes.accept_pending(sdesk.store, pack.id, SUPERVISOR, pin=PIN, due="2026-06-20")
+    pending = outcomes.accept_pending(sdesk.store, pack.id, SUPERVISOR, pin=PIN, due="2026-06-22")
     assert pending.status == "accepted_pending" and pending.outcome["missing"] == ["电子版"]
     done = outcomes.supplement_received(sdesk.store, pack.id, "张三", items={"ecopy": True})
     assert done.status == "accepted"
@@ -80,7 +80,8 @@ def test_reject_needs_a_reason_and_the_supervisor(sdesk):
 
 
 def test_changing_a_decided_outcome_or_accepting_a_late_pack_needs_the_supervisor(sdesk):
-    late = complete_studio(sdesk, received_at=LATE)
+    with clock_at(sdesk.store, LATE):
+        late = complete_studio(sdesk, received_at=LATE)
     assert outcomes.needs_supervisor(sdesk.store, late, "accept")
     with pytest.raises(NotAllowed):
         outcomes.accept(sdesk.store, late.id, "张三")
@@ -151,7 +152,7 @@ def test_the_supplement_notice_carries_the_recorded_due_date(sdesk):
     from deskapp.printing import build_document
 
     pack = incomplete_studio(sdesk, ("ecopy", "evidence"))
-    asked = outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-19")
+    asked = outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-18")
     notice, _ = build_document(sdesk, asked, "notice", "张三", sdesk.store.clock(), None)
     text = "\n".join(item for block in notice.blocks for item in (block.text, *block.items))
-    assert "请于 2026年6月19日 前补齐" in text and "佐证材料" in text and "电子版" in text
+    assert "请于2026年6月18日前补齐" in text and "佐证材料" in text and "电子版" in text

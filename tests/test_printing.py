@@ -114,6 +114,8 @@ def _tool(name: str) -> str:
 def cups():
     why = _why_no_cups()
     if why:
+        if os.environ.get("CI"):  # CI installs CUPS (scripts/system-packages.sh): a missing one is a failure there
+            pytest.fail(f"CUPS printing cannot be tested: {why}")
         pytest.skip(why)
     # Not under pytest's own temporary folder: that one is private to root (0700), and CUPS
     # runs its filters as the unprivileged ``lp`` user, who must reach the spool.

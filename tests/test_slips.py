@@ -9,8 +9,9 @@ import pytest
 
 from deskapp.printing import issue, render_for
 from deskapp.receipt_qr import read_scan, signer_for
-from deskapp.slips import SlipError, add_working_days, notice_document, render, slip_document
-from tests.conftest import LATE, full_checklist, studio_fields
+from deskapp.slips import SlipError, notice_document, render, slip_document
+from deskapp.timeutil import show_cn
+from tests.conftest import LATE, clock_at, full_checklist, studio_fields
 from tests.slip_helpers import embedded_fonts, page_sizes_mm, pdf_text, qr_codes
 
 PARTIAL = {"form1": True, "form2": True, "evidence": True, "ecopy": True}
@@ -44,8 +45,9 @@ def test_slip_says_in_chinese_what_was_received_and_what_must_be_brought(desk, p
     text = pdf_text(render_for(desk, pack, "slip", "张三")[0])
     for expected in (
         "申报材料受理回执", "申请人联", desk.config.office.name, "ZD2026-GZS-0001", "人才工作室",
-        "准东某煤化工有限公司", "煤化工技能大师工作室", "2026-06-10 09:30", "北京时间", "张三",
-        "31 页", "2026-06-15 23:59", "青红艳 15123187591", "送件人签字", "日期",
+        "准东某煤化工有限公司", "煤化工技能大师工作室", "2026年6月10日 09:30", "北京时间", "张三",
+        "31页", "2026年6月15日 23:59", "青红艳 15123187591", "送件人（签字）", "经办人：张三（签字）",
+        "受理单位（盖章）", desk.config.office.address,
         "附件1 工作室申报表", "佐证材料", "缺少材料（须补交）", "依托单位公章", "行业主管部门负责人签字",
         "31页，超过一般25页",
     ):
@@ -56,13 +58,17 @@ def test_slip_says_in_chinese_what_was_received_and_what_must_be_brought(desk, p
 
 
 def test_late_pack_slip_carries_the_notices_wording(desk):
-    late = desk.store.register("studio", studio_fields(), "张三", checklist=full_checklist(desk, "studio"), pages=20,
-                               received_at=LATE)
+    with clock_at(desk.store, LATE):
+        late = desk.store.register("studio", studio_fields(), "张三", checklist=full_checklist(desk, "studio"), pages=20,
+                                   received_at=LATE)
     text = pdf_text(render_for(desk, late, "slip", "张三")[0])
-    assert "逾期，视为放弃" in text and "2026-06-16 08:05" in text
+    assert "逾期，视为放弃" in text and "2026年6月16日 08:05" in text
     assert "清单所列材料齐全" in text and "缺少材料" not in text
-    incomplete = desk.store.register("studio", studio_fields(name="另一个"), "张三", pages=2, received_at=LATE)
-    assert "逾期，视为放弃（截止 2026-06-15 23:59）" in pdf_text(render_for(desk, incomplete, "notice", "张三")[0])
+    with clock_at(desk.store, LATE):
+        incomplete = desk.store.register("studio", studio_fields(name="另一个"), "张三", pages=2, received_at=LATE)
+    late_paper = pdf_text(render_for(desk, incomplete, "notice", "张三")[0])
+    assert "申报材料逾期告知书" in late_paper and "补正告知书" not in late_paper and "请于" not in late_paper
+    assert "2026年6月15日 23:59" in late_paper and "2026年6月16日 08:05" in late_paper
     on_time = desk.store.register("studio", studio_fields(name="按时的"), "张三", pages=2)
     assert "逾期" not in pdf_text(render_for(desk, on_time, "notice", "张三")[0])
 
@@ -118,7 +124,7 @@ def test_reprint_is_marked_with_its_count_and_time(desk, pack, tmp_path):
     second_text = pdf_text(second.path)
     assert "补打（第1次）" in second_text
     at = desk.store.get(pack.id).prints[1]["at"]
-    assert at[:16].replace("T", " ") in second_text
+    assert show_cn(at) in second_text
     assert "补打（第2次）" in pdf_text(third.path)
     assert qr_codes(third.path) == qr_codes(first.path)
     assert "补打第2次" in third.message
@@ -141,8 +147,8 @@ def test_notice_lists_every_missing_item_once_with_a_deadline(desk, pack):
 def test_notice_deadline_given_by_hand(desk, pack):
     payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
     doc = notice_document(desk.config, pack, payload, issued_at=desk.store.clock(), clerk="张三",
-                          deadline=date(2026, 6, 20))
-    assert "2026年6月20日" in pdf_text(render(doc))
+                          deadline=date(2026, 6, 22))
+    assert "2026年6月22日" in pdf_text(render(doc))
 
 
 def test_no_notice_for_a_complete_pack(desk):
@@ -152,12 +158,6 @@ def test_no_notice_for_a_complete_pack(desk):
     result = issue(desk, done, "张三", "notice", to_printer=False)
     assert not result.ok and "无需" in result.message
     assert desk.store.get(done.id).prints == []
-
-
-def test_working_days_skip_weekends():
-    assert add_working_days(date(2026, 6, 12), 1) == date(2026, 6, 15)  # Friday -> Monday
-    assert add_working_days(date(2026, 6, 13), 5) == date(2026, 6, 19)  # from a Saturday
-    assert add_working_days(date(2026, 6, 10), 0) == date(2026, 6, 10)
 
 
 def test_long_names_wrap_and_rare_characters_print(desk):
@@ -171,9 +171,9 @@ def test_long_names_wrap_and_rare_characters_print(desk):
 
 
 def test_characters_the_font_lacks_show_as_a_visible_mark(desk, caplog):
-    pack = desk.store.register("studio", studio_fields(unit="𠀀𪚥科技有限公司"), "张三", pages=4)
+    pack = desk.store.register("studio", studio_fields(unit="𠀀𪜀科技有限公司"), "张三", pages=4)
     payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
     with caplog.at_level("WARNING"):
         pdf = render(slip_document(desk.config, pack, desk.store.assess(pack), payload))
-    assert "〓〓科技有限公司" in pdf_text(pdf)
+    assert "𠀀〓科技有限公司" in pdf_text(pdf)  # 𠀀 (Extension B) from the fallback font; 𪜀 (Extension C) is not shipped
     assert not [r for r in caplog.records if "missing" in r.getMessage()]

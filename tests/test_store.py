@@ -6,7 +6,7 @@ from tinydb import Query
 from deskapp.service import open_desk
 from deskapp.store import PackNotFound, RegistrationError, StoreWriteError
 
-from .conftest import LATE, full_checklist, studio_fields
+from .conftest import LATE, clock_at, full_checklist, studio_fields
 
 
 def test_register_issues_sequential_numbers_per_kind(desk):
@@ -28,7 +28,8 @@ def test_bad_registration_writes_nothing(desk):
 
 
 def test_late_pack_is_recorded_and_marked(desk):
-    pack = desk.store.register("studio", studio_fields(), "张三", received_at=LATE, checklist=full_checklist(desk, "studio"), pages=20)
+    with clock_at(desk.store, LATE):
+        pack = desk.store.register("studio", studio_fields(), "张三", received_at=LATE, checklist=full_checklist(desk, "studio"), pages=20)
     assert desk.store.by_receipt(pack.receipt_no) is not None
     assert desk.store.assess(pack).late
 

@@ -85,7 +85,7 @@ def test_a_changed_hash_is_caught_at_the_next_entry(desk):
         entry = json.loads(line)
         entry["actor"] = "王五"
         body = {k: v for k, v in entry.items() if k != "hash"}
-        entry["hash"] = entry_hash(entry["prev"], body)
+        entry["hash"] = entry_hash(entry["prev"], body, desk.store.journal.key)
         return json.dumps(entry, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
 
     rewrite_line(desk.locations.journal, 1, forge)
@@ -106,7 +106,7 @@ def test_duplicate_and_gapped_numbers_are_problems(desk):
             entry["doc"].update(kind="studio", seq=3, receipt_no="ZD2026-GZS-0003")
         entry["prev"] = prev
         entry.pop("hash")
-        entry["hash"] = prev = entry_hash(prev, entry)
+        entry["hash"] = prev = entry_hash(prev, entry, desk.store.journal.key)  # even with the key
         out.append(canonical(entry).decode("utf-8"))
     desk.locations.journal.write_text("\n".join(out) + "\n", encoding="utf-8")
     fresh = open_desk(desk.locations.data, clock=desk.store.clock)

@@ -287,3 +287,32 @@ def test_a_desk_stuck_holding_the_lock_gives_a_clear_message_and_a_killed_one_fr
         holder.wait(timeout=30)
     # The kernel released the killed desk's lock: the next write goes through with the next number.
     assert store.register("studio", {"unit": "乙单位", "name": "乙工作室"}, "张三").receipt_no == "ZD2026-GZS-0002"
+
+
+def test_two_desks_on_one_folder_never_issue_the_same_number(data_dir):
+    """The fast guard of cross-desk uniqueness (no ``slow`` marker): two desks, each with its own store
+    object and its own lock handle on one data folder, register in interleaved threads."""
+    desks = [open_store(data_dir), open_store(data_dir)]
+    issued: list[list[str]] = [[], []]
+    failures: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            for i in range(40):
+                pack = desks[n].register("studio", {"unit": f"准东单位{n}-{i}", "name": f"工作室{n}-{i}", "members": 6}, "张三")
+                issued[n].append(pack.receipt_no)
+        except BaseException as exc:  # reported below: a thread's exception would be lost otherwise
+            failures.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not failures, failures
+    both = issued[0] + issued[1]
+    assert len(both) == 80 and len(set(both)) == 80
+    fresh = open_store(data_dir)
+    assert fresh.count() == 80
+    assert_numbers_unique_and_gapless(fresh)
+    assert verify_chain(data_dir / "journal.jsonl").ok

@@ -12,7 +12,7 @@ from textual.widgets import Input
 
 from deskapp.app import DeskApp
 from deskapp.service import Desk
-from tests.conftest import LATE, ON_TIME, full_checklist, studio_fields
+from tests.conftest import LATE, ON_TIME, clock_at, full_checklist, studio_fields
 
 SIZE = (120, 36)
 
@@ -43,7 +43,8 @@ def a_few_packs(desk: Desk) -> None:
         pages=31,
         received_at=ON_TIME - timedelta(hours=1),
     )
-    store.register("studio", studio_fields(), "李四", pages=20, received_at=LATE)
+    with clock_at(store, LATE):
+        store.register("studio", studio_fields(), "李四", pages=20, received_at=LATE)
 
 
 def no_blink(app: DeskApp) -> None:

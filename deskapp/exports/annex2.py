@@ -21,6 +21,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from deskapp.anchor import store_keyword
 from deskapp.exports.common import (
     EXCEL_MAX_ROW_HEIGHT,
     ExportError,
@@ -241,5 +242,6 @@ def write_annex2(
     path = export_path(store.locations, STEM, ".xlsx", now, out)
     with paused_gc():
         wb, warnings = fill_workbook(load_template(template_path(store)), packs, progress)
+        wb.properties.keywords = store_keyword(store)  # the chain head: deskapp check --against this file
         save_new(path, wb.save)
     return ExportResult(path, len(packs), warnings)

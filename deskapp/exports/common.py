@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import gc
 import math
 import os
@@ -118,11 +119,43 @@ def save_new(path: Path, write: Callable[[Path], None]) -> Path:
     except ExportError:
         tmp.unlink(missing_ok=True)
         raise
-    except OSError as exc:
+    except Exception as exc:
+        # lxml (under openpyxl) reports a full disk as SerialisationError("IO_ENOSPC" / "IO_EFBIG"), not OSError
+        disk_full = getattr(exc, "errno", None) in (errno.ENOSPC, errno.EFBIG) or str(exc) in ("IO_ENOSPC", "IO_EFBIG")
+        if not isinstance(exc, OSError) and type(exc).__name__ != "SerialisationError":
+            raise
+        _release_quietly(exc)
         tmp.unlink(missing_ok=True)
-        reason = "磁盘已满" if getattr(exc, "errno", None) == 28 else (exc.strerror or str(exc))
+        reason = "磁盘已满" if disk_full else (getattr(exc, "strerror", None) or str(exc))
         raise ExportError(f"无法写入 {path}：{reason}。请检查磁盘空间和文件夹权限后重试。") from exc
     return path
+
+
+def _release_quietly(exc: BaseException) -> None:
+    """Close what a failed save left open, now and silently.
+
+    openpyxl and python-docx leave their ``ZipFile`` open when a write fails; its ``__del__``
+    later tries to write the zip's directory to the full disk and Python prints
+    ``Exception ignored in ZipFile.__del__ … OSError: [Errno 28]`` on the terminal. Clearing
+    the failed call's frames and collecting releases it here, where its own ``OSError`` is
+    expected and not worth a word (the clerk has the clear message already).
+    """
+    import sys
+    import traceback
+
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, OSError) and type(unraisable.exc_value).__name__ != "SerialisationError":
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        if exc.__traceback__ is not None:
+            traceback.clear_frames(exc.__traceback__)
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
 
 
 @contextmanager

@@ -15,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from deskapp.anchor import store_keyword
 from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, STEM, TITLE, rows_of, select_packs
 from deskapp.exports.common import ExportResult, Progress, clean_text, export_path, paused_gc, save_new
 from deskapp.store import DeskStore
@@ -125,5 +126,6 @@ def write_annex2_docx(
     packs = select_packs(store, statuses)
     path = export_path(store.locations, STEM, ".docx", now, out)
     doc = build_document(rows_of(packs), progress)
+    doc.core_properties.keywords = store_keyword(store)  # the chain head: deskapp check --against this file
     save_new(path, lambda p: doc.save(str(p)))
     return ExportResult(path, len(packs))

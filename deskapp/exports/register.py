@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from deskapp.anchor import store_keyword
 from deskapp.config import KIND_LABELS, KINDS
 from deskapp.dashboard import assess_packs
 from deskapp.exports.common import (
@@ -163,6 +164,7 @@ def write_register(
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
     if progress is not None:
         progress(total, total)
+    wb.properties.keywords = store_keyword(store)  # the chain head: deskapp check --against this file
     save_new(path, wb.save)
     return ExportResult(path, total)
 
