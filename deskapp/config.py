@@ -160,7 +160,7 @@ def load_config(default: Path, office: Path | None = None) -> Config:
 
 
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("office", "round", "slip", "staff", "keys", "backup"),
+    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar"),
     "office": ("name", "issuer", "phone", "address"),
     "round": (
         "id", "name", "deadline", "late_wording", "sectors", "page_limit", "members_min", "members_max", "receipt", "checklist",
@@ -168,9 +168,10 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "round.receipt": KINDS,
     "round.checklist": KINDS,
     "round.checklist[]": ("key", "label", "required"),
-    "slip": ("paper", "printer", "counterfoil", "notice_days"),
+    "slip": ("paper", "printer", "counterfoil", "notice_days", "print_on_save"),
     "staff[]": ("name", "role", "pin_hash"),
     "backup": ("keep_days",),
+    "calendar": ("rest_days", "work_days"),
 }
 """Every setting desk.toml may hold, per table (``[]``: each entry of an array of tables). A
 setting not listed is refused by name: a misspelt key would otherwise be ignored in silence.
@@ -359,7 +360,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         printer=check.text(slip_raw, "printer", "slip", ""),
         counterfoil=check.boolean(slip_raw, "counterfoil", "slip", False),
         notice_days=check.integer(slip_raw, "notice_days", "slip", 5),
-        print_on_save=bool(slip_raw.get("print_on_save", False)),
+        print_on_save=check.boolean(slip_raw, "print_on_save", "slip", False),
     )
 
     staff: list[StaffMember] = []
