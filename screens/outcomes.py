@@ -315,12 +315,8 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
     default_due, due_note = _default_due(app) if action in WITH_DUE else ("", "")
 
     def perform(form: OutcomeForm) -> Pack:
-<<<<<<< HEAD
         if action == "supplement_request":  # the one 补正 act, shared with F12 / n / deskapp notice
-            return outcomes.issue_supplement(store, pack_id, by, due=form.due, reason=form.reason).pack
-        return outcomes.perform(store, pack_id, action, by, **form.kwargs(action))
-=======
+            return outcomes.issue_supplement(store, pack_id, by, due=form.due, reason=form.reason).pack  # guarded-by: _FormDialog.action_submit
         return outcomes.perform(store, pack_id, action, by, **form.kwargs(action))  # guarded-by: _FormDialog.action_submit
->>>>>>> store
 
     app.push_screen(OutcomeDialog(action, pack, needs_pin, default_due, perform, due_note), done)
