@@ -70,10 +70,10 @@ def phone_problem(text: str) -> str | None:
     raw = unicodedata.normalize("NFKC", text).strip()
     if not raw:
         return None
-    main = re.split(r"转|ext|#|,|，", raw, maxsplit=1, flags=re.IGNORECASE)[0]
-    if re.search(r"[^\d\s\-()（）+]", main):
+    number_part = re.split(r"转|ext|#|,|，", raw, maxsplit=1, flags=re.IGNORECASE)[0]
+    if re.search(r"[^\d\s\-()（）+]", number_part):
         return "电话中有数字以外的字"
-    digits = re.sub(r"\D", "", main)
+    digits = re.sub(r"\D", "", number_part)
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     if len(digits) == 11 and digits.startswith("1"):

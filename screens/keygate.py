@@ -126,9 +126,10 @@ class KeyGate:
             self._passing = [p for p in self._passing if p is not event]
             self._in_hand.clear()
             return False
-        if not self.waiting and self._task is None and self._quiet():
+        if not self.waiting and not self._passing and self._in_hand.is_set() and self._quiet():
+            # Typed at human pace (or the last key has visibly taken effect): it goes on now.
             self._in_hand.clear()
-            self._start()  # typed at human pace: it goes on now; the next waits until this one took effect
+            self._start()  # and the next waits until this one took effect
             return False
         self.waiting.append(event)
         self._start()

@@ -29,7 +29,13 @@ class StockMainScreen(MainScreen):
 
 
 class StockApp(DeskApp):
+    """Textual as it comes: the stock Enter binding and no key gate (screens/keygate.py)."""
+
     MAIN_SCREEN = StockMainScreen
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.key_gate.hold = lambda event: False  # type: ignore[method-assign]
 
 
 def three_packs(desk: Desk) -> list[int]:

@@ -22,7 +22,7 @@ async def type_text(pilot: Pilot, text: str, enter: bool = False) -> None:
     await pilot.press(*keys_of(text), *(["enter"] if enter else []))
 
 
-async def settle(pilot: Pilot, limit: float = 20.0) -> None:
+async def settle(pilot: Pilot, limit: float = 90.0) -> None:
     """Wait (at most ``limit`` s) until every key sent has been handed on and the screen is idle."""
     gate = getattr(pilot.app, "key_gate", None)
     end = time.monotonic() + limit
