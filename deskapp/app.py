@@ -89,17 +89,23 @@ class DeskApp(App[int]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
         Binding("ctrl+p", "command_palette", "命令", show=False, id="palette", priority=True),
-        Binding("ctrl+t", "export_annex2", "导出附件2", id="export_annex2", priority=True),
+        # Ctrl+G, not Ctrl+T: a browser keeps Ctrl+T/W/N and Ctrl+Tab for itself (a served desk); same keys everywhere.
+        Binding("ctrl+g", "export_annex2", "导出附件2", id="export_annex2", priority=True),
         Binding("ctrl+o", "dashboard", "总览", id="dashboard"),
+        Binding("f1", "where", "数据文件夹", show=False, id="where"),
     ]
 
     POLL_SECONDS = 1.0
     MAIN_SCREEN: type | None = None
     """The main screen class (None: screens.main.MainScreen); tests swap it."""
 
-    def __init__(self, desk: Desk, clerk: str | None = None, *, daily_backup: bool = False) -> None:
+    def __init__(
+        self, desk: Desk, clerk: str | None = None, *, daily_backup: bool = False, require_pin: bool = False,
+    ) -> None:
         self.desk = desk
         self.clerk = clerk
+        self.require_pin = require_pin
+        """Each staff member signs in with their own PIN (a served desk: ``deskapp serve``)."""
         self.daily_backup = daily_backup
         """Make the day's automatic backup in the background at start (the real desk; tests opt in)."""
         self.listing = Listing(desk.store)
@@ -269,6 +275,27 @@ class DeskApp(App[int]):
         self.clerk = None
         self.switch_screen(SignInScreen())
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """In a browser session the text cursor does not blink: each blink is a screen update sent to
+        the browser twice a second, for every open session, at the host's cost."""
+        if self.is_web and getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+
+    def action_where(self) -> None:
+        """Say which data folder this desk writes, and why that one (``deskapp where`` on the screen)."""
+        locations = self.desk.locations
+        self.notify(f"{locations.data}\n来源：{locations.source_label}", title="数据文件夹", timeout=15)
+
+    def offer_file(self, path: Path | None) -> None:
+        """In a browser session, offer a file just written on the host (export, slip, notice) as a
+        download to the clerk's own PC too (Textual's ``deliver_binary``); a terminal desk does nothing."""
+        if path is None or not self.is_web:
+            return
+        try:
+            self.deliver_binary(path, save_filename=path.name)
+        except OSError as exc:
+            self.notify(f"文件已保存在主机上（{path}），但没能发送到本机浏览器：{exc}", severity="warning", timeout=20)
+
     # -- packs -----------------------------------------------------------------------------
     def open_pack(self, pack_id: int) -> None:
         from screens.pack import PackScreen
@@ -323,8 +350,9 @@ def _warm_up_pinyin() -> None:
     warm_up()
 
 
-def run_app(data: str | os.PathLike[str] | None = None) -> int:
-    """Open the desk on ``data`` and run the screen; a bad config or journal ends with exit 2."""
+def run_app(data: str | os.PathLike[str] | None = None, *, require_pin: bool = False) -> int:
+    """Open the desk on ``data`` and run the screen; a bad config or journal ends with exit 2.
+    ``require_pin``: every staff member signs in with their own PIN (each session of ``deskapp serve``)."""
     try:
         desk = open_desk(data)
         from screens.keymap import keymap_problems
@@ -336,7 +364,7 @@ def run_app(data: str | os.PathLike[str] | None = None) -> int:
         print(f"受理台无法启动：{exc}", file=sys.stderr)
         print("请改正上面所说的问题后重新启动；数据文件夹中的记录没有被改动。", file=sys.stderr)
         return 2
-    app = DeskApp(desk, daily_backup=True)
+    app = DeskApp(desk, daily_backup=True, require_pin=require_pin)
     try:
         app.run()
     finally:

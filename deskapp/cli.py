@@ -20,7 +20,9 @@ from deskapp.service import Desk, open_desk, pack_json
 from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
 
-COMMAND_MODULES: tuple[str, ...] = ("deskapp.cli_store", "deskapp.cli_slips", "deskapp.cli_supervisor", "deskapp.cli_readers")
+COMMAND_MODULES: tuple[str, ...] = (
+    "deskapp.cli_store", "deskapp.cli_slips", "deskapp.cli_supervisor", "deskapp.cli_readers", "deskapp.cli_serve",
+)
 
 _KIND_ALIASES = {"studio": "studio", "project": "project", **{v: k for k, v in KIND_LABELS.items()}, "工作室": "studio", "项目": "project"}
 
@@ -32,7 +34,9 @@ def _print_json(value: Any) -> None:
 def _desk(args: argparse.Namespace) -> Desk:
     desk = open_desk(args.data)
     if desk.store.journal.damage is not None:  # reading goes on over the good part; say so every time
-        print(desk.store.journal.damage.message(), file=sys.stderr)
+        from deskapp.record_guard import damage_text
+
+        print(damage_text(desk.store.journal), file=sys.stderr)
     return desk
 
 
@@ -47,7 +51,7 @@ def find_pack(desk: Desk, receipt_no: str) -> Pack | None:
 def cmd_run(args: argparse.Namespace) -> int:
     from deskapp.app import run_app
 
-    return run_app(args.data)
+    return run_app(args.data, require_pin=getattr(args, "pin_sign_in", False))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -186,16 +190,49 @@ def cmd_register(args: argparse.Namespace) -> int:
     return 1 if bad else 0
 
 
+DATA_HELP = "数据文件夹（依次取：--data、环境变量 DESK_DATA、设置文件、本机默认数据文件夹；deskapp where 显示）"
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser: takes ``--data`` after the subcommand too; given there, it wins."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument("--data", metavar="DIR", default=argparse.SUPPRESS, help=DATA_HELP)
+
+
+def cmd_where(args: argparse.Namespace) -> int:
+    from deskapp.locations import Locations, filesystem_of, is_network_fs, write_setting
+
+    if args.set:
+        print(f"已写入设置文件：{write_setting(args.set)}", file=sys.stderr)
+    locations = Locations.resolve(args.data)
+    fstype, point = filesystem_of(locations.data)
+    print(locations.data)
+    print(f"来源：{locations.source_label}", file=sys.stderr)
+    if fstype and is_network_fs(fstype):
+        print(f"文件系统：{fstype}（网络文件系统，挂载于 {point}）——受理台拒绝在这里写入，"
+              "请在存放数据的电脑上运行 deskapp serve。", file=sys.stderr)
+        return 2
+    print(f"文件系统：{fstype or '未知'}（本机）", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deskapp",
         description="准东开发区人才援疆科 受理台。不带子命令时启动受理台界面。",
     )
-    parser.add_argument("--data", metavar="DIR", help="数据文件夹（默认 data/，或环境变量 DESK_DATA）")
+    parser.add_argument("--data", metavar="DIR", help=DATA_HELP)
     parser.set_defaults(func=cmd_run)
-    sub = parser.add_subparsers(title="子命令", metavar="COMMAND")
+    sub = parser.add_subparsers(title="子命令", metavar="COMMAND", parser_class=_CommandParser)
+
+    p = sub.add_parser("where", help="显示正在使用的数据文件夹及其来源")
+    p.add_argument("--set", metavar="DIR", help="把 DIR 写入设置文件，作为本机受理台的数据文件夹")
+    p.set_defaults(func=cmd_where)
 
     p = sub.add_parser("run", help="启动受理台界面（默认）")
+    p.add_argument("--pin-sign-in", action="store_true", help="每人用自己的 PIN 登录（deskapp serve 的每个会话都这样）")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("list", help="列出本批次的申报材料")

@@ -1,7 +1,7 @@
-"""``deskapp read FILE…``: what the desk reads from a unit's electronic copies.
+"""``deskapp read FILE|FOLDER…``: what the desk reads from a unit's electronic copies.
 
-Prints each file's kind, fingerprint, pages, fields, tables and problems (``--json`` for
-scripts). With ``--pack`` it also shows what would change on that pack; with ``--accept``
+Every file of a folder is read by content. Prints each file's kind, fingerprint, pages,
+fields, tables and problems, then one line on what the folder holds (``--json`` for scripts). With ``--pack`` it also shows what would change on that pack; with ``--accept``
 and ``--clerk`` it saves the accepted values and the files' fingerprints. Exits 1 when a
 file could not be read.
 """
@@ -13,7 +13,8 @@ import json
 import sys
 from typing import Any
 
-from deskapp.readers import FileReport, expand, read_file, read_isolated_many
+from deskapp.readers import FileReport, read_folder
+from deskapp.readers.folder import Summary
 from deskapp.readers.report import human_size
 
 PRIVATE = ("身份证号", "联系电话")
@@ -48,25 +49,26 @@ def _print_report(report: FileReport) -> None:
 
 
 def cmd_read(args: argparse.Namespace) -> int:
-    paths = expand(args.files)
-    if not paths:
-        print("没有找到可读取的文件（.docx、.xlsx、.pdf）", file=sys.stderr)
+    reports, summary = read_folder(args.files, isolated=not args.in_process)
+    if not reports:
+        print("没有找到文件（文件夹是空的，或只有隐藏文件、系统文件）", file=sys.stderr)
         return 1
-    reports = [read_file(p) for p in paths] if args.in_process else read_isolated_many(paths)
     result = 0 if all(r.readable for r in reports) else 1
     if args.pack:
-        return max(result, _with_pack(args, reports))
+        return max(result, _with_pack(args, reports, summary))
     if args.json:
         sys.stdout.write(json.dumps([r.to_json() for r in reports], ensure_ascii=False) + "\n")
     else:
         for report in reports:
             _print_report(report)
+        if len(reports) > 1:
+            print(f"\n{summary.text()}")
     return result
 
 
-def _with_pack(args: argparse.Namespace, reports: list[FileReport]) -> int:
-    from deskapp.readers.prefill import apply, current_values, propose
+def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Summary) -> int:
     from deskapp.cli import find_pack
+    from deskapp.readers.prefill import apply, current_values, propose
     from deskapp.service import open_desk
 
     desk = open_desk(args.data)
@@ -85,6 +87,7 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport]) -> int:
     if args.json:
         doc: dict[str, Any] = {
             "files": [r.to_json() for r in reports],
+            "summary": {**summary.__dict__, "text": summary.text()},
             "proposals": [p.__dict__ for p in prefill.proposals],
             "notes": prefill.notes,
         }
@@ -94,6 +97,7 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport]) -> int:
         return 0
     for report in reports:
         _print_report(report)
+    print(f"\n{summary.text()}")
     print(f"\n{pack.receipt_no}  {pack.name}：")
     for p in prefill.proposals:
         chosen = saved is not None and (args.accept in ("all", "全部") or p.path in args.accept.split(","))
@@ -114,8 +118,10 @@ def _short(value: Any) -> str:
 
 
 def add_commands(sub: Any) -> None:
-    p = sub.add_parser("read", help="读取单位的电子版（附件1/2/3 的 .docx/.xlsx、PDF），显示读出的内容")
-    p.add_argument("files", nargs="+", metavar="FILE", help="文件或文件夹（文件夹读取其中全部 .docx/.xlsx/.pdf）")
+    p = sub.add_parser("read", help="读取单位的电子版（附件1/2/3 的 .docx/.xlsx、PDF、扫描图片），显示读出的内容")
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help="文件或文件夹（文件夹读取其中全部文件，按内容识别，不看扩展名）"
+    )
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--pack", metavar="RECEIPT", help="与这件申报材料对照：显示将要修改的栏目和交叉核对")
     p.add_argument(

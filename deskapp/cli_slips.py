@@ -81,7 +81,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         p.add_argument("receipt_no", help="收件编号")
         p.add_argument("--out", metavar="FILE", help="保存为此 PDF 文件（不给 --out 且不打印时保存到待打印文件夹 outbox）")
         p.add_argument("--print", action="store_true", help="送到配置的打印机（slip.printer，空则默认打印机）")
-        p.add_argument("--clerk", default="", help="经办人（人员名单中的姓名，必填：文书上署其名）")
+        p.add_argument("--clerk", default="", metavar="NAME", help="经办人（人员名单中的姓名，必填：文书上署其名）")
         if name == "notice":
             p.add_argument("--due", metavar="DATE", help="补正截止日期（例：2026-06-22；默认为 slip.notice_days 个工作日后，节假日顺延）")
             p.add_argument("--by", metavar="DATE", help=argparse.SUPPRESS)  # the old name of --due

@@ -394,6 +394,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     keep_days = check.integer(backup_raw, "keep_days", "backup", 30)
 
     calendar_raw = check.section(raw, "calendar")
+    check.known(calendar_raw, "calendar")
     days: dict[str, frozenset[Any]] = {}
     for name in ("rest_days", "work_days"):
         values = calendar_raw.get(name, [])

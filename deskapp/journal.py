@@ -1,8 +1,14 @@
 """The append-only, hash-chained journal every change of the desk goes through.
 
 One JSON object per line, UTF-8. Each entry carries ``seq`` (1, 2, 3, ... with no gap),
-``prev`` (the hash of the entry before) and ``hash`` (SHA-256 over ``prev`` and the entry's
-canonical JSON), so a quiet edit of history breaks the chain where it was made.
+``prev`` (the hash of the entry before) and ``hash`` -- HMAC-SHA256 under the desk's chain key
+over ``prev`` and the entry's canonical JSON (``"v": 2``; journals written before carry a plain
+SHA-256, still read) -- so a quiet edit of history breaks the chain where it was made, and a
+forger without the key cannot mend it.
+
+Reading stops at the first line that is not the chain's next entry (a hole a power cut left, a
+line edited by hand): :attr:`Journal.damage` says where, the entries before it stay readable,
+and nothing is appended after it until a supervisor acts (``deskapp.record_guard.recover``).
 
 Writers take a cross-process file lock, read what other desks appended since, append one
 line with a single ``write``, release the lock and then ``fsync``: an entry is committed
@@ -651,7 +657,7 @@ def verify_chain(path: Path, key: bytes | None = SIBLING_KEY, *, acknowledged: d
             if entry.get("v") == CHAIN_VERSION and key is None:
                 why = "无法核对：缺少本台的密钥 secret.key"
                 return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position)
-            if entry_hash(prev, _body(entry), key) != entry.get("hash"):
+            if not _hash_fits(raw, prev, entry, key):
                 if (acknowledged or {}).get(line_no) == entry.get("hash"):
                     known.append(line_no)
                 else:
@@ -661,6 +667,35 @@ def verify_chain(path: Path, key: bytes | None = SIBLING_KEY, *, acknowledged: d
             good += 1
             position += len(raw)
     return ChainReport(good, prev, committed_bytes=position, acknowledged=tuple(known))
+
+
+def _hash_fits(raw: bytes, prev: str, entry: dict[str, Any], key: bytes | None) -> bool:
+    """Is ``entry["hash"]`` right for the entry on line ``raw``?
+
+    Fast path: a desk writes each line as the canonical JSON of the entry, so the bytes hashed
+    are the line without its own ``"hash":"…"`` member -- no re-serialisation (which costs most
+    of a whole-journal check). Any other line (edited by hand, another writer) is re-serialised.
+    """
+    own = entry.get("hash")
+    if not isinstance(own, str):
+        return False
+    try:
+        member = f'"hash":"{own}"'.encode("ascii")
+    except UnicodeEncodeError:
+        return False
+    line = raw.rstrip(b"\n")
+    body = line.replace(member + b",", b"", 1) if member + b"," in line else line.replace(b"," + member, b"", 1)
+    if body != line:
+        data = prev.encode("ascii") + body
+        if entry.get("v") == CHAIN_VERSION:
+            if key is not None and hmac.compare_digest(hmac.new(key, data, hashlib.sha256).hexdigest(), own):
+                return True
+        elif hashlib.sha256(data).hexdigest() == own:
+            return True
+    try:
+        return entry_hash(prev, _body(entry), key) == own
+    except ValueError:
+        return False
 
 
 ACKNOWLEDGED = "damage_acknowledged"

@@ -109,7 +109,7 @@ def check_actor(store: DeskStore, pack: Pack, action: str, by: str, pin: str = "
         raise NotAllowed("请先选择操作人。")
     if needs_supervisor(store, pack, action):
         try:
-            require_supervisor(store.config, by, pin)
+            require_supervisor(store.config, by, pin, store)
         except NotAllowed as exc:
             raise NotAllowed(f"“{ACTIONS[action]}”需要科室负责人确认：{exc}") from None
     elif store.config.staff and store.config.staff_member(by) is None:

@@ -28,6 +28,7 @@ from deskapp.locations import Locations
 from deskapp.timeutil import iso
 
 if TYPE_CHECKING:
+    from deskapp.journal import Journal
     from deskapp.store import DeskStore
 
 ALARM = "integrity_alarm"
@@ -77,7 +78,7 @@ class RecordGuard:
             self.seconds = time.perf_counter() - started
             self.report = report
             if journal.damage is not None:
-                self.problem = journal.damage.message()
+                self.problem = damage_text(journal)
             elif report.bad is not None:
                 self.problem = (
                     f"记录校验未通过：{report.bad.describe()}。记录可能被改动过；在科室负责人处理前，本台不再修改申报材料。"
@@ -145,6 +146,21 @@ def _dropped(tail: bytes) -> tuple[list[str], int]:
         except (ValueError, KeyError, TypeError, AttributeError):
             continue
     return receipts, lines
+
+
+def damage_text(journal: Journal) -> str:
+    """What the damage is and what reading it left out (the registrations found after it)."""
+    damage = journal.damage
+    if damage is None:
+        return ""
+    try:
+        with open(journal.path, "rb") as handle:
+            handle.seek(damage.offset)
+            receipts, lines = _dropped(handle.read())
+    except OSError:
+        return damage.message()
+    named = f"，其中可辨认的登记：{'、'.join(receipts)}" if receipts else ""
+    return damage.message() + f"未读入：损坏处起共 {lines} 行{named}。"
 
 
 def recover(store: DeskStore, supervisor: str) -> Recovery:

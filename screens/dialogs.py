@@ -47,7 +47,8 @@ class SupervisorPin(ModalScreen[str | None]):
         name = self.query_one("#pin-name", Input).value.strip()
         pin_box = self.query_one("#pin-pin", Input)
         try:
-            member = require_supervisor(self.app.desk.config, name, pin_box.value)  # type: ignore[attr-defined]
+            desk = self.app.desk  # type: ignore[attr-defined]
+            member = require_supervisor(desk.config, name, pin_box.value, desk.store)
         except NotAllowed as exc:
             pin_box.value = ""
             self.query_one("#pin-error", Static).update(Content.styled(str(exc), "bold $error"))

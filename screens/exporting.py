@@ -74,6 +74,7 @@ def start_export(app: App[Any], kind: str = "annex2") -> None:
         if result is not None:
             app.notify(f"{title}{result.message()}", title="导出完成", timeout=20)
             app.last_export = result
+            app.offer_file(result.path)  # type: ignore[attr-defined]  # a browser session downloads it too
         else:
             app.notify(error, title="导出失败", severity="error", timeout=20)
 

@@ -25,8 +25,8 @@ from textual.widgets import DataTable, DirectoryTree, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from deskapp.crosscheck import latest_files
-from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated_many
-from deskapp.readers.core import READABLE_SUFFIXES
+from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated_many, summarize
+from deskapp.readers.core import listed
 from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, propose
 from deskapp.timeutil import show
 
@@ -86,14 +86,10 @@ def from_usb(paths: Iterable[Path]) -> bool:
 
 
 class ReadableTree(DirectoryTree):
-    """Folders and the files the desk can read; hidden files and Word lock files left out."""
+    """Folders and every file (each is read by content); hidden, lock and system files left out."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [
-            p
-            for p in paths
-            if not p.name.startswith((".", "~$")) and (p.is_dir() or p.suffix.lower() in READABLE_SUFFIXES)
-        ]
+        return [p for p in paths if listed(p)]
 
 
 class PickFilesScreen(ModalScreen[list[Path] | None]):
@@ -296,13 +292,13 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         self.prefill = prefill
         reports = prefill.reports
         if reports:
-            readable = sum(1 for r in reports if r.readable)
             self._progress(
-                f"读取了 {len(reports)} 个文件（{readable} 个可读）："
+                summarize(reports).text()
+                + "\n"
                 + "、".join(f"{r.name}〔{r.kind_label}{_pages(r.pages)}〕" for r in reports)
             )
         else:
-            self._progress("没有找到可读取的文件（.docx、.xlsx、.pdf）")
+            self._progress("没有找到文件（文件夹是空的，或只有隐藏文件、系统文件）")
         self.accept = {p.path: p.current in (None, "") for p in prefill.proposals}
         self._fill()
         notes = list(prefill.notes)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from deskapp.auth import hash_pin
+from deskapp.auth import PIN_MIN_DIGITS, check_new_pin, hash_pin
 from deskapp.config import ROLE_LABELS, ConfigError, StaffMember
 from deskapp.service import save_staff
 from screens.dialogs import SupervisorPin
@@ -46,8 +46,19 @@ class SignInScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#staff")
     def chosen(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id:
-            self.app.sign_in(event.option.id)  # type: ignore[attr-defined]
+        name = event.option.id
+        if not name or self.app.screen is not self:
+            return  # a second Enter that came before the PIN dialog took the keys: one dialog is enough
+        if not self.app.require_pin:  # type: ignore[attr-defined]
+            self.app.sign_in(name)  # type: ignore[attr-defined]
+            return
+        from screens.pin import PinSignIn
+
+        def signed(who: str | None) -> None:
+            if who:
+                self.app.sign_in(who)  # type: ignore[attr-defined]
+
+        self.app.push_screen(PinSignIn(name), signed)
 
     def action_edit_staff(self) -> None:
         """Changing who may sign in (and who is a supervisor) needs a supervisor's PIN."""
@@ -84,7 +95,7 @@ class StaffSetupScreen(Screen[None]):
             yield Static("受理台人员名单", classes="dialog-title")
             yield Static(
                 "逐个加入受理员和科室负责人：输入姓名，按 Enter 或 F3 加入；F4 切换角色；"
-                "科室负责人需要设置至少 4 位的 PIN。全部加入后按 Ctrl+S 保存。",
+                "科室负责人需要设置至少 6 位数字的 PIN（输入两次）。全部加入后按 Ctrl+S 保存。",
                 classes="hint",
             )
             with Horizontal(classes="field"):
@@ -95,7 +106,10 @@ class StaffSetupScreen(Screen[None]):
                 yield Static(id="s-role")
             with Horizontal(classes="field", id="pin-row"):
                 yield Label("PIN", classes="field-label")
-                yield Input(id="s-pin", compact=True, password=True, placeholder="至少 4 位数字或字母")
+                yield Input(id="s-pin", compact=True, password=True, placeholder=f"至少 {PIN_MIN_DIGITS} 位数字")
+            with Horizontal(classes="field", id="pin2-row"):
+                yield Label("再输一次", classes="field-label")
+                yield Input(id="s-pin2", compact=True, password=True)
             yield Static(id="s-list")
             yield Static(id="s-error")
         yield Footer()
@@ -108,7 +122,7 @@ class StaffSetupScreen(Screen[None]):
 
     def show(self) -> None:
         self.query_one("#s-role", Static).update(Content.assemble((ROLE_LABELS[self.role], "bold"), "（F4 切换）"))
-        self.query_one("#pin-row").display = self.role == "supervisor"
+        self.query_one("#pin-row").display = self.query_one("#pin2-row").display = self.role == "supervisor"
         if self.staff:
             lines = [f"{n}. {s.name}（{ROLE_LABELS.get(s.role, s.role)}）" for n, s in enumerate(self.staff, 1)]
             self.query_one("#s-list", Static).update("名单：\n" + "\n".join(lines))
@@ -127,10 +141,14 @@ class StaffSetupScreen(Screen[None]):
 
     @on(Input.Submitted, "#s-pin")
     def pin_entered(self) -> None:
+        self.query_one("#s-pin2", Input).focus()
+
+    @on(Input.Submitted, "#s-pin2")
+    def pin_confirmed(self) -> None:
         self.action_add()
 
     def action_add(self) -> None:
-        name_box, pin_box = self.query_one("#s-name", Input), self.query_one("#s-pin", Input)
+        name_box, pin_box, again_box = (self.query_one(f"#{i}", Input) for i in ("s-name", "s-pin", "s-pin2"))
         name = name_box.value.strip()
         if not name:
             self.say("请先输入姓名。")
@@ -142,13 +160,14 @@ class StaffSetupScreen(Screen[None]):
         pin_hash = ""
         if self.role == "supervisor":
             try:
-                pin_hash = hash_pin(pin_box.value)
+                pin_hash = hash_pin(check_new_pin(pin_box.value, again_box.value))
             except ValueError as exc:
                 self.say(f"{exc}，请重新输入 PIN。")
+                pin_box.value = again_box.value = ""
                 pin_box.focus()
                 return
         self.staff.append(StaffMember(name, self.role, pin_hash))
-        name_box.value = pin_box.value = ""
+        name_box.value = pin_box.value = again_box.value = ""
         self.role = "clerk"
         self.say("")
         self.show()

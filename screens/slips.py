@@ -52,6 +52,7 @@ def print_document(app: App[Any], pack_id: int, doc: str = "slip") -> None:
 
 
 def _printed(app: App[Any], result: Any) -> None:
+    app.offer_file(result.path)  # type: ignore[attr-defined]  # a browser session downloads the PDF too
     if result.ok:
         app.notify(result.message, title="已打印", timeout=6)
     else:

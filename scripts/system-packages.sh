@@ -1,9 +1,10 @@
 #!/bin/sh
 # Debian packages the test suite uses for real parts: a CUPS server with a virtual PDF
-# printer (printing tests), tmux (the terminal run-through). Installs only what is missing.
+# printer (printing tests), tmux (the terminal run-through), chromium (the served desk driven
+# in a real headless browser; playwright launches this one and never downloads its own). Installs only what is missing.
 set -e
 need=""
-for pkg in cups cups-client printer-driver-cups-pdf tmux; do
+for pkg in cups cups-client printer-driver-cups-pdf tmux chromium fonts-noto-cjk; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need="$need $pkg"
 done
 [ -z "$need" ] && exit 0

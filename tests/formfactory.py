@@ -93,6 +93,24 @@ def form1(
     blank_rows: int = 2,
 ) -> Path:
     """附件1 filled in; ``layout``: notice, spaced, paragraphs, wps."""
+    document = form1_document(
+        layout, cover=cover, leader=leader, members=members, awards=awards, longs=longs, blank_rows=blank_rows
+    )
+    document.save(str(path))
+    return path
+
+
+def form1_document(
+    layout: str = "notice",
+    *,
+    cover: dict[str, str] | None = None,
+    leader: dict[str, str] | None = None,
+    members: list[tuple[str, ...]] | None = None,
+    awards: list[tuple[str, ...]] | None = None,
+    longs: dict[str, str] | None = None,
+    blank_rows: int = 2,
+) -> Any:
+    """附件1 as a python-docx Document (not saved), for the variants below to rework."""
     data = {
         "cover": {**COVER, **(cover or {})},
         "leader": {**LEADER, **(leader or {})},
@@ -103,8 +121,7 @@ def form1(
     }
     document = docx.Document()
     {"notice": _notice, "spaced": _spaced, "paragraphs": _paragraphs, "wps": _wps}[layout](document, data)
-    document.save(str(path))
-    return path
+    return document
 
 
 # -- the notice's own layout: one big table, merged cells, spaced cover lines ----------------------
@@ -544,3 +561,399 @@ __all__ = [
     "truncated",
     "zip_bomb_docx",
 ]
+
+
+# -- Word files as people's tools really write them (issue 11) ------------------------------------
+# Each builder reworks a form built above the way Word, WPS or a web tool stores the same content;
+# the right reading is always the plain form's.
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W15_NS = "http://schemas.microsoft.com/office/word/2012/wordml"
+_NSDECL = (
+    f'xmlns:w="{W_NS}" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office"'
+)
+
+
+def _el(xml: str) -> Any:
+    """One element from an XML snippet written with the usual Word prefixes."""
+    from lxml import etree
+
+    root = etree.fromstring(f"<root {_NSDECL}>{xml}</root>")
+    return root[0]
+
+
+def _wrap(element: Any, marker: str | None = None, tag: str = "w:sdt") -> Any:
+    """Put ``element`` inside a content control (``w:sdt``/``w:sdtContent``) where it stands."""
+    sdt = OxmlElement(tag)
+    props = OxmlElement("w:sdtPr")
+    if marker:
+        from lxml import etree
+
+        etree.SubElement(props, f"{{{W15_NS}}}{marker}")
+    sdt.append(props)
+    content = OxmlElement("w:sdtContent")
+    sdt.append(content)
+    element.addprevious(sdt)
+    content.append(element)
+    return content
+
+
+def _row_texts(tr: Any) -> list[str]:
+    return ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tr.iter(qn("w:tc"))]
+
+
+def repeating_section(document: Any, names: list[str] | None = None) -> Any:
+    """The member rows in a Word repeating section: each row in its own item, all in one section."""
+    names = names or [m[0] for m in MEMBERS]
+    rows = [tr for tr in document.element.body.iter(qn("w:tr")) if any(t in names for t in _row_texts(tr))]
+    section = _wrap(rows[0], "repeatingSection")
+    for tr in rows:
+        section.append(tr)
+        _wrap(tr, "repeatingSectionItem")
+    return document
+
+
+def content_controls_everywhere(document: Any) -> Any:
+    """Every table in a content control, every cell in one (cell level), every run in one (run level)."""
+    body = document.element.body
+    for tc in list(body.iter(qn("w:tc"))):
+        _wrap(tc)
+    for run in list(body.iter(qn("w:r"))):
+        _wrap(run)
+    for table in list(body.iterchildren(qn("w:tbl"))):
+        _wrap(table)
+    return document
+
+
+def _split_text(document: Any, value: str, limit: int = 0) -> list[tuple[Any, str, str]]:
+    """Runs whose text holds ``value`` (the first ``limit``, or all): (run, text before, text after);
+    the run keeps only the text before."""
+    found: list[tuple[Any, str, str]] = []
+    for t in list(document.element.body.iter(qn("w:t"))):
+        text = t.text or ""
+        if value in text and not (limit and len(found) >= limit):
+            before, _, after = text.partition(value)
+            t.text = before
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            found.append((t.getparent(), before, after))
+    return found
+
+
+def _text_run(text: str, tag: str = "w:t") -> str:
+    return f'<w:r><{tag} xml:space="preserve">{text}</{tag}></w:r>'
+
+
+def textbox_run(text: str, vml_only: bool = False) -> Any:
+    """A run holding a text box as Word stores it: DrawingML with a VML fallback (or VML alone)."""
+    content = f"<w:txbxContent><w:p>{_text_run(text)}</w:p></w:txbxContent>"
+    vml = f'<w:pict><v:shape id="tb" type="#_x0000_t202"><v:textbox>{content}</v:textbox></v:shape></w:pict>'
+    if vml_only:
+        return _el(f"<w:r>{vml}</w:r>")
+    drawing = (
+        '<w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" relativeHeight="1" '
+        'behindDoc="0" locked="0" layoutInCell="1" allowOverlap="1"><wp:simplePos x="0" y="0"/>'
+        '<wp:extent cx="2600000" cy="300000"/><wp:docPr id="7" name="文本框 7"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        f'<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr/><wps:txbx>{content}</wps:txbx><wps:bodyPr/></wps:wsp>'
+        "</a:graphicData></a:graphic></wp:anchor></w:drawing>"
+    )
+    return _el(
+        f'<w:r><mc:AlternateContent><mc:Choice Requires="wps">{drawing}</mc:Choice>'
+        f"<mc:Fallback>{vml}</mc:Fallback></mc:AlternateContent></w:r>"
+    )
+
+
+def values_in_textboxes(document: Any, values: list[str], vml_only: bool = False) -> Any:
+    """Each of ``values`` moved out of its run into a text box anchored there (wherever it stands)."""
+    for value in values:
+        for run, _, after in _split_text(document, value):
+            run.addnext(textbox_run(value, vml_only))
+            if after:
+                run.getnext().addnext(_el(_text_run(after)))
+    return document
+
+
+def tracked_changes(document: Any) -> Any:
+    """Tracked changes a reviewer left unaccepted: the right text is what reads with all accepted.
+
+    - 工作室名称: the old name deleted, the right one inserted;
+    - 申报人: the unit moved from the 专业领域 line to its own (``moveFrom`` / ``moveTo``);
+    - a deleted paragraph that said another studio name before the real one;
+    - a member row deleted, the last member row inserted.
+    """
+    name, unit, sector = COVER["工作室名称"], COVER["申报人"], COVER["专业领域"]
+    for run, _, after in _split_text(document, name, 1):
+        run.addnext(_el(f'<w:ins w:id="1" w:author="审核">{_text_run(name)}</w:ins>'))
+        run.addnext(_el(f'<w:del w:id="2" w:author="审核">{_text_run("旧名称工作室", "w:delText")}</w:del>'))
+        if after:
+            run.getparent().append(_el(_text_run(after)))
+    for run, _, after in _split_text(document, unit, 1):
+        run.addnext(_el(f'<w:moveTo w:id="3" w:author="审核">{_text_run(unit)}</w:moveTo>'))
+        if after:
+            run.getparent().append(_el(_text_run(after)))
+    for t in document.element.body.iter(qn("w:t")):
+        if sector in (t.text or ""):
+            t.getparent().addprevious(_el(f'<w:moveFrom w:id="4" w:author="审核">{_text_run(unit)}</w:moveFrom>'))
+            break
+    first = document.element.body.find(qn("w:p"))
+    first.addprevious(_el(f'<w:p><w:del w:id="5" w:author="审核">{_text_run("工作室名称：被删掉的名称")}</w:del></w:p>'))
+    rows = [tr for tr in document.element.body.iter(qn("w:tr")) if MEMBERS[0][0] in _row_texts(tr)]
+    gone = copy.deepcopy(rows[0])
+    for t in gone.iter(qn("w:t")):
+        t.text = t.text.replace(MEMBERS[0][0], "删除者") if t.text else t.text
+    props = gone.find(qn("w:trPr"))
+    if props is None:
+        props = OxmlElement("w:trPr")
+        gone.insert(0, props)
+    props.append(_el('<w:del w:id="6" w:author="审核"/>'))
+    rows[0].addprevious(gone)
+    last = next(tr for tr in document.element.body.iter(qn("w:tr")) if MEMBERS[-1][0] in _row_texts(tr))
+    props = last.find(qn("w:trPr"))
+    if props is None:
+        props = OxmlElement("w:trPr")
+        last.insert(0, props)
+    props.append(_el('<w:ins w:id="7" w:author="审核"/>'))
+    return document
+
+
+IRREGULAR = {
+    # a vMerge continue under the middle of a gridSpan cell (the shape of case 02)
+    "under_span": (
+        "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
+        "<w:tr><w:tc><w:p>{a}</w:p></w:tc><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p>{b}</w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"
+    ),
+    # a continue in the first row (nothing above it)
+    "first_row": (
+        "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+        "<w:tr><w:tc><w:tcPr><w:vMerge w:val=\"continue\"/></w:tcPr><w:p>{a}</w:p></w:tc><w:tc><w:p>{b}</w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+    ),
+    # a continue beyond the row above's last cell, spans wider than the grid
+    "beyond": (
+        "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
+        "<w:tr><w:tc><w:p>{a}</w:p></w:tc><w:tc><w:p>{b}</w:p></w:tc></w:tr>"
+        "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"3\"/></w:tcPr><w:p/></w:tc>"
+        "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"
+    ),
+}
+
+
+def irregular_table(document: Any, shape: str = "under_span", where: str = "end") -> Any:
+    """A small extra table with an irregular vertical merge, at the start, middle or end of the body."""
+    table = _el(IRREGULAR[shape].format(a=_text_run("附件清单"), b=_text_run("佐证材料（共 12 页）")))
+    body = document.element.body
+    blocks = [c for c in body if c.tag in (qn("w:p"), qn("w:tbl"))]
+    if where == "start":
+        blocks[0].addprevious(table)
+    elif where == "middle":  # between the members and the awards
+        awards = [b for b in blocks if "".join(t.text or "" for t in b.iter(qn("w:t"))).startswith("领衔人主要获奖情况")]
+        (awards or blocks[len(blocks) // 2 :])[0].addprevious(table)
+    else:
+        blocks[-1].addnext(table)
+    return document
+
+
+def _package_parts(source: Path | bytes) -> dict[str, bytes]:
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {item.filename: archive.read(item.filename) for item in archive.infolist()}
+
+
+def _write_package(path: Path, parts: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    return path
+
+
+def saved(document: Any) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+TO_STRICT = (
+    (b"http://schemas.openxmlformats.org/wordprocessingml/2006/main", b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
+    (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
+    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships", b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+    (b"http://schemas.openxmlformats.org/drawingml/2006/main", b"http://purl.oclc.org/ooxml/drawingml/main"),
+    (
+        b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+        b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing",
+    ),
+)
+"""Transitional → Strict (ISO/IEC 29500-1) for the namespaces a form uses; relationship types follow."""
+
+
+def strict(source: Path | bytes, path: Path) -> Path:
+    """The same package saved as "Strict Open XML" (what Word writes when that type is chosen)."""
+    parts = _package_parts(source)
+    for name, data in parts.items():
+        if name.endswith((".xml", ".rels")):
+            for old, new in TO_STRICT:
+                data = data.replace(old, new)
+            data = data.replace(b"<w:document ", b'<w:document w:conformance="strict" ', 1)
+            data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            parts[name] = data
+    return _write_package(path, parts)
+
+
+def renamed_main(source: Path | bytes, path: Path, new: str = "word/document2.xml") -> Path:
+    """The main part under another name (Word Online writes ``word/document2.xml``), found only by relationship."""
+    parts = _package_parts(source)
+    old = "word/document.xml" if "word/document.xml" in parts else "xl/workbook.xml"
+    folder, base = old.rsplit("/", 1)
+    new_base = new.rsplit("/", 1)[1]
+    parts[new] = parts.pop(old)
+    rels = f"{folder}/_rels/{base}.rels"
+    if rels in parts:
+        parts[f"{folder}/_rels/{new_base}.rels"] = parts.pop(rels)
+    for name in ("[Content_Types].xml", "_rels/.rels"):
+        parts[name] = parts[name].replace(f"/{old}".encode(), f"/{new}".encode()).replace(
+            f'"{old}"'.encode(), f'"{new}"'.encode()
+        )
+    return _write_package(path, parts)
+
+
+def form1_html(*, members: list[tuple[str, ...]] | None = None, charset: str = "utf-8") -> str:
+    """附件1 as a web tool exports it: cover lines as paragraphs, tables with colspan/rowspan."""
+    members = MEMBERS if members is None else members
+    cover = "".join(f"<p>{k}：{v}</p>" for k, v in COVER.items())
+    keys = list(LEADER)
+    leader = "".join(
+        "<tr>" + "".join(f"<td>{k}</td><td>{LEADER[k]}</td>" for k in keys[i : i + 2]) + "</tr>"
+        for i in range(0, len(keys), 2)
+    )
+    member_rows = "".join(
+        "<tr>" + (f'<td rowspan="{len(members) + 1}">工作室其他人员</td>' if i == 0 else "")
+        + "".join(f"<td>{v}</td>" for v in row) + "</tr>"
+        for i, row in enumerate([("姓名", "职业资格", "年龄", "突出业绩"), *members])
+    )
+    award_rows = "".join(
+        "<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>"
+        for row in [("获奖项目", "奖励名称", "授予单位", "等级", "排名", "年度"), *AWARDS]
+    )
+    longs = "".join(
+        f'<tr><td>{k}</td><td colspan="4">{v.replace(chr(10), "<br>")}</td></tr>' for k, v in LONGS.items()
+    )
+    return (
+        f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+        "<style>td{border:1px solid}</style><script>var x = '工作室名称：脚本';</script></head><body>"
+        f"<p>附件1</p><h3>准东开发区高层次人才（技能大师）工作室申报表</h3>{cover}"
+        f'<table border="1">{leader}</table><table border="1">{member_rows}</table>'
+        f'<p>领衔人主要获奖情况</p><table border="1">{award_rows}</table>'
+        f'<table border="1">{longs}<tr><td>依托单位意见</td><td colspan="4">（盖章）</td></tr></table></body></html>'
+    )
+
+
+def mht(html: str) -> bytes:
+    """A web archive ("single file web page", .mht) holding ``html``, quoted-printable as Word writes it."""
+    import quopri
+
+    body = quopri.encodestring(html.encode("utf-8")).decode("ascii")
+    return (
+        "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_01\"\r\n\r\n"
+        "------=_NextPart_01\r\nContent-Location: file:///C:/form.htm\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\r\n"
+        f"{body}\r\n------=_NextPart_01--\r\n"
+    ).encode("ascii")
+
+
+ALT_CHUNK_TYPES = {
+    "html": ("htm", "text/html"),
+    "xhtml": ("xhtml", "application/xhtml+xml"),
+    "mht": ("mht", "message/rfc822"),
+    "docx": ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+    "text": ("txt", "text/plain"),
+}
+
+
+def alt_chunk_docx(path: Path, payload: bytes, kind: str = "html", before: list[str] | None = None) -> Path:
+    """A .docx whose body is one altChunk (web "export to Word"), after the paragraphs ``before``."""
+    ext, content_type = ALT_CHUNK_TYPES[kind]
+    document = docx.Document()
+    for text in before or []:
+        document.add_paragraph(text)
+    body = document.element.body
+    chunk = _el('<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdChunk1"/>')
+    body.find(qn("w:sectPr")).addprevious(chunk)
+    parts = _package_parts(saved(document))
+    name = f"afchunk1.{ext}"
+    parts[f"word/{name}"] = payload
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+        b"</Types>", f'<Override PartName="/word/{name}" ContentType="{content_type}"/></Types>'.encode()
+    )
+    parts["word/_rels/document.xml.rels"] = parts["word/_rels/document.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rIdChunk1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk" '
+        + f'Target="{name}"/></Relationships>'.encode(),
+    )
+    return _write_package(path, parts)
+
+
+def padded_pdf(path: Path, pages: int, tail: bytes) -> Path:
+    """A valid PDF with ``tail`` appended after its ``%%EOF`` (NUL padding, a mail gateway's junk …)."""
+    pdf(path, pages)
+    with open(path, "ab") as handle:
+        handle.write(tail)
+    return path
+
+
+def scan(path: Path, fmt: str = "JPEG", frames: int = 1, size: tuple[int, int] = (620, 877)) -> Path:
+    """A page scan as an image (Pillow): JPEG, PNG, or TIFF with ``frames`` pages."""
+    from PIL import Image, ImageDraw
+
+    pages = []
+    for n in range(frames):
+        image = Image.new("L" if fmt != "JPEG" else "RGB", size, "white")
+        ImageDraw.Draw(image).text((40, 40 + n), f"page {n + 1}", fill="black")
+        pages.append(image)
+    extra: dict[str, Any] = {"dpi": (150, 150)}
+    if frames > 1:
+        extra.update(save_all=True, append_images=pages[1:])
+    pages[0].save(path, fmt, **extra)
+    return path
+
+
+def unseen_text(document: Any) -> Any:
+    """What Word does not show: a placeholder content control after 工作室地点's value, hidden text after
+    工作室名称's value, and the 申报人 line broken in two by a paragraph mark deleted with tracked changes."""
+    place, name, unit = LEADER["工作室地点"], COVER["工作室名称"], COVER["申报人"]
+    for run, _, after in _split_text(document, place, 1):
+        run.addnext(_el(_text_run(place + after)))
+        sdt = (
+            '<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
+            f'{_text_run("单击或点击此处输入文字。")}</w:sdtContent></w:sdt>'
+        )
+        run.getnext().addnext(_el(sdt))
+    for run, _, after in _split_text(document, name, 1):
+        run.addnext(_el(_text_run(name + after)))
+        run.getnext().addnext(_el('<w:r><w:rPr><w:vanish/></w:rPr><w:t>（填表说明：此处填写全称）</w:t></w:r>'))
+    for run, _, after in _split_text(document, unit, 1):
+        paragraph = run.getparent()
+        second = _el(f"<w:p>{_text_run(unit + after)}</w:p>")
+        for later in list(run.itersiblings()):
+            second.append(later)
+        paragraph.addnext(second)
+        props = paragraph.find(qn("w:pPr"))
+        if props is None:
+            props = OxmlElement("w:pPr")
+            paragraph.insert(0, props)
+        props.append(_el('<w:rPr><w:del w:id="9" w:author="审核"/></w:rPr>'))
+    return document
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims ``width``×``height`` pixels (a "pixel bomb") without holding them."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b"")

@@ -1,4 +1,4 @@
-"""Shared set-up for the supervisor's tests: a desk with one supervisor (PIN 2468) and known packs."""
+"""Shared set-up for the supervisor's tests: a desk with one supervisor (PIN 246810) and known packs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from deskapp.timeutil import BEIJING
 
 from .conftest import LATE, clock_at, full_checklist, studio_fields
 
-SUPERVISOR, PIN = "王科长", "2468"
+SUPERVISOR, PIN = "王科长", "246810"
 _PIN_HASH = hash_pin(PIN)
 
 

@@ -128,7 +128,7 @@ def test_installed_copy_starts_its_screen_in_a_real_terminal(installed: Path, tm
         def screen() -> str:
             return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
 
-        def wait_for(text: str, seconds: float = 30) -> str:
+        def wait_for(text: str, seconds: float = 90) -> str:
             end = time.monotonic() + seconds
             while time.monotonic() < end:
                 shown = screen()
@@ -142,3 +142,31 @@ def test_installed_copy_starts_its_screen_in_a_real_terminal(installed: Path, tm
         wait_for("f2 登记")  # the main screen's footer: the registration key
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+
+
+def test_installed_copy_keeps_one_record_whatever_the_folder(installed: Path, tmp_path: Path) -> None:
+    """No --data: one fixed folder (the user data folder), never the folder the desk was started from."""
+    env = _env(XDG_DATA_HOME=str(tmp_path / "share"), XDG_CONFIG_HOME=str(tmp_path / "config"))
+    line = json.dumps({"kind": "studio", "unit": "准东某煤化工有限公司", "name": "煤化工技能大师工作室", "leader": "张卫东",
+                       "sector": "煤炭煤电煤化工", "members": 6, "pages": 20}, ensure_ascii=False)
+
+    def run(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(installed / "deskapp"), *args], input=stdin, capture_output=True, text=True,
+                              encoding="utf-8", cwd=cwd, env=env, timeout=120)
+
+    numbers = []
+    for name in ("counterA", "counterB"):
+        cwd = tmp_path / name
+        cwd.mkdir()
+        done = run(cwd, "register", "--clerk", "张三", stdin=line + "\n")
+        assert done.returncode == 0, done.stderr
+        numbers.append(json.loads(done.stdout)["receipt_no"])
+        assert not (cwd / "data").exists() and not any(cwd.iterdir()), "the desk wrote into the folder it was started from"
+    assert numbers == ["ZD2026-GZS-0001", "ZD2026-GZS-0002"]
+    where = run(tmp_path, "where")
+    assert where.stdout.strip() == str(tmp_path / "share" / "zhundong-intake-desk") and "本机默认数据文件夹" in where.stderr
+    (tmp_path / "office").mkdir()
+    assert run(tmp_path, "where", "--set", str(tmp_path / "office")).returncode == 0
+    assert run(tmp_path / "counterA", "where").stdout.strip() == str(tmp_path / "office")
+    listed = run(tmp_path, "list", "--json", "--data", str(tmp_path / "share" / "zhundong-intake-desk"))
+    assert sorted(p["receipt_no"] for p in json.loads(listed.stdout)) == numbers

@@ -22,7 +22,7 @@ from deskapp.printing import issue, one_copy_at_a_time, render_for
 from deskapp.service import Desk
 from deskapp.timeutil import BEIJING
 from screens.pack import PackScreen
-from tests.conftest import LATE, full_checklist, studio_fields
+from tests.conftest import LATE, clock_at, full_checklist, studio_fields
 from tests.slip_helpers import page_sizes_mm, pdf_text, qr_codes
 
 ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
@@ -119,12 +119,15 @@ async def test_f8_f8_and_f12_f12_on_a_pack_make_one_original_each(desk: Desk, no
 def test_the_cli_notice_is_the_same_act(tmp_path):
     import json
 
-    from tests.test_cli import run
+    from tests.supervisor_helpers import PIN, SUPERVISOR
+    from tests.test_cli import add_supervisor_file, run
 
     data = tmp_path / "data"
+    data.mkdir()
+    add_supervisor_file(data)  # a received time on register is a supervisor's act (a migration)
     record = {"kind": "studio", "unit": "准东某煤化工有限公司", "name": "大师工作室", "pages": 12,
               "checklist": {"form1": True}, "received_at": "2026-06-10 10:00"}
-    receipt = json.loads(run(data, "register", "--clerk", "张三", stdin=json.dumps(record, ensure_ascii=False) + "\n").stdout)["receipt_no"]
+    receipt = json.loads(run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin=json.dumps(record, ensure_ascii=False) + "\n").stdout)["receipt_no"]
     one = run(data, "notice", receipt, "--clerk", "张三", "--due", "2999-12-31", "--out", str(tmp_path / "1.pdf"))
     two = run(data, "notice", receipt, "--clerk", "张三", "--out", str(tmp_path / "2.pdf"))
     old = run(data, "notice", receipt, "--clerk", "张三", "--by", "2999-12-31", "--out", str(tmp_path / "3.pdf"))
@@ -182,8 +185,9 @@ def test_slip_notice_and_late_paper_carry_seal_clerk_address_one_date_style(desk
     pack = _incomplete(desk)
     slip = issue(desk, pack, "李四", "slip", to_printer=False, out=tmp_path)
     notice = issue(desk, pack, "李四", "notice", to_printer=False, out=tmp_path)
-    late = desk.store.register("studio", studio_fields(name="迟到的工作室"), "张三", checklist={"form1": True},
-                               pages=5, received_at=LATE)
+    with clock_at(desk.store, LATE):
+        late = desk.store.register("studio", studio_fields(name="迟到的工作室"), "张三", checklist={"form1": True},
+                                   pages=5, received_at=LATE)
     late_paper = issue(desk, late, "张三", "notice", to_printer=False, out=tmp_path)
     for result, clerk in ((slip, "李四"), (notice, "李四"), (late_paper, "张三")):
         assert result.ok, result.message
@@ -214,11 +218,14 @@ def test_every_paper_names_a_staff_member(desk, tmp_path):
 def test_the_cli_asks_for_the_clerk(tmp_path):
     import json
 
-    from tests.test_cli import run
+    from tests.supervisor_helpers import PIN, SUPERVISOR
+    from tests.test_cli import add_supervisor_file, run
 
     data = tmp_path / "data"
+    data.mkdir()
+    add_supervisor_file(data)  # a received time on register is a supervisor's act (a migration)
     record = {"kind": "studio", "unit": "准东某煤化工有限公司", "name": "大师工作室", "checklist": {"form1": True}}
-    receipt = json.loads(run(data, "register", "--clerk", "张三", stdin=json.dumps(record, ensure_ascii=False) + "\n").stdout)["receipt_no"]
+    receipt = json.loads(run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin=json.dumps(record, ensure_ascii=False) + "\n").stdout)["receipt_no"]
     for command in ("slip", "notice"):
         out = run(data, command, receipt)
         assert out.returncode == 2 and "--clerk" in out.stderr and "经办人" in out.stderr

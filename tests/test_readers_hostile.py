@@ -1,7 +1,7 @@
 """Hostile or broken files: a clear Chinese message naming the file, within bounded time and memory.
 
 Each file is read in a fresh child process that reports the reading's CPU time and the
-process's peak memory (ru_maxrss), so the bounds hold for the reader itself, not for the
+process's peak memory (VmHWM), so the bounds hold for the reader itself, not for the
 sandbox around it. The bounds are limits (a few seconds, well under 500 MB), not timings.
 """
 
@@ -23,12 +23,15 @@ SECONDS = 5.0
 MEGABYTES = 500
 
 PROBE = """
-import json, resource, sys, time
+import json, sys, time
 from deskapp.readers import read_file
 start = time.process_time()
 report = read_file(sys.argv[1])
 seconds = time.process_time() - start  # CPU seconds: the reader's own work, whatever else the machine runs
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM is this process image's own peak: ru_maxrss on Linux carries the parent's peak across exec,
+# so in a long pytest run it reported the test runner's memory, not the reader's.
+peak_kb = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+peak_mb = peak_kb / 1024
 print(json.dumps({"report": report.to_json(), "seconds": seconds, "peak_mb": peak_mb}, ensure_ascii=False))
 """
 

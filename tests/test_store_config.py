@@ -28,6 +28,7 @@ BAD = [  # (office desk.toml, what the message must name)
     ('[keys]\nregister = "F 5"\n', "按键名称 'F 5' 无效"),
     ('[keys]\n"Register!" = "f5"\n', "keys.Register! 不是有效的按键编号"),
     ("[backup]\nkeep_days = true\n", "backup.keep_days 应为整数"),
+    ("[calendar]\nrestdays = []\n", "不认识的设置 calendar.restdays"),
 ]
 
 

@@ -132,6 +132,10 @@ def test_power_cut_keeps_every_reported_registration_and_says_what_it_dropped(de
     assert [after.store.by_receipt(r) is not None for r in reported] == [True] * 20
     assert after.store.journal.damage.line == 23
     assert "第 23 行起已损坏" in after.store.journal.damage.message()
+    after.store.guard.verify()  # what the desk says at start: the line, and what it did not read
+    assert "第 23 行起已损坏" in after.store.guard.problem and unreported[-1] in after.store.guard.problem
+    listed = run(desk.locations.data, "list")
+    assert unreported[-1] in listed.stderr and listed.stdout.count("ZD2026-GZS-") == 22
     with pytest.raises(StoreWriteError):
         after.store.register("studio", studio_fields(name="新的"), "张三")
 

@@ -67,15 +67,21 @@ async def test_first_run_creates_staff_then_signs_in(data_dir, clock) -> None:  
         await type_text(pilot, "张三", enter=True)
         await pilot.press("f4")  # the next one is a supervisor, with a PIN
         await type_text(pilot, "王科长", enter=True)
-        await type_text(pilot, "12", enter=True)
-        assert "PIN 至少 4 位" in shown(app.screen.query_one("#s-error"))
-        await type_text(pilot, "34", enter=True)
+        await type_text(pilot, "1234", enter=True)
+        await type_text(pilot, "1234", enter=True)
+        assert "PIN 应为至少 6 位数字" in shown(app.screen.query_one("#s-error"))
+        await type_text(pilot, "135790", enter=True)
+        await type_text(pilot, "135791", enter=True)
+        assert "两次输入的 PIN 不一致" in shown(app.screen.query_one("#s-error"))
+        assert [s.name for s in app.screen.staff] == ["张三"]
+        await type_text(pilot, "135790", enter=True)
+        await type_text(pilot, "135790", enter=True)
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SignInScreen)
         assert [(s.name, s.role) for s in desk.config.staff] == [("张三", "clerk"), ("王科长", "supervisor")]
-        assert verify_pin("1234", desk.config.staff[1].pin_hash)
-        assert "1234" not in desk.locations.config.read_text(encoding="utf-8")
+        assert verify_pin("135790", desk.config.staff[1].pin_hash)
+        assert "135790" not in desk.locations.config.read_text(encoding="utf-8")
 
         await pilot.press("down", "enter")
         await pilot.pause()
@@ -109,20 +115,20 @@ async def test_editing_staff_needs_a_supervisor_pin(desk: Desk) -> None:
     from deskapp.service import save_staff
     from screens.dialogs import SupervisorPin
 
-    save_staff(desk.locations, [StaffMember("张三"), StaffMember("王科长", "supervisor", hash_pin("2468"))])
+    save_staff(desk.locations, [StaffMember("张三"), StaffMember("王科长", "supervisor", hash_pin("246810"))])
     desk.reload_config()
     app = DeskApp(desk)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f9")
         assert isinstance(app.screen, SupervisorPin)
         await type_text(pilot, "张三", enter=True)
-        await type_text(pilot, "2468", enter=True)
+        await type_text(pilot, "246810", enter=True)
         assert "张三 是受理员" in shown(app.screen.query_one("#pin-error"))
         await pilot.press("shift+tab")  # back to the name, all selected: typing replaces it
         await type_text(pilot, "王科长", enter=True)
         await type_text(pilot, "1111", enter=True)
         assert "PIN 不正确" in shown(app.screen.query_one("#pin-error"))
-        await type_text(pilot, "2468", enter=True)
+        await type_text(pilot, "246810", enter=True)
         await pilot.pause()
         assert isinstance(app.screen, StaffSetupScreen)
         assert desk.store.history()[-1].action == "staff_edit"

@@ -37,7 +37,7 @@ async def test_one_key_export_from_the_main_screen(sdesk):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, MainScreen)
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+g")
         await wait_workers(app, pilot)
         result = app.last_export
         assert result.path.exists() and result.path.parent == sdesk.locations.exports
@@ -183,7 +183,7 @@ async def test_details_typed_on_the_pack_reach_the_annex2_export(sdesk):
         await pilot.pause()
         assert isinstance(app.screen, PackScreen)
         assert "领衔人主要获奖情况：2021年 自治区技术能手" in str(app.screen.query_one("#pack-info", Static).render())
-        await pilot.press("ctrl+t")
+        await pilot.press("ctrl+g")
         await wait_workers(app, pilot)
     ws = load_workbook(app.last_export.path).worksheets[0]
     assert ws["F4"].value == "2021年 自治区技术能手\n2023年 全国技术能手" and ws["K4"].value == "三年培养高级工30名"

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from deskapp.readers.core import expand, read_file
+from deskapp.readers.core import read_file
 from deskapp.readers.report import FileReport, new_report
 
 READ_TIMEOUT = 20.0
@@ -54,8 +54,9 @@ def read_isolated_many(
 
 def read_many(paths: Iterable[str | os.PathLike[str]], isolated: bool = True) -> list[FileReport]:
     """Files and folders as the clerk gives them, each file read (in a child when ``isolated``)."""
-    files = expand(paths)
-    return read_isolated_many(files) if isolated else [read_file(p) for p in files]
+    from deskapp.readers.folder import read_folder
+
+    return read_folder(paths, isolated=isolated)[0]
 
 
 def _limits(memory: int, cpu_seconds: int) -> None:  # pragma: no cover - runs in the child

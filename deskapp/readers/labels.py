@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 _DROP = re.compile(r"[\s:：*＊\u200b\u200c\u200d\u2060\ufeff]+")
 
@@ -83,14 +83,21 @@ class Label:
     name: str
     aliases: tuple[str, ...] = ()
     keys: frozenset[str] = field(init=False)
-    inline: re.Pattern[str] = field(init=False)
+    firsts: frozenset[str] = field(init=False)
+    """First characters of the spellings (after :func:`norm`): a text starting otherwise is not this label."""
 
     def __post_init__(self) -> None:
         spellings = (self.name, *self.aliases)
         object.__setattr__(self, "keys", frozenset(label_key(s) for s in spellings))
-        # "label: value" or "label   value" inside one cell or paragraph (longest spelling first).
-        alts = "|".join(_loose(s) for s in sorted(spellings, key=lambda s: -len(norm(s))))
-        object.__setattr__(self, "inline", re.compile(rf"^\s*(?:{alts})\s*(?:[:：]\s*|\s+)(?P<value>\S.*)$", re.DOTALL))
+        object.__setattr__(self, "firsts", frozenset(norm(s)[:1] for s in spellings))
+
+    @cached_property
+    def inline(self) -> re.Pattern[str]:
+        """"label: value" or "label   value" inside one cell or paragraph (longest spelling first);
+        compiled on first use (a reading needs few of them)."""
+        spellings = sorted((self.name, *self.aliases), key=lambda s: -len(norm(s)))
+        alts = "|".join(_loose(s) for s in spellings)
+        return re.compile(rf"^\s*(?:{alts})\s*(?:[:：]\s*|\s+)(?P<value>\S.*)$", re.DOTALL)
 
 
 class LabelSet:
@@ -127,6 +134,8 @@ class LabelSet:
         if first not in self._firsts:
             return None
         for label in self._inline_order:
+            if first not in label.firsts:
+                continue
             m = label.inline.match(text or "")
             if m:
                 return label, m.group("value")

@@ -1,140 +1,15 @@
-"""Reading .docx and .xlsx content into rows, then into the forms' fields.
-
-Only called after :func:`deskapp.readers.sniff.check_zip` has bounded the zip.
+"""From rows (:mod:`deskapp.readers.wordml`, :mod:`deskapp.readers.sheets`, :mod:`deskapp.readers.htmlrows`)
+to the forms' fields: which form a file is, and what it says.
 """
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
-from typing import Any
 
 from deskapp.readers.forms import ALL_FORMS, FORM1_MARKERS, FORM3_MARKERS
-from deskapp.readers.grid import Cell, Extracted, Extractor, Row
+from deskapp.readers.grid import Extracted, Extractor, Row
 from deskapp.readers.report import FileReport
-
-MAX_ROWS = 5_000
-MAX_CELLS = 20_000
-"""A filled 附件1 has a few hundred cells; far more is refused, to bound the reading time."""
-MAX_SHEET_ROWS = 1_000
-MAX_SHEET_COLS = 30
-MAX_SHEETS = 10
-
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def docx_rows(path: Path) -> list[Row]:
-    """The document body in reading order: one row per paragraph, table rows with merged cells once."""
-    import docx
-    from docx.table import Table
-
-    from deskapp.readers.sniff import UnsafeFile
-
-    document = docx.Document(str(path))
-    rows: list[Row] = []
-    block = 0
-    cells_seen = 0
-
-    def body_items(parent: Any) -> list[Any]:
-        items = []
-        for child in parent.iterchildren():
-            if child.tag in (_W + "p", _W + "tbl"):
-                items.append(child)
-            elif child.tag == _W + "sdt":  # content control (Word forms, WPS)
-                content = child.find(_W + "sdtContent")
-                if content is not None:
-                    items.extend(body_items(content))
-        return items
-
-    def walk(items: list[Any], container: Any) -> None:
-        nonlocal block, cells_seen
-        for item in items:
-            block += 1
-            if item.tag == _W + "p":
-                rows.append(Row(block, [Cell(_text(item))], paragraph=True))
-                continue
-            table = Table(item, container)
-            table_block = block
-            above: set[Any] = set()
-            for row in table.rows:
-                seen: dict[Any, Cell] = {}  # keyed by the <w:tc> element itself (kept alive)
-                cells: list[Cell] = []
-                nested: list[Any] = []
-                offset = row.grid_cols_before
-                for index, cell in enumerate(row.cells):
-                    key = cell._tc
-                    if key in seen:  # python-docx repeats a merged cell once per grid column
-                        seen[key].span += 1
-                        continue
-                    entry = Cell(_cell_text_xml(key), col=offset + index, continued=key in above)
-                    seen[key] = entry
-                    cells.append(entry)
-                    nested.extend(cell._tc.iterchildren(_W + "tbl"))
-                above = set(seen)
-                rows.append(Row(table_block, cells))
-                cells_seen += len(cells)
-                if cells_seen > MAX_CELLS or len(rows) > MAX_ROWS:
-                    raise UnsafeFile(
-                        f"文件中的表格超过 {MAX_CELLS} 个单元格或 {MAX_ROWS} 行，远超申报表，疑似恶意文件，未读取"
-                    )
-                if nested:
-                    walk(nested, container)
-                    block = max(block, table_block)
-
-    walk(body_items(document.element.body), document)
-    return rows
-
-
-_TEXT_TAGS = (_W + "t", _W + "tab", _W + "br", _W + "cr")
-
-
-def _text(paragraph: Any) -> str:
-    """A paragraph's visible text (tracked deletions and field codes left out), tabs and breaks kept."""
-    parts = []
-    for node in paragraph.iter(*_TEXT_TAGS):
-        tag = node.tag
-        parts.append((node.text or "") if tag == _W + "t" else ("\t" if tag == _W + "tab" else "\n"))
-    return "".join(parts)
-
-
-def _cell_text_xml(tc: Any) -> str:
-    """A cell's paragraphs (also inside content controls), one per line; nested tables are rows of their own."""
-    lines = []
-    for child in tc.iterchildren(_W + "p", _W + "sdt"):
-        if child.tag == _W + "p":
-            lines.append(_text(child))
-        else:
-            content = child.find(_W + "sdtContent")
-            lines.extend(_text(p) for p in (content.iterchildren(_W + "p") if content is not None else ()))
-    return "\n".join(lines)
-
-
-def xlsx_rows(path: Path) -> tuple[list[Row], bool]:
-    """Every sheet's used range, one block per sheet; True when the workbook was cut short."""
-    import openpyxl
-
-    workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
-    rows: list[Row] = []
-    cells = 0
-    try:
-        for block, sheet in enumerate(workbook.worksheets[:MAX_SHEETS], 1):
-            for values in sheet.iter_rows(max_row=MAX_SHEET_ROWS, max_col=MAX_SHEET_COLS, values_only=True):
-                rows.append(Row(block, [Cell(_cell_text(v), col=i) for i, v in enumerate(values)]))
-                cells += len(values)
-                if cells > MAX_CELLS:
-                    return rows, True
-        return rows, len(workbook.worksheets) > MAX_SHEETS
-    finally:
-        workbook.close()
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def fill_report(report: FileReport, rows: list[Row], container: str) -> FileReport:

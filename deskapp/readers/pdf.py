@@ -1,4 +1,10 @@
-"""PDFs: page count; encrypted or damaged files said as such."""
+"""PDFs: the page count from the document's page tree; encrypted, damaged or cut-short files said as such.
+
+A file is *cut short* (copy not finished) when it has no ``%%EOF`` marker at all, or when an
+incremental update after its last marker was cut; bytes after the last ``%%EOF`` that are
+only padding (NUL bytes, spaces — what some scanners and mail gateways append) are ignored.
+"页数不可靠" is said only when pypdf could not walk the page tree.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +14,8 @@ from pathlib import Path
 
 from deskapp.readers.report import FileReport
 
-TAIL_BYTES = 2048
+TAIL_BYTES = 64 * 1024
+"""How far after the last ``%%EOF`` a cut-off incremental update is looked for."""
 
 
 def read_pdf(path: Path, report: FileReport) -> FileReport:
@@ -18,7 +25,7 @@ def read_pdf(path: Path, report: FileReport) -> FileReport:
         from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError
     except ImportError:  # pragma: no cover - pypdf is a dependency
         return report.fail("本机缺少 pypdf，无法读取 PDF")
-    truncated = not _has_eof_marker(path)
+    truncated = _cut_short(path)
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         with warnings.catch_warnings():
@@ -38,7 +45,11 @@ def read_pdf(path: Path, report: FileReport) -> FileReport:
                         f"已加密（{report.fields['加密']}），需要密码才能打开，无法读出页数；"
                         "请让单位提供未加密的PDF，或按纸质版核对页数"
                     )
-            report.pages = len(reader.pages)
+            counted = len(reader.pages)  # pypdf walks the whole page tree (its leaves, not /Count)
+            declared = _declared_count(reader, counted)
+            report.pages = counted
+            if counted != declared:
+                report.problem(f"PDF 的页面目录声明 {declared} 页，实际找到 {counted} 页；按实际页数计")
     except FileNotDecryptedError:
         return report.fail("已加密，需要密码才能打开，无法读出页数；请让单位提供未加密的PDF")
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError) as exc:
@@ -55,12 +66,24 @@ def read_pdf(path: Path, report: FileReport) -> FileReport:
     return report
 
 
-def _has_eof_marker(path: Path) -> bool:
-    with open(path, "rb") as handle:
-        handle.seek(0, 2)
-        size = handle.tell()
-        handle.seek(max(0, size - TAIL_BYTES))
-        return b"%%EOF" in handle.read()
+def _declared_count(reader: object, default: int) -> int:
+    """The page tree's own ``/Count`` (what a careless writer may get wrong)."""
+    try:
+        return int(reader.trailer["/Root"]["/Pages"]["/Count"])  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - only compared, never trusted
+        return default
+
+
+def _cut_short(path: Path) -> bool:
+    """No ``%%EOF`` anywhere, or objects after the last one (an incremental update cut off)."""
+    import mmap
+
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        end = data.rfind(b"%%EOF")
+        if end < 0:
+            return True
+        after = data[end + 5 : end + 5 + TAIL_BYTES]
+        return b"endobj" in after or b"xref" in after or (b" obj" in after and b"stream" in after)
 
 
 def _encryption_name(reader: object) -> str:

@@ -20,6 +20,8 @@ KIND_LABELS: dict[str, str] = {
     "docx": "Word 文档（未识别为附件1/2/3）",
     "xlsx": "Excel 表格（未识别为附件2）",
     "pdf": "PDF 文件",
+    "scan": "扫描图片",
+    "html": "网页文件（未识别为附件1/2/3）",
     "doc": "旧版 Word 文档（.doc）",
     "empty": "空文件",
     "unknown": "无法识别的文件",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 """Larger files are not parsed (a whole pack scanned at 300 dpi stays well below)."""
@@ -26,8 +27,24 @@ RATIO_FLOOR = 2 * 1024 * 1024
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
+IMAGE_MAGIC = (
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),  # BigTIFF
+    (b"MM\x00+", "tiff"),
+)
+"""Scans as images: JPEG, PNG, TIFF (one file may hold many pages)."""
+ARCHIVE_MAGIC = ((b"Rar!\x1a\x07", "rar"), (b"7z\xbc\xaf\x27\x1c", "7z"))
+
+
 def sniff(head: bytes) -> str:
-    """The container type from the first bytes: zip, pdf, ole2, empty or unknown."""
+    """The container type from the first bytes.
+
+    One of: zip, pdf, ole2, rtf, html, jpeg, png, tiff, rar, 7z, mime (a web archive .mht),
+    text, empty, unknown.
+    """
     if not head:
         return "empty"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -36,11 +53,31 @@ def sniff(head: bytes) -> str:
         return "pdf"
     if head.startswith(OLE2_MAGIC):
         return "ole2"
+    for magic, kind in (*IMAGE_MAGIC, *ARCHIVE_MAGIC):
+        if head.startswith(magic):
+            return kind
     if head.lstrip()[:5].lower() in (b"{\\rtf",):
         return "rtf"
-    if head.lstrip().startswith(b"<") and b"<html" in head[:2048].lower():
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if text.startswith(b"<") and (b"<html" in head[:2048].lower() or b"<table" in head[:2048].lower()):
         return "html"
+    if text[:20].lower().startswith(b"mime-version:") or b"multipart/related" in head[:1024].lower():
+        return "mime"
+    if b"\x00" not in head and _decodes(head):
+        return "text"
     return "unknown"
+
+
+def _decodes(head: bytes) -> bool:
+    """Readable as UTF-8 or GB18030 text (a cut multi-byte character at the end allowed)."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            head.decode(encoding)
+            return True
+        except UnicodeDecodeError as exc:
+            if exc.start >= len(head) - 4:
+                return True
+    return False
 
 
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -64,14 +101,21 @@ class ZipInfo:
 
     office: str
     """docx, xlsx, or "" (a zip that is neither)."""
+    main: str = ""
+    """The main part's name, found by the package's relationships (``word/document.xml`` mostly)."""
+    strict: bool = False
+    """A Strict Open XML package."""
+    other: str = ""
+    """For a zip that is no Office file: odt, ods, ofd, or "" (any other zip)."""
 
 
 class UnsafeFile(Exception):
     """The file must not be parsed; the message (Chinese) says why."""
 
 
-def check_zip(path: Path) -> ZipInfo:
-    """Read the zip directory only; raise :class:`UnsafeFile` for broken or bomb-like zips."""
+def check_zip(path: Path | IO[bytes]) -> ZipInfo:
+    """Read the zip directory (and its small package parts); raise :class:`UnsafeFile` for broken
+    or bomb-like zips. The Office kind comes from the package's relationships, not part names."""
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
@@ -102,9 +146,19 @@ def check_zip(path: Path) -> ZipInfo:
             f"文件解压后共 {total // (1024 * 1024)} MB，超过上限 {MAX_ZIP_TOTAL // (1024 * 1024)} MB，未读取；"
             "若含大量图片，请让单位压缩图片后另存"
         )
-    names = {info.filename for info in entries}
-    if "word/document.xml" in names:
-        return ZipInfo("docx")
-    if "xl/workbook.xml" in names:
-        return ZipInfo("xlsx")
+    from deskapp.readers.package import Package
+
+    if hasattr(path, "seek"):
+        path.seek(0)  # type: ignore[union-attr]
+    with Package.open(path) as package:  # type: ignore[arg-type]
+        main, office = package.main_part()
+        if office:
+            return ZipInfo(office, main, package.strict)
+        mimetype = (package.raw("mimetype") or b"")[:100]
+        if b"opendocument.text" in mimetype:
+            return ZipInfo("", other="odt")
+        if b"opendocument.spreadsheet" in mimetype:
+            return ZipInfo("", other="ods")
+        if package.has("OFD.xml"):
+            return ZipInfo("", other="ofd")
     return ZipInfo("")
