@@ -8,6 +8,7 @@ hands it in, tests hand in one on a temporary folder.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,16 +16,36 @@ from typing import TypeVar
 
 from textual import events
 from textual.app import App
+from textual.notifications import SeverityLevel
 from textual.binding import Binding
 
 from deskapp.config import ConfigError
 from deskapp.journal import JournalError
 from deskapp.listing import Listing
 from deskapp.service import Desk, open_desk
+from screens.keygate import KeyGate, paste_for
 from screens.palette import DeskCommands, DeskPalette, DeskThemes
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 T = TypeVar("T")
+
+TOAST_SECONDS = {"information": 3.0, "warning": 6.0, "error": 8.0}
+"""How long a toast stays at most, by severity (what must stay is on the screen or in the history)."""
+
+_PATH = re.compile(r"(?:[A-Za-z]:)?[/\\][^\s，。；：、“”‘’（）()<>\[\]]+")
+
+
+def short_paths(text: str, width: int = 40) -> str:
+    """``text`` with each file path longer than ``width`` characters cut to ``…/folder/name``."""
+
+    def cut(match: re.Match[str]) -> str:
+        path = match.group(0)
+        if len(path) <= width:
+            return path
+        parts = [p for p in re.split(r"[/\\]", path) if p]
+        return "…/" + "/".join(parts[-2:]) if len(parts) > 2 else path
+
+    return _PATH.sub(cut, text)
 
 
 class DeskApp(App[int]):
@@ -69,6 +90,51 @@ class DeskApp(App[int]):
         self._poll_failed = False
         self._scan_log_failed = False
         super().__init__()
+        self.key_gate = KeyGate(self)
+        """Typed keys and pastes reach a settled screen one at a time, in order (no key lost)."""
+
+
+    # -- messages --------------------------------------------------------------------------
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """A toast, short and out of the way: at most :data:`TOAST_SECONDS` by severity, long paths
+        shortened (the full path stays in the pack's history and on its screen)."""
+        longest = TOAST_SECONDS.get(severity, TOAST_SECONDS["information"])
+        super().notify(
+            short_paths(message),
+            title=title,
+            severity=severity,
+            timeout=min(timeout or longest, longest),
+            markup=markup,
+        )
+
+    # -- leaving ---------------------------------------------------------------------------
+    def unsaved_work(self) -> bool:
+        """A screen on the stack holds typed work not saved yet (a half-filled registration)."""
+        return any(getattr(screen, "has_unsaved", lambda: False)() for screen in self.screen_stack)
+
+    def confirm_leaving(self, question: str, leave: Callable[[], object]) -> None:
+        """``leave()`` at once when nothing is unsaved; otherwise only after the clerk confirms."""
+        from screens.register import ConfirmCancel
+
+        if isinstance(self.screen, ConfirmCancel):
+            self.screen.dismiss(True)  # the same key again: confirmed
+            return
+        if not self.unsaved_work():
+            leave()
+            return
+        self.push_screen(ConfirmCancel(question), lambda discard: leave() if discard else None)
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: quit, after asking when a registration is not saved."""
+        self.confirm_leaving("退出受理台？正在登记的材料还没有保存，已填写的内容会丢失。", self.exit)
 
     @property
     def store(self):  # type: ignore[no-untyped-def]
@@ -171,6 +237,9 @@ class DeskApp(App[int]):
         self.switch_screen(self.main_screen())
 
     def action_switch_clerk(self) -> None:
+        self.confirm_leaving("换人？正在登记的材料还没有保存，已填写的内容会丢失。", self._switch_clerk)
+
+    def _switch_clerk(self) -> None:
         from screens.signin import SignInScreen
 
         clerk = self.clerk
@@ -181,14 +250,26 @@ class DeskApp(App[int]):
 
     # -- scans: one route (screens/scanning.py reads the keys, deskapp/scan_route.py the line) --
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if not self.screen_stack:
-                return  # the desk is closing: keys still queued have nowhere to go
-            if await self.scan_reader.feed(event):
-                return
-        elif isinstance(event, (events.Paste, events.MouseDown)):
+        """Typed input goes through the key gate (each key to a settled screen, in order), then the
+        scan reader (a scanned line goes to :meth:`take_scan` whatever holds the focus), then Textual."""
+        if isinstance(event, events.MouseDown):
             self.scan_reader.edited()
-        await super().on_event(event)
+        if not KeyGate.applies(event):
+            await super().on_event(event)
+            return
+        if self.key_gate.hold(event):
+            return  # handed on later, in order, when the screen has settled
+        try:
+            if isinstance(event, events.Key):
+                if not self.screen_stack:
+                    return  # the desk is closing: keys still queued have nowhere to go
+                if await self.scan_reader.feed(event):
+                    return
+            else:
+                self.scan_reader.edited()  # a paste is typing by hand, not a scan
+            await super().on_event(paste_for(event, self.focused))
+        finally:
+            self.key_gate.handled()
 
     async def deliver_key(self, event: events.Key) -> None:
         """A key the scan reader held back, delivered as Textual would have."""

@@ -92,6 +92,9 @@ class SlipSettings:
     """Also print a counterfoil (存根) beside the applicant's copy (申请人联)."""
     notice_days: int = 5
     """Working days (State Council schedule, see ``deskapp.workdays``) a 补正告知书 gives to bring the missing items."""
+    print_on_save: bool = False
+    """Saving a registration also prints its receipt slip (one key less per pack: Enter on the
+    form's last field saves and prints)."""
 
 
 @dataclass(frozen=True)
@@ -174,7 +177,7 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "round.receipt": KINDS,
     "round.checklist": KINDS,
     "round.checklist[]": ("key", "label", "required"),
-    "slip": ("paper", "printer", "counterfoil", "notice_days"),
+    "slip": ("paper", "printer", "counterfoil", "notice_days", "print_on_save"),
     "staff[]": ("name", "role", "pin_hash"),
     "backup": ("keep_days",),
     "calendar": ("rest_days", "work_days"),
@@ -367,6 +370,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         printer=check.text(slip_raw, "printer", "slip", ""),
         counterfoil=check.boolean(slip_raw, "counterfoil", "slip", False),
         notice_days=check.integer(slip_raw, "notice_days", "slip", 5),
+        print_on_save=check.boolean(slip_raw, "print_on_save", "slip", False),
     )
 
     staff: list[StaffMember] = []

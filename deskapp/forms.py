@@ -55,3 +55,31 @@ def expand_medium(text: str) -> str:
         return ""
     found = [m for m in MEDIUMS if m.lower().startswith(wanted.lower())]
     return found[0] if len(found) == 1 else wanted
+
+
+def phone_problem(text: str) -> str | None:
+    """What is questionable in a contact phone as typed, or None when it looks like a number.
+
+    A mobile number is 11 digits starting with 1; a landline is 7–8 digits, with an area code
+    (0 + 2–3 digits) in front or not, an extension after 转/-/# allowed. Spaces, dashes and
+    brackets are ignored; full-width digits count. Empty is not a problem (the field is optional).
+    """
+    import re
+    import unicodedata
+
+    raw = unicodedata.normalize("NFKC", text).strip()
+    if not raw:
+        return None
+    number_part = re.split(r"转|ext|#|,|，", raw, maxsplit=1, flags=re.IGNORECASE)[0]
+    if re.search(r"[^\d\s\-()（）+]", number_part):
+        return "电话中有数字以外的字"
+    digits = re.sub(r"\D", "", number_part)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) == 11 and digits.startswith("1"):
+        return None
+    if digits.startswith("0") and 10 <= len(digits) <= 12:
+        return None
+    if 7 <= len(digits) <= 8 and not digits.startswith(("0", "1")):
+        return None
+    return f"电话号码位数不对（{len(digits)}位）：手机11位，座机区号+7—8位"

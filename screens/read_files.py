@@ -34,12 +34,56 @@ from screens.base import when_alive
 CSS = Path(__file__).resolve().parent / "read_files.tcss"
 
 
-def start_folder() -> Path:
-    """Where USB sticks appear on this machine (``DESK_USB``, /media, /mnt), else the home folder."""
-    for candidate in (os.environ.get("DESK_USB", ""), "/media", "/mnt", str(Path.home())):
+def usb_folder() -> Path | None:
+    """Where USB sticks appear on this machine: ``DESK_USB`` (e.g. ``E:\\`` or ``/media/desk``), /media, /mnt.
+
+    When that folder holds just one stick (one folder and no readable file, down to three
+    levels: ``/media/<user>/<stick>``), the stick itself, so no path needs typing.
+    """
+    root = _usb_root()
+    return None if root is None else _only_stick(root)
+
+
+def _usb_root() -> Path | None:
+    for candidate in (os.environ.get("DESK_USB", ""), "/media", "/mnt"):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
-    return Path.cwd()
+    return None
+
+
+def _only_stick(folder: Path) -> Path:
+    for _ in range(3):
+        try:
+            entries = [p for p in folder.iterdir() if not p.name.startswith((".", "~$"))]
+            folders = [p for p in entries if p.is_dir()]
+            readable = [p for p in entries if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES]
+        except OSError:
+            break
+        if len(folders) != 1 or readable:
+            break
+        folder = folders[0]
+    return folder
+
+
+def start_folder() -> Path:
+    """Where the picker opens: the USB stick (:func:`usb_folder`), else the home folder."""
+    usb = usb_folder()
+    if usb is not None:
+        return usb
+    home = Path.home()
+    return home if home.is_dir() else Path.cwd()
+
+
+def from_usb(paths: Iterable[Path]) -> bool:
+    """All ``paths`` lie in the USB folder (then the electronic copy's medium is a U盘)."""
+    root = _usb_root()
+    if root is None:
+        return False
+    try:
+        base = root.resolve()
+        return all(Path(p).resolve().is_relative_to(base) for p in paths)
+    except OSError:
+        return False
 
 
 class ReadableTree(DirectoryTree):
@@ -67,7 +111,8 @@ class PickFilesScreen(ModalScreen[list[Path] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="pick"):
             yield Static(
-                "读取电子版：输入文件或文件夹的路径后按 Enter；或 Tab 到下方目录，Enter 选中/取消文件，Ctrl+R 读取",
+                f"读取电子版：Ctrl+F 读取下方目录中光标所在的整个文件夹（现在是 {self.folder}）；"
+                "或输入文件/文件夹路径后按 Enter；或 Tab 到目录，Enter 选中文件，Ctrl+R 读取所选",
                 classes="read-title",
             )
             yield Input(placeholder="如 /media/usb/附件1.docx；多个用 ; 分开；文件夹读取其中全部文件", id="pick-path")
@@ -140,6 +185,17 @@ def _short(value: Any, width: int) -> str:
     return text + "…"
 
 
+def pages_proposal(reports: list[FileReport], current: Any) -> Proposal | None:
+    """页数 from the PDF copies read (their pages added up), unless the form already says so."""
+    pdfs = [r for r in reports if r.readable and r.kind == "pdf" and isinstance(r.pages, int)]
+    if not pdfs:
+        return None
+    found = sum(r.pages or 0 for r in pdfs)
+    if str(current or "") == str(found):
+        return None
+    return Proposal("pages", "页数（纸质，按PDF）", current or "", found, "、".join(r.name for r in pdfs))
+
+
 class _Stopped(Exception):
     """The clerk closed the review while files were being read."""
 
@@ -171,8 +227,11 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         sectors: list[str],
         pack: Any = None,
         reader: Callable[..., list[FileReport]] = read_isolated_many,
+        offer_pages: bool = False,
     ) -> None:
         super().__init__()
+        self.offer_pages = offer_pages
+        """Registration form: offer the PDF's page count for 页数 (a row like the others)."""
         self.paths = paths
         self.kind = kind
         self.current = current
@@ -230,6 +289,10 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
 
     @when_alive
     def _show(self, prefill: Prefill) -> None:
+        if self.offer_pages:
+            pages = pages_proposal(prefill.reports, self.current.get("pages"))
+            if pages is not None:
+                prefill.proposals.append(pages)
         self.prefill = prefill
         reports = prefill.reports
         if reports:
@@ -332,6 +395,7 @@ def pick_and_review(
     pack: Any,
     done: Callable[[Decision], None],
     folder: Path | None = None,
+    offer_pages: bool = False,
 ) -> None:
     """File picker, then the review; ``done`` gets the clerk's decision (not called on cancel)."""
     app = screen.app
@@ -343,7 +407,7 @@ def pick_and_review(
 
     def picked(paths: list[Path] | None) -> None:
         if paths:
-            app.push_screen(ReviewPrefillScreen(paths, kind, current, sectors, pack), reviewed)
+            app.push_screen(ReviewPrefillScreen(paths, kind, current, sectors, pack, offer_pages=offer_pages), reviewed)
 
     app.push_screen(PickFilesScreen(folder), picked)
 
@@ -376,7 +440,7 @@ def read_into_pack(
     pick_and_review(screen, pack.kind, current_values(pack), pack, done, folder)
 
 
-FORM_INPUTS = ("unit", "name", "sector", "leader", "contact", "phone", "members")
+FORM_INPUTS = ("unit", "name", "sector", "leader", "contact", "phone", "members", "pages")
 """Registration form fields (``#f-<key>`` inputs) that files can fill."""
 
 
@@ -416,13 +480,19 @@ def read_into_form(screen: Any, folder: Path | None = None) -> None:
         for p in decision.accepted:
             for field in inputs(p.path):
                 field.value = str(p.found)
+        medium = inputs("ecopy_medium")
+        if medium and not medium[0].value.strip() and decision.reports and from_usb(Path(r.path) for r in decision.reports):
+            medium[0].value = "U盘"
         screen.files_read = _merge(screen.files_read, decision)
         screen.notify(
             f"已填入 {len(decision.accepted)} 项（保存登记时一并记下 {len(screen.files_read.reports)} 个文件的指纹）。",
             title="电子版",
         )
+        after = getattr(screen, "after_files", None)
+        if after is not None:
+            after()
 
-    pick_and_review(screen, screen.kind, current_values(None, draft), None, fill, folder)
+    pick_and_review(screen, screen.kind, current_values(None, draft), None, fill, folder, offer_pages=True)
 
 
 def record_files(app: Any, pack_id: int, decision: Decision | None) -> None:

@@ -13,10 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
+from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 
 from deskapp.config import KIND_LABELS
-from deskapp.forms import MEDIUMS, expand_medium, sector_hint
+from deskapp.forms import MEDIUMS, expand_medium, phone_problem, sector_hint
 from deskapp.models import Pack, field_label
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
@@ -28,11 +29,20 @@ KIND_KEYS = {"1": "studio", "2": "project"}
 
 
 def form_fields(kind: str) -> list[str]:
-    """The fields a clerk types for ``kind``, in order."""
+    """The fields a clerk types for ``kind``, in order (备注 last, after the checklist)."""
     fields = ["unit", "name", "sector", "leader", "contact", "phone"]
     if kind == "studio":
         fields.append("members")
     return [*fields, "notes"]
+
+
+def enter_chain(kind: str) -> list[str]:
+    """Where Enter goes next, in order: the typed fields, the checklist, 页数, 介质 (then it saves).
+
+    备注 is left out (usually empty; Tab reaches it): a complete studio pack takes 12 keys
+    besides its data from F2 to the slip printed (bench/bench_keys.py counts them).
+    """
+    return [key for key in form_fields(kind) if key != "notes"] + ["checklist", "pages", "ecopy_medium"]
 
 
 def start_registration(app: App[Any]) -> None:
@@ -66,17 +76,26 @@ class KindDialog(ModalScreen[str | None]):
         self.dismiss(kind)
 
 
-class RegisterScreen(Screen[None]):
-    """The form of one pack. Enter or Tab moves on; Ctrl+S saves; Esc cancels."""
+class FormScroll(VerticalScroll, can_focus=False):
+    """The form's scrolling body: never a Tab stop itself (a key typed there would go nowhere)."""
 
-    # Enter and Tab are priority bindings: they move the focus in the app's own queue, before
-    # the keys typed after them are handed on, so fast typing (or a busy moment) never puts
-    # the next field's text into this one.
+
+class RegisterScreen(Screen[None]):
+    """The form of one pack. Enter or Tab moves on; Enter on the last field (or Ctrl+S) saves; Esc cancels.
+
+    Every value is checked as typed (beside its field, with the round's own rules); saving asks
+    before a questionable value is recorded, so a saved pack never carries one the clerk was not
+    shown. Keys typed at any speed land where they were meant: the app's key gate
+    (``screens/keygate.py``) hands each key on only once the previous one has taken effect.
+    """
+
     BINDINGS = [
         Binding("ctrl+s", "save", "保存登记", id="save", priority=True),
-        Binding("tab", "app.focus_next", "下一项", id="next_field", priority=True),
-        Binding("enter", "app.focus_next", "下一项", id="next_field_enter", show=False, priority=True),
+        Binding("enter", "next_field", "下一项/保存", id="next_field_enter", priority=True),
+        Binding("tab", "app.focus_next", "下一项", id="next_field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "上一项", id="previous_field", show=False, priority=True),
+        Binding("f7", "to_checklist", "材料清单", id="form.checklist"),
+        Binding("f8", "to_notes", "备注", id="form.notes"),
         Binding("f9", "read_files", "读取电子版", id="read_files"),
         Binding("escape", "cancel", "取消", id="cancel"),
     ]
@@ -87,10 +106,21 @@ class RegisterScreen(Screen[None]):
         self.received_at: datetime | None = None
         self.files_read: Decision | None = None
         """What the clerk accepted from the unit's files (F9); recorded on the pack when saved."""
+        self.saved = False
 
     @property
     def desk(self):  # type: ignore[no-untyped-def]
         return self.app.desk  # type: ignore[attr-defined]
+
+    def _field(self, key: str) -> ComposeResult:
+        with Horizontal(classes="field"):
+            yield Label(self.label(key), classes="field-label")
+            yield Input(id=f"f-{key}", compact=True, select_on_focus=False, **_input_options(key))
+            if key in CHECKED_FIELDS:
+                yield Label("", id=f"note-{key}", classes="field-note")
+
+    def label(self, key: str) -> str:
+        return FORM_LABELS.get(key) or field_label(self.kind, key)
 
     def compose(self) -> ComposeResult:
         round_ = self.desk.config.round
@@ -105,31 +135,59 @@ class RegisterScreen(Screen[None]):
             ),
             id="reg-title",
         )
-        with VerticalScroll(id="reg-form"):
+        with FormScroll(id="reg-form"):
             for key in form_fields(self.kind):
-                with Horizontal(classes="field"):
-                    yield Label(field_label(self.kind, key), classes="field-label")
-                    yield Input(id=f"f-{key}", compact=True, **_input_options(key))
+                if key == "notes":
+                    continue
+                yield from self._field(key)
                 if key == "sector":
                     yield Static(sector_hint(round_.sectors, "")[1], id="sector-hint", classes="field-hint")
-            yield Label("材料清单：按数字键勾选收到的材料，0 全部收到（Tab 到这里）", classes="section")
+            yield Label("材料清单：按数字键勾选收到的材料，0 全部收到（F7 到这里），Enter 到页数", classes="section")
             yield Checklist(round_.checklist(self.kind), id="checklist")
-            with Horizontal(classes="field"):
-                yield Label("页数（纸质）", classes="field-label")
-                yield Input(id="f-pages", compact=True, type="integer", valid_empty=True, placeholder="数字")
-            with Horizontal(classes="field"):
-                yield Label("电子版介质", classes="field-label")
-                yield Input(
-                    id="f-ecopy_medium",
-                    compact=True,
-                    placeholder="U盘 / 光盘 / 邮件 …（没有电子版就空着）",
-                    suggester=SuggestFromList(list(MEDIUMS)),
-                )
+            yield from self._field("pages")
+            yield from self._field("ecopy_medium")
+            yield Static("在介质一栏按 Enter 即保存登记；备注（F8）不在 Enter 的顺序里", classes="field-hint")
+            yield from self._field("notes")
         yield Static(id="reg-error")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#f-unit", Input).focus()
+
+    # -- moving around -----------------------------------------------------------------------
+    def _widget(self, key: str) -> Widget:
+        return self.query_one("#checklist" if key == "checklist" else f"#f-{key}")
+
+    def _go(self, key: str) -> None:
+        """Focus ``key`` at once (``set_focus``, not the deferred ``focus()``)."""
+        self.set_focus(self._widget(key))
+
+    def action_next_field(self) -> None:
+        """Enter: the next field of :func:`enter_chain`; on the last field (or 备注) it saves."""
+        chain = enter_chain(self.kind)
+        focused = self.focused
+        key = "checklist" if isinstance(focused, Checklist) else (focused.id or "")[2:] if focused else ""
+        if key == "notes" or key == chain[-1]:
+            self.action_save()
+        elif key in chain:
+            self._go(chain[chain.index(key) + 1])
+        else:
+            self.app.action_focus_next()
+
+    def action_to_checklist(self) -> None:
+        self._go("checklist")
+
+    def action_to_notes(self) -> None:
+        self._go("notes")
+
+    @on(Checklist.AllReceived)
+    def all_received(self) -> None:
+        """0 on the checklist: nothing left there, on to the first of 页数 / 介质 still empty."""
+        for key in ("pages", "ecopy_medium"):
+            if not self.value(key):
+                self._go(key)
+                return
+        self._go("ecopy_medium")
 
     # -- typing ----------------------------------------------------------------------------
     @on(Input.Changed, "#f-sector")
@@ -137,17 +195,49 @@ class RegisterScreen(Screen[None]):
         _, hint = sector_hint(self.desk.config.round.sectors, event.value)
         self.query_one("#sector-hint", Static).update(hint)
 
+    @on(Input.Changed)
+    def value_typed(self, event: Input.Changed) -> None:
+        key = (event.input.id or "")[2:]
+        if key not in CHECKED_FIELDS:
+            return
+        problem = self.problems_of(key)
+        note = self.query_one(f"#note-{key}", Label)
+        note.update(Content.styled("！" + problem, "bold $warning") if problem else self._fine(key))
+
+    def _fine(self, key: str) -> Content:
+        return Content.styled("✓", "$success") if self.value(key) else Content("")
+
     def value(self, key: str) -> str:
         return self.query_one(f"#f-{key}", Input).value.strip()
+
+    def problems_of(self, key: str) -> str:
+        """What is questionable in field ``key`` as typed now ('' when nothing); the round's rules."""
+        text = self.value(key)
+        if not text:
+            return ""
+        round_ = self.desk.config.round
+        if key == "phone":
+            return phone_problem(text) or ""
+        if key == "sector":
+            chosen, hint = sector_hint(round_.sectors, text)
+            return "" if chosen else hint
+        if not text.isdigit():
+            return "应为整数"
+        number = int(text)
+        if key == "members" and not round_.members_min <= number <= round_.members_max:
+            return f"应为 {round_.members_min}—{round_.members_max} 人（不含领衔人）"
+        if key == "pages" and number == 0:
+            return "页数为 0"
+        if key == "pages" and self.kind == "studio" and number > round_.page_limit:
+            return f"超过一般 {round_.page_limit} 页"
+        return ""
 
     def collect(self) -> dict[str, Any]:
         """The form as arguments of ``store.register`` (raises RegistrationError for the clerk)."""
         fields: dict[str, Any] = {key: self.value(key) for key in form_fields(self.kind)}
         sector_text = fields["sector"]
         if sector_text:
-            chosen, hint = sector_hint(self.desk.config.round.sectors, sector_text)
-            if chosen is None and hint.startswith("可能是"):
-                raise RegistrationError(f"研究领域：{hint}")
+            chosen, _ = sector_hint(self.desk.config.round.sectors, sector_text)
             fields["sector"] = chosen or sector_text
         fields["ecopy_medium"] = expand_medium(self.value("ecopy_medium"))
         fields["details"] = accepted_details(self.files_read)
@@ -157,17 +247,52 @@ class RegisterScreen(Screen[None]):
             "pages": self.value("pages") or None,
         }
 
+    def faults(self) -> list[tuple[str, str, bool]]:
+        """(field key, what is wrong, blocks saving) for every field, in the form's order."""
+        found: list[tuple[str, str, bool]] = []
+        for key in ("unit", "name"):
+            if not self.value(key):
+                found.append((key, "请填写" + self.label(key), True))
+        for key in CHECKED_FIELDS:
+            if key == "members" and self.kind != "studio":
+                continue
+            problem = self.problems_of(key)
+            if problem:
+                blocks = problem == "应为整数" or problem.startswith("可能是")
+                found.append((key, f"{self.label(key)}“{self.value(key)}”：{problem}", blocks))
+        order = [*form_fields(self.kind), "pages", "ecopy_medium"]
+        return sorted(found, key=lambda f: order.index(f[0]))
+
     def show_error(self, text: str) -> None:
         self.query_one("#reg-error", Static).update(Content.styled(text, "bold $error"))
-        self.notify(text, title="没有保存", severity="error", timeout=8)
+        self.notify(text, title="没有保存", severity="error")
 
     # -- saving ----------------------------------------------------------------------------
     def action_save(self) -> None:
+        faults = self.faults()
+        blocking = [f for f in faults if f[2]]
+        if blocking:
+            self._go(blocking[0][0])
+            self.show_error("；".join(text for _, text, _ in blocking) + "。改正后再保存。")
+            return
+        if faults:
+            def answered(keep: bool | None) -> None:
+                if keep:
+                    self._save_checked("按原样记录（登记时已提示有疑问）：" + "；".join(t for _, t, _ in faults))
+                else:
+                    self._go(faults[0][0])
+
+            self.app.push_screen(QuestionableDialog([text for _, text, _ in faults]), answered)
+            return
+        self._save_checked("")
+
+    def _save_checked(self, reason: str) -> None:
         try:
             draft = self.collect()
         except RegistrationError as exc:
             self.show_error(str(exc))
             return
+        draft["reason"] = reason
         fields = draft["fields"]
         store = self.desk.store
         earlier = store.duplicates(self.desk.config.round.id, fields["unit"], fields["name"])
@@ -183,6 +308,7 @@ class RegisterScreen(Screen[None]):
             self._supplement(draft, earlier[0])
 
     def _register(self, draft: dict[str, Any], distinct_from: list[str] | None = None) -> None:
+        reasons = [r for r in (draft.get("reason", ""), "确认不是重复材料" if distinct_from else "") if r]
         try:
             pack = self.desk.store.register(
                 self.kind,
@@ -192,7 +318,7 @@ class RegisterScreen(Screen[None]):
                 pages=draft["pages"],
                 received_at=self.received_at,
                 distinct_from=distinct_from or [],
-                reason="确认不是重复材料" if distinct_from else "",
+                reason="；".join(reasons),
             )
         except RegistrationError as exc:
             self.show_error(f"{exc}。改正后再按 Ctrl+S 保存。")
@@ -200,6 +326,7 @@ class RegisterScreen(Screen[None]):
         except StoreWriteError as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在，问题解决后再按 Ctrl+S 保存。")
             return
+        self.saved = True
         record_files(self.app, pack.id, self.files_read)
         self.app.data_changed()  # type: ignore[attr-defined]
         self.after_save(pack)
@@ -227,6 +354,7 @@ class RegisterScreen(Screen[None]):
         except (RegistrationError, StoreWriteError) as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在。")
             return
+        self.saved = True
         record_files(self.app, original.id, self.files_read)
         self.app.data_changed()  # type: ignore[attr-defined]
         self.notify(f"已作为补充材料记到 {original.receipt_no}，没有发新编号。", title="已保存")
@@ -244,9 +372,22 @@ class RegisterScreen(Screen[None]):
     def action_read_files(self) -> None:
         read_into_form(self)
 
-    def action_cancel(self) -> None:
+    def after_files(self) -> None:
+        """The unit's files filled what they could: on to what is left, the checklist."""
+        if all(self.query_one(Checklist).state.values()):
+            self.all_received()
+        else:
+            self._go("checklist")
+
+    def has_unsaved(self) -> bool:
+        """Something typed, ticked or read from files and not saved yet (leaving asks first)."""
+        if self.saved:
+            return False
         typed = any(i.value.strip() for i in self.query(Input)) or any(self.query_one(Checklist).state.values())
-        if not typed:
+        return typed or self.files_read is not None
+
+    def action_cancel(self) -> None:
+        if not self.has_unsaved():
             self.dismiss()
             return
 
@@ -257,6 +398,12 @@ class RegisterScreen(Screen[None]):
         self.app.push_screen(ConfirmCancel(), answered)
 
 
+FORM_LABELS = {"pages": "页数（纸质）", "ecopy_medium": "电子版介质"}
+
+CHECKED_FIELDS = ("sector", "phone", "members", "pages")
+"""Fields checked as typed; what is questionable shows beside them (``#note-<key>``)."""
+
+
 def _input_options(key: str) -> dict[str, Any]:
     if key == "members":
         return {"type": "integer", "valid_empty": True, "placeholder": "不含领衔人，应为 5—10 人"}
@@ -264,6 +411,12 @@ def _input_options(key: str) -> dict[str, Any]:
         return {"placeholder": "序号或拼音首字母，如 1 或 mt"}
     if key == "phone":
         return {"placeholder": "手机或座机"}
+    if key == "pages":
+        return {"type": "integer", "valid_empty": True, "placeholder": "数字"}
+    if key == "ecopy_medium":
+        return {"placeholder": "U盘 / 光盘 / 邮件 …（没有电子版就空着）", "suggester": SuggestFromList(list(MEDIUMS))}
+    if key == "notes":
+        return {"placeholder": "一般空着；F8 到这里"}
     return {}
 
 
@@ -275,10 +428,14 @@ class ConfirmCancel(ModalScreen[bool]):
         Binding("enter", "keep", "继续填写", id="confirm.keep"),
     ]
 
+    def __init__(self, question: str = "放弃这次登记？已填写的内容不会保存。") -> None:
+        super().__init__()
+        self.question = question
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static("放弃这次登记？已填写的内容不会保存。", classes="dialog-title")
-            yield Static("Enter 继续填写　　再按 Esc 放弃", classes="hint")
+            yield Static(self.question, classes="dialog-title")
+            yield Static("Enter 继续填写　　再按一次 Esc（或同一个键）放弃", classes="hint")
         yield Footer()
 
     def action_discard(self) -> None:
@@ -286,6 +443,38 @@ class ConfirmCancel(ModalScreen[bool]):
 
     def action_keep(self) -> None:
         self.dismiss(False)
+
+
+class QuestionableDialog(ModalScreen[bool]):
+    """Values the rules question, listed before anything is saved: fix them, or record them as typed."""
+
+    BINDINGS = [
+        Binding("escape", "fix", "返回修改", id="questionable.fix"),
+        Binding("enter", "fix", "返回修改", id="questionable.fix_enter", show=False),
+        Binding("1", "keep", "按原样保存", id="questionable.keep"),
+    ]
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__()
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Static("以下内容有疑问，还没有保存：", classes="dialog-title")
+            yield Static(Content("\n").join(Content.styled("！" + p, "bold $warning") for p in self.problems))
+            yield Static(
+                Content.assemble(
+                    ("Enter", "reverse"), " 返回修改（光标到第一项）　　", (" 1 ", "reverse"), " 按原样保存并记下已提示"
+                ),
+                classes="hint",
+            )
+        yield Footer()
+
+    def action_fix(self) -> None:
+        self.dismiss(False)
+
+    def action_keep(self) -> None:
+        self.dismiss(True)
 
 
 class DuplicateDialog(ModalScreen[str | None]):
@@ -349,6 +538,10 @@ class SavedScreen(Screen[None]):
     @property
     def pack(self) -> Pack:
         return self.app.desk.store.get(self.pack_id)  # type: ignore[attr-defined,no-any-return]
+
+    def on_mount(self) -> None:
+        if self.app.desk.config.slip.print_on_save:  # type: ignore[attr-defined]
+            self.action_print("slip")
 
     def compose(self) -> ComposeResult:
         pack = self.pack

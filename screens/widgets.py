@@ -363,6 +363,16 @@ class Checklist(Widget, can_focus=True):
         def control(self) -> Checklist:
             return self.checklist
 
+    @dataclass
+    class AllReceived(Message):
+        """0 pressed: every item is ticked (the form moves on to what is left)."""
+
+        checklist: Checklist
+
+        @property
+        def control(self) -> Checklist:
+            return self.checklist
+
     def __init__(
         self, items: tuple[ChecklistItem, ...], state: dict[str, bool] | None = None, *, id: str | None = None
     ) -> None:
@@ -404,6 +414,7 @@ class Checklist(Widget, can_focus=True):
         for index, item in enumerate(self.items):
             if not self.state[item.key]:
                 self.action_toggle(index)
+        self.post_message(self.AllReceived(self))
 
     def watch_cursor(self) -> None:
         self.refresh()

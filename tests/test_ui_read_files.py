@@ -45,15 +45,19 @@ async def test_register_a_studio_by_reading_its_form_and_pdf(desk, tmp_path):
         assert rows["工作室名称"][2:4] == ["（空）", "煤化工技能大师工作室"]
         assert rows["研究领域"][3] == "煤炭煤电煤化工"  # the round's sector the form's 煤化工 means
         assert "form1.docx" in shown(review.query_one("#review-progress"))
+        assert rows["页数（纸质，按PDF）"][2:4] == ["（空）", "18"]  # offered for 页数
         await pilot.press("a", "ctrl+s")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, RegisterScreen)
         assert form.query_one("#f-name").value == "煤化工技能大师工作室"
         assert form.query_one("#f-members").value == "6" and form.query_one("#f-leader").value == "王建国"
-        form.query_one(Checklist).focus()
-        await pilot.press("0", "tab")
-        await type_text(pilot, "20", enter=True)
+        assert form.query_one("#f-pages").value == "18"
+        assert app.focused is form.query_one(Checklist)  # what is left to do
+        await pilot.press("0")  # 页数 is filled: on to 介质
+        assert app.focused is form.query_one("#f-ecopy_medium")
+        await pilot.press("shift+tab", "end", "backspace", "backspace")  # the paper pack has 20 pages, not 18
+        await type_text(pilot, "20")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SavedScreen)

@@ -46,7 +46,7 @@ async def test_one_key_export_from_the_main_screen(sdesk):
         await wait_workers(app, pilot)
         result = app.last_export
         assert result.path.exists() and result.path.parent == sdesk.locations.exports
-        assert any(str(result.path) in str(n.message) for n in app._notifications)
+        assert any(result.path.name in str(n.message) for n in app._notifications)  # toasts shorten long paths
         assert not app.screen.query("#export-progress")
     ws = load_workbook(result.path).worksheets[0]
     assert ws["B4"].value == "=HYPERLINK(1)" and ws["B4"].data_type == "s"

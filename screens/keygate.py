@@ -1,0 +1,255 @@
+"""No key lost: the app hands typed keys and pastes on in order, each to a settled screen.
+
+Why: Textual hands a key to the focused widget's queue and runs the screen's (non-priority)
+bindings only when the key has bubbled back to the app's queue, *behind* the keys typed after
+it. A key that opens a screen (F2, the kind key, Ctrl+S, Enter for the next pack) therefore
+still had later keys delivered to the old screen, and a screen just pushed has no focused
+input until its ``on_mount`` has run: in a burst those keys went to the wrong place or
+nowhere ("新疆准东…" arrived as "疆准东…", fields shifted by one, packs saved with nothing
+ticked). The whole kind is fixed here, in one place, for every screen and dialog: after a
+key, the next is handed on only when
+
+- the app has finished its part of the key (priority bindings run, key forwarded),
+- the current screen is mounted (composed, its ``on_mount`` run), and
+- no message that may move the focus or the screen (anything but a redraw) waits in the
+  app, the screen or a widget on it: the previous key's effects (bubbling, bindings, focus
+  moves, screens pushed or dismissed) are complete.
+
+Keys that arrive meanwhile wait in order. A key typed at human pace finds the desk settled
+and goes straight on. In a burst, plain characters for the focused input go on together
+(they move nothing); every other key waits for the one before to take effect.
+
+Also here, for the same one place: a multi-line paste into a one-line input keeps all its
+lines, joined with a space (:func:`paste_for`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from typing import Any
+
+from textual import events, messages
+from textual.message_pump import MessagePump
+from textual.widgets import Footer, Input
+
+SETTLE_LIMIT = 10.0
+"""Seconds one key may wait for the screen to settle; after that it is handed on anyway
+(a screen that never settles must not swallow the keyboard). A screen still being mounted
+is always waited for (at most :data:`MOUNT_LIMIT`): a key handed to it would be lost."""
+
+MOUNT_LIMIT = 60.0
+
+
+DRAWING = (
+    messages.Update,
+    messages.Layout,
+    messages.Prompt,
+    messages.UpdateScroll,
+    messages.Prune,
+    events.Idle,
+    events.Resize,
+    events.Show,
+    events.Hide,
+)
+"""Messages that only redraw: they change nothing a key is routed by, so the gate does not wait for them."""
+
+
+def _pending(pump: MessagePump) -> bool:
+    """``pump`` holds a message that may change where the next key goes (not a mere redraw).
+
+    Callbacks scheduled with ``call_next`` count: a dismissed screen's result callback (which
+    may push the next screen) waits there, outside the queue.
+    """
+    if getattr(pump, "_next_callbacks", None):
+        return True
+    queue = pump._message_queue
+    held = getattr(queue, "values", None)  # Textual's own queue keeps its messages in a deque
+    if held is None:
+        return not queue.empty()
+    return any(not isinstance(message, DRAWING) for message in held)
+
+
+def _watched(app: Any, screen: Any) -> list[MessagePump]:
+    """The app, the screen and its widgets, less the footer (it only shows the keys, never takes one)."""
+    footers = list(screen.query(Footer))
+    return [app, *(w for w in screen.walk_children(with_self=True) if not any(f in w.ancestors_with_self for f in footers))]
+
+
+async def _round(pumps: list[MessagePump], timeout: float) -> None:
+    """Post a callback to each of ``pumps`` and wait (at most ``timeout`` s) until all have run."""
+    left = 0
+    done = asyncio.Event()
+
+    def one_done() -> None:
+        nonlocal left
+        left -= 1
+        if left == 0:
+            done.set()
+
+    for pump in pumps:
+        if pump.call_later(one_done):
+            left += 1
+    if left:
+        try:
+            await asyncio.wait_for(done.wait(), timeout)
+        except asyncio.TimeoutError:
+            pass
+
+
+class KeyGate:
+    """Holds the app's keys and pastes until the screen has settled, then hands them on in order.
+
+    ``DeskApp.on_event`` asks :meth:`hold` first with every key and paste from the terminal;
+    ``True`` means the gate keeps it and will post it back to the app later; otherwise the app
+    handles it and then calls :meth:`handled`. After every key handed on, the gate waits for
+    the screen to settle before the next one may pass.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.waiting: deque[events.Event] = deque()
+        """Keys and pastes received and not yet handed on, oldest first."""
+        self._passing: list[events.Event] = []
+        self._in_hand = asyncio.Event()
+        self._in_hand.set()
+        self._task: asyncio.Task[None] | None = None
+
+    @staticmethod
+    def applies(event: events.Event) -> bool:
+        """Typed input from the terminal (not a key already bubbling back up)."""
+        return isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded
+
+    def hold(self, event: events.Event) -> bool:
+        """``True``: the gate keeps ``event`` and hands it on later; ``False``: handle it now."""
+        if any(event is passing for passing in self._passing):
+            self._passing = [p for p in self._passing if p is not event]
+            self._in_hand.clear()
+            return False
+        if not self.waiting and not self._passing and self._in_hand.is_set() and self._quiet():
+            # Typed at human pace (or the last key has visibly taken effect): it goes on now.
+            self._in_hand.clear()
+            self._start()  # and the next waits until this one took effect
+            return False
+        self.waiting.append(event)
+        self._start()
+        return True
+
+    def handled(self) -> None:
+        """The app has finished its part of the key it was handed (bindings run, key forwarded)."""
+        self._in_hand.set()
+
+    @property
+    def idle(self) -> bool:
+        """No key waiting, being handed on or taking effect (tests wait for this)."""
+        return not self.waiting and self._task is None and not self._passing
+
+    def _start(self) -> None:
+        if self._task is None:
+            self._task = asyncio.create_task(self._hand_on(), name="key-gate")
+
+    def _pumps(self) -> list[MessagePump] | None:
+        """The app, the current screen and its widgets; None while the screen is not mounted."""
+        try:
+            screen = self.app.screen
+        except Exception:  # no screen (the app is closing)
+            return None
+        if not screen.is_mounted:
+            return None
+        return _watched(self.app, screen)
+
+    def _quiet(self) -> bool:
+        """The screen is mounted and nothing that may move the focus or the screen waits anywhere."""
+        pumps = self._pumps()
+        return pumps is not None and not any(_pending(p) for p in pumps)
+
+    async def settled(self) -> None:
+        """Wait (at most :data:`SETTLE_LIMIT` seconds) until the last key has taken effect.
+
+        That is: the app has finished handling it, the current screen is mounted, and no
+        message other than a redraw waits in the app, the screen or any widget on it (a
+        callback posted behind the waiting messages tells when they have been handled).
+        """
+        loop = asyncio.get_running_loop()
+        end = loop.time() + SETTLE_LIMIT
+        while (left := end - loop.time()) > 0:
+            if not self._in_hand.is_set():
+                handled = asyncio.ensure_future(self._in_hand.wait())
+                await asyncio.wait([handled], timeout=left)
+                handled.cancel()
+                continue
+            try:
+                screen = self.app.screen
+            except Exception:
+                return
+            if not screen.is_mounted:
+                mounted = asyncio.ensure_future(screen._mounted_event.wait())
+                await asyncio.wait([mounted], timeout=MOUNT_LIMIT)
+                mounted.cancel()
+                end = max(end, loop.time() + 1)
+                continue
+            busy = [p for p in _watched(self.app, screen) if _pending(p)]
+            if not busy:
+                return
+            await _round(busy, left)
+
+    def typing_in_place(self, event: events.Event) -> bool:
+        """``event`` only adds text to the focused input: it moves no focus and opens no screen.
+
+        A printable key (or a paste) into an ``Input`` that no binding of the screen claims.
+        Several of these in a row are handed on together, with no wait (and no redraw) between.
+        """
+        focused = self.app.focused
+        if not isinstance(focused, Input):
+            return False
+        if isinstance(event, events.Paste):
+            return True
+        if not isinstance(event, events.Key) or not event.is_printable:
+            return False
+        try:
+            chain = self.app.screen._binding_chain
+        except Exception:
+            return False
+        return not any(bindings.key_to_bindings.get(event.key) for _, bindings in chain)
+
+    def _pass(self, event: events.Event) -> bool:
+        self._passing.append(event)
+        if self.app.post_message(event):
+            return True
+        self._passing.clear()
+        self.waiting.clear()
+        return False
+
+    async def _hand_on(self) -> None:
+        try:
+            await self.settled()
+            while self.waiting and self.app.is_running:
+                event = self.waiting.popleft()
+                if not self._pass(event):
+                    break
+                if self.typing_in_place(event):
+                    while self.waiting and self.typing_in_place(self.waiting[0]):
+                        if not self._pass(self.waiting.popleft()):
+                            break
+                await self.settled()
+            if not self.app.is_running:
+                self.waiting.clear()
+        finally:
+            self._task = None
+            self._in_hand.set()
+
+
+def one_line(text: str) -> str:
+    """A paste for a one-line field: its lines joined with a space, blank lines dropped.
+
+    ``"准东某煤化工\\n有限公司"`` → ``"准东某煤化工 有限公司"``; ``"\\n有限公司"`` → ``"有限公司"``.
+    (Textual's ``Input`` keeps only the first line of a paste, silently.)
+    """
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def paste_for(event: events.Event, focused: object) -> events.Event:
+    """The paste a one-line ``Input`` should receive (every input of the desk, in this one place)."""
+    if isinstance(event, events.Paste) and isinstance(focused, Input) and ("\n" in event.text or "\r" in event.text):
+        return events.Paste(one_line(event.text))
+    return event
