@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from deskapp.auth import NotAllowed, require_supervisor
+from deskapp.journal import JournalError
 
 
 class SupervisorPin(ModalScreen[str | None]):
@@ -49,7 +50,7 @@ class SupervisorPin(ModalScreen[str | None]):
         try:
             desk = self.app.desk  # type: ignore[attr-defined]
             member = require_supervisor(desk.config, name, pin_box.value, desk.store)
-        except NotAllowed as exc:
+        except (NotAllowed, JournalError) as exc:  # a refusal that could not be recorded is still a refusal
             pin_box.value = ""
             self.query_one("#pin-error", Static).update(Content.styled(str(exc), "bold $error"))
             return

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from deskapp.auth import PIN_MIN_DIGITS, NotAllowed, check_new_pin, check_pin, counter_label, hash_pin
 from deskapp.config import ConfigError
+from deskapp.journal import JournalError
 from deskapp.service import save_staff
 
 
@@ -66,7 +67,7 @@ class PinSignIn(ModalScreen[str | None]):
         box = self.query_one("#signin-pin", Input)
         try:
             check_pin(desk.store, self.staff_name, box.value, member.pin_hash if member else "")
-        except NotAllowed as exc:
+        except (NotAllowed, JournalError) as exc:  # a refusal that could not be recorded is still a refusal
             box.value = ""
             self.say(str(exc))
             return
@@ -90,5 +91,9 @@ class PinSignIn(ModalScreen[str | None]):
         except (OSError, ConfigError) as exc:
             self.say(f"保存 PIN 失败：{exc}")
             return
-        desk.store.record_event("pin_set", self.staff_name, data={"counter": counter_label()})
+        try:
+            desk.store.record_event("pin_set", self.staff_name, data={"counter": counter_label()})
+        except JournalError as exc:
+            self.say(f"PIN 已保存，但记录没有写入：{exc}")
+            return
         self.dismiss(self.staff_name)
