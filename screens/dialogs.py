@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from deskapp.auth import NotAllowed, require_supervisor
+from deskapp.journal import JournalError
 
 
 class SupervisorPin(ModalScreen[str | None]):
@@ -46,16 +47,11 @@ class SupervisorPin(ModalScreen[str | None]):
     def pin_entered(self) -> None:
         name = self.query_one("#pin-name", Input).value.strip()
         pin_box = self.query_one("#pin-pin", Input)
-        desk = self.app.desk  # type: ignore[attr-defined]
-        try:  # a wrong PIN is recorded: a store that cannot record it refuses the PIN (told by app.write)
-            member = self.app.write(  # type: ignore[attr-defined]
-                lambda: require_supervisor(desk.config, name, pin_box.value, desk.store), what="PIN 核验记录"
-            )
-        except NotAllowed as exc:
+        try:
+            desk = self.app.desk  # type: ignore[attr-defined]
+            member = require_supervisor(desk.config, name, pin_box.value, desk.store)
+        except (NotAllowed, JournalError) as exc:  # a refusal that could not be recorded is still a refusal
             pin_box.value = ""
             self.query_one("#pin-error", Static).update(Content.styled(str(exc), "bold $error"))
-            return
-        if member is None:
-            pin_box.value = ""
             return
         self.dismiss(member.name)

@@ -15,6 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from deskapp.auth import PIN_MIN_DIGITS, NotAllowed, check_new_pin, check_pin, counter_label, hash_pin
 from deskapp.config import ConfigError
+from deskapp.journal import JournalError
 from deskapp.service import save_staff
 
 
@@ -64,17 +65,11 @@ class PinSignIn(ModalScreen[str | None]):
         desk = self.app.desk  # type: ignore[attr-defined]
         member = desk.config.staff_member(self.staff_name)
         box = self.query_one("#signin-pin", Input)
-        try:  # every wrong attempt is recorded: a store that cannot record it refuses the PIN (told by app.write)
-            checked = self.app.write(  # type: ignore[attr-defined]
-                lambda: check_pin(desk.store, self.staff_name, box.value, member.pin_hash if member else "") or True,
-                what="PIN 核验记录",
-            )
-        except NotAllowed as exc:
+        try:
+            check_pin(desk.store, self.staff_name, box.value, member.pin_hash if member else "")
+        except (NotAllowed, JournalError) as exc:  # a refusal that could not be recorded is still a refusal
             box.value = ""
             self.say(str(exc))
-            return
-        if checked is None:
-            box.value = ""
             return
         self.dismiss(self.staff_name)
 
@@ -96,7 +91,9 @@ class PinSignIn(ModalScreen[str | None]):
         except (OSError, ConfigError) as exc:
             self.say(f"保存 PIN 失败：{exc}")
             return
-        self.app.write(  # type: ignore[attr-defined]
-            lambda: desk.store.record_event("pin_set", self.staff_name, data={"counter": counter_label()}), what="PIN 设置记录"
-        )
+        try:
+            desk.store.record_event("pin_set", self.staff_name, data={"counter": counter_label()})
+        except JournalError as exc:
+            self.say(f"PIN 已保存，但记录没有写入：{exc}")
+            return
         self.dismiss(self.staff_name)
