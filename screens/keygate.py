@@ -71,9 +71,20 @@ def _pending(pump: MessagePump) -> bool:
 
 
 def _watched(app: Any, screen: Any) -> list[MessagePump]:
-    """The app, the screen and its widgets, less the footer (it only shows the keys, never takes one)."""
-    footers = list(screen.query(Footer))
-    return [app, *(w for w in screen.walk_children(with_self=True) if not any(f in w.ancestors_with_self for f in footers))]
+    """The app and every screen on the stack with its widgets, less the footers (they only show the keys).
+
+    Not only the current screen: a dialog's result callback (which may open the next screen) is
+    queued with the pump that pushed the dialog — a screen below it, or one of its widgets — and
+    between the dialog's dismissal and that callback the next key must wait too.
+    """
+    pumps: list[MessagePump] = [app]
+    screens = list(getattr(app, "screen_stack", ()) or ())
+    if screen not in screens:
+        screens.append(screen)
+    for each in screens:
+        footers = list(each.query(Footer))
+        pumps.extend(w for w in each.walk_children(with_self=True) if not any(f in w.ancestors_with_self for f in footers))
+    return pumps
 
 
 async def _round(pumps: list[MessagePump], timeout: float) -> None:
