@@ -76,8 +76,14 @@ class KindDialog(ModalScreen[str | None]):
         self.dismiss(kind)
 
 
-class FormScroll(VerticalScroll, can_focus=False):
-    """The form's scrolling body: never a Tab stop itself (a key typed there would go nowhere)."""
+class FormScroll(VerticalScroll, can_focus=False, inherit_bindings=False):
+    """The form's scrolling body: never a Tab stop itself (a key typed there would go nowhere).
+
+    Textual's scroll keys are not inherited: Ctrl+PageUp/PageDown switch tabs in a browser (a
+    served desk), and the body never has the focus to use them anyway.
+    """
+
+    BINDINGS = []  # noqa: RUF012 - Textual's class-level binding list
 
 
 class RegisterScreen(Screen[None]):

@@ -10,14 +10,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def add_supervisor_file(data: Path) -> None:
     """Staff 张三, 李四 and the supervisor of ``supervisor_helpers`` in ``data/desk.toml``."""
-    import tomli_w
+    import tomlkit
 
     from .supervisor_helpers import _PIN_HASH
 
     staff = [{"name": "张三", "role": "clerk"}, {"name": "李四", "role": "clerk"},
              {"name": SUPERVISOR, "role": "supervisor", "pin_hash": _PIN_HASH}]
     data.mkdir(parents=True, exist_ok=True)
-    (data / "desk.toml").write_text(tomli_w.dumps({"staff": staff}), encoding="utf-8")
+    (data / "desk.toml").write_text(tomlkit.dumps({"staff": staff}), encoding="utf-8")
 
 
 def run(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
