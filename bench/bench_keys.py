@@ -48,8 +48,8 @@ def main() -> None:
             ("from the USB stick (F9)", FROM_FILES, 8),
         ):
             for print_on_save in (False, True):
-                if print_on_save:
-                    steps = [step for step in steps if step != ("key", "p")]  # saving prints the slip
+                if print_on_save:  # saving prints the slip: Enter on the last field instead of F4
+                    steps = [("key", "enter") if step == ("key", "f4") else step for step in steps]
                 data = root / f"{len(steps)}-{print_on_save}"
                 result = asyncio.run(run(steps, data, print_on_save))
                 keys = non_data(steps)

@@ -297,7 +297,6 @@ def late_document(
 
     States the time received and the deadline; asks for nothing (a late pack gets no 补正).
     """
-    office = config.office
     doc = _headed(f"逾期告知书 {pack.receipt_no}", "申报材料逾期告知书", f"收件编号：{pack.receipt_no}", payload, reprint)
     add = doc.blocks.append
     add(Block("mark", config.round.late_wording))

@@ -17,7 +17,6 @@ from deskapp import outcomes
 from deskapp.config import Round
 from deskapp.forms import MEDIUMS, expand_medium
 from deskapp.history_text import change_label, describe
-from deskapp.listing import mask_phone
 from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
 from deskapp.scan_route import looks_like_scan
 from deskapp.store import RegistrationError, StoreWriteError

@@ -56,7 +56,7 @@ def _only_stick(folder: Path) -> Path:
         try:
             entries = [p for p in folder.iterdir() if not p.name.startswith((".", "~$"))]
             folders = [p for p in entries if p.is_dir()]
-            readable = [p for p in entries if p.is_file() and p.suffix.lower() in READABLE_SUFFIXES]
+            readable = [p for p in entries if p.is_file() and listed(p)]  # files by content, any suffix
         except OSError:
             break
         if len(folders) != 1 or readable:

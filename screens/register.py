@@ -97,6 +97,7 @@ class RegisterScreen(Screen[None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "保存登记", id="save", priority=True),
+        Binding("f4", "save_and_print", "保存并打印回执", id="form.save_print", priority=True),
         Binding("enter", "next_field", "下一项/保存", id="next_field_enter", priority=True),
         Binding("tab", "app.focus_next", "下一项", id="next_field", show=False, priority=True),
         Binding("shift+tab", "app.focus_previous", "上一项", id="previous_field", show=False, priority=True),
@@ -274,10 +275,19 @@ class RegisterScreen(Screen[None]):
         self.notify(text, title="没有保存", severity="error")
 
     # -- saving ----------------------------------------------------------------------------
+    print_after_save = False
+    """F4 asked for the slip as soon as the number is issued (one key for save + print)."""
+
+    def action_save_and_print(self) -> None:
+        """F4: save as Ctrl+S does, then print the receipt slip at once (the saved screen's P)."""
+        self.print_after_save = True
+        self.action_save()
+
     def action_save(self) -> None:
         faults = self.faults()
         blocking = [f for f in faults if f[2]]
         if blocking:
+            self.print_after_save = False
             self._go(blocking[0][0])
             self.show_error("；".join(text for _, text, _ in blocking) + "。改正后再保存。")
             return
@@ -286,6 +296,7 @@ class RegisterScreen(Screen[None]):
                 if keep:
                     self._save_checked("按原样记录（登记时已提示有疑问）：" + "；".join(t for _, t, _ in faults))
                 else:
+                    self.print_after_save = False
                     self._go(faults[0][0])
 
             self.app.push_screen(QuestionableDialog([text for _, text, _ in faults]), answered)
@@ -373,7 +384,7 @@ class RegisterScreen(Screen[None]):
 
         Extension point: the slips helper prints or offers the receipt slip from here.
         """
-        self.app.switch_screen(SavedScreen(pack.id))
+        self.app.switch_screen(SavedScreen(pack.id, print_slip=self.print_after_save))
 
     def action_read_files(self) -> None:
         read_into_form(self)
@@ -537,16 +548,18 @@ class SavedScreen(Screen[None]):
         Binding("n", "print('notice')", "补正告知书", id="saved.notice", priority=True),
     ]
 
-    def __init__(self, pack_id: int) -> None:
+    def __init__(self, pack_id: int, *, print_slip: bool = False) -> None:
         super().__init__()
         self.pack_id = pack_id
+        self.print_slip = print_slip
+        """Print the slip on arrival: F4 on the form (or ``[slip] print_on_save``)."""
 
     @property
     def pack(self) -> Pack:
         return self.app.desk.store.get(self.pack_id)  # type: ignore[attr-defined,no-any-return]
 
     def on_mount(self) -> None:
-        if self.app.desk.config.slip.print_on_save:  # type: ignore[attr-defined]
+        if self.print_slip or self.app.desk.config.slip.print_on_save:  # type: ignore[attr-defined]
             self.action_print("slip")
 
     def compose(self) -> ComposeResult:

@@ -39,8 +39,7 @@ HAND_TYPED: list[Step] = [
     *text("6"), *keys("enter"),
     *keys("0"),  # the checklist: everything received; on to 页数
     *text("20"), *keys("enter"),
-    *text("u"), *keys("enter"),  # 介质 U盘; Enter on the last field saves
-    *keys("p"),  # the receipt slip
+    *text("u"), *keys("f4"),  # 介质 U盘; F4 saves and prints the receipt slip in one key
 ]
 """A complete studio pack typed by hand: main screen → slip printed."""
 
@@ -49,8 +48,7 @@ FROM_FILES: list[Step] = [
     *keys("ctrl+f"),  # the picker opens on the USB stick: read the whole folder
     *keys("ctrl+s"),  # the review: take what the files say (页数 from the PDF included)
     *keys("0"),  # the focus is on the checklist: everything received
-    *keys("enter"),  # 页数 and 介质 (U盘) are filled: Enter on the last field saves
-    *keys("p"),
+    *keys("f4"),  # 页数 and 介质 (U盘) are filled: F4 saves and prints the slip
 ]
 """The same pack when the unit's electronic copy is read from its USB stick (F9)."""
 

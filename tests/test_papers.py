@@ -22,7 +22,7 @@ from deskapp.printing import issue, one_copy_at_a_time, render_for
 from deskapp.service import Desk
 from deskapp.timeutil import BEIJING
 from screens.pack import PackScreen
-from tests.conftest import LATE, clock_at, full_checklist, studio_fields
+from tests.conftest import LATE, clock_at, studio_fields
 from tests.slip_helpers import page_sizes_mm, pdf_text, qr_codes
 
 ISO_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")

@@ -10,7 +10,6 @@ import pytest
 from deskapp.app import TOAST_SECONDS, DeskApp, short_paths
 from deskapp.service import Desk
 from screens.keygate import one_line
-from screens.main import MainScreen
 from screens.register import ConfirmCancel, QuestionableDialog, RegisterScreen, SavedScreen
 from tests.conftest import full_checklist
 from tests.counter_paths import FROM_FILES, HAND_TYPED, non_data, until, usb_stick, walk
@@ -88,14 +87,25 @@ async def test_first_character_after_the_kind_key_is_kept(desk: Desk) -> None:
         assert app.screen.value("unit") == "新疆准东某电力"
 
 
+async def test_hand_typed_pack_takes_twelve_keys_with_f4_save_and_print(desk: Desk) -> None:
+    assert len(non_data(HAND_TYPED)) == 12  # ≤ 12 (issue 9), with the shipped settings
+    app = DeskApp(desk, clerk="张三")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await walk(pilot, HAND_TYPED)
+        await until(pilot, lambda: bool(desk.store.count() and desk.store.get(1).prints))
+        pack = desk.store.get(1)
+        assert pack.checklist == full_checklist(desk, "studio") and len(pack.prints) == 1
+        assert (pack.unit, pack.pages, pack.ecopy_medium) == ("准东某煤化工有限公司", 20, "U盘")
+
+
 async def test_hand_typed_pack_takes_twelve_keys_with_print_on_save(desk: Desk) -> None:
     (desk.locations.data / "desk.toml").write_text(
         (desk.locations.data / "desk.toml").read_text(encoding="utf-8") + "\n[slip]\nprint_on_save = true\n",
         encoding="utf-8",
     )
     desk.reload_config()
-    steps = [step for step in HAND_TYPED if step != ("key", "p")]
-    assert len(non_data(steps)) == 12 and len(non_data(HAND_TYPED)) == 13
+    steps = [("key", "enter") if step == ("key", "f4") else step for step in HAND_TYPED]  # Enter saves, and prints
+    assert len(non_data(steps)) == 12
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
         await walk(pilot, steps)
@@ -111,9 +121,9 @@ async def test_hand_typed_pack_takes_twelve_keys_with_print_on_save(desk: Desk) 
         assert pack.checklist == full_checklist(desk, "studio") and len(pack.prints) == 1
 
 
-async def test_pack_from_the_usb_stick_takes_eight_keys(desk: Desk, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_pack_from_the_usb_stick_takes_seven_keys(desk: Desk, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("DESK_USB", str(usb_stick(tmp_path)))
-    assert len(non_data(FROM_FILES)) == 8
+    assert len(non_data(FROM_FILES)) == 7  # ≤ 8 (issue 9): F2 1 F9 Ctrl+F Ctrl+S 0 F4
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
         await walk(pilot, FROM_FILES)

@@ -225,7 +225,7 @@ async def test_export_warns_first_and_escape_writes_nothing_and_dashboard_lists_
         assert isinstance(app.screen, ConfirmExport)
         lines = str(app.screen.query_one("#confirm-lines", Static).render())
         assert f"1 行缺附件2内容：{packs['missing'].receipt_no}" in lines
-        assert f"逾期 1 件视为放弃，未列入附件2" in lines and packs["late"].receipt_no in lines
+        assert "逾期 1 件视为放弃，未列入附件2" in lines and packs["late"].receipt_no in lines
         await pilot.press("escape")
         await wait_workers(app, pilot)
         assert not isinstance(app.screen, ConfirmExport) and getattr(app, "last_export", None) is None

@@ -31,7 +31,6 @@ from deskapp.exports.common import (
     Progress,
     RowWriter,
     clean_row,
-    clean_text,
     export_path,
     line_count,
     paused_gc,
