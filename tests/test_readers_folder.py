@@ -157,7 +157,8 @@ def test_a_packs_whole_folder_at_once(tmp_path):
     out = run(data, "read", str(folder), "--pack", "ZD2026-GZS-0001", "--accept", "all", "--clerk", "张三")
     assert "已保存" in out.stdout and "共 9 个文件" in out.stdout
     pack = json.loads(run(data, "show", "ZD2026-GZS-0001", "--json").stdout)
-    assert pack["name"] == ff.COVER["工作室名称"] and pack["members"] == 6
+    # `all` fills what was empty (members) and never replaces a typed value unnamed (the name differs: a conflict)
+    assert pack["name"] == "煤化工工作室" != ff.COVER["工作室名称"] and pack["members"] == 6
     recorded = {f["name"]: f for f in pack["files"]}
     assert set(recorded) == {r.name for r in read_folder([folder], isolated=False)[0]}  # every file's fingerprint
     assert recorded["第4-6页.tiff"]["pages"] == 3 and recorded["说明.bin"]["unreadable"] is True
