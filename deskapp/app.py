@@ -120,7 +120,7 @@ class DeskApp(App[int]):
         """A screen on the stack holds typed work not saved yet (a half-filled registration)."""
         return any(getattr(screen, "has_unsaved", lambda: False)() for screen in self.screen_stack)
 
-    def confirm_leaving(self, question: str, leave: Callable[[], object]) -> None:
+    def confirm_leaving(self, question: str, leave: Callable[[], object], what: str = "放弃这次登记") -> None:
         """``leave()`` at once when nothing is unsaved; otherwise only after the clerk confirms."""
         from screens.register import ConfirmCancel
 
@@ -130,11 +130,11 @@ class DeskApp(App[int]):
         if not self.unsaved_work():
             leave()
             return
-        self.push_screen(ConfirmCancel(question), lambda discard: leave() if discard else None)
+        self.push_screen(ConfirmCancel(question, what), lambda discard: leave() if discard else None)
 
     async def action_quit(self) -> None:
         """Ctrl+Q: quit, after asking when a registration is not saved."""
-        self.confirm_leaving("退出受理台？正在登记的材料还没有保存，已填写的内容会丢失。", self.exit)
+        self.confirm_leaving("退出受理台？正在登记的材料还没有保存，已填写的内容会丢失。", self.exit, "不保存，退出受理台")
 
     @property
     def store(self):  # type: ignore[no-untyped-def]
@@ -237,7 +237,7 @@ class DeskApp(App[int]):
         self.switch_screen(self.main_screen())
 
     def action_switch_clerk(self) -> None:
-        self.confirm_leaving("换人？正在登记的材料还没有保存，已填写的内容会丢失。", self._switch_clerk)
+        self.confirm_leaving("换人？正在登记的材料还没有保存，已填写的内容会丢失。", self._switch_clerk, "不保存，换人")
 
     def _switch_clerk(self) -> None:
         from screens.signin import SignInScreen

@@ -445,14 +445,16 @@ class ConfirmCancel(ModalScreen[bool]):
         Binding("enter", "keep", "继续填写", id="confirm.keep"),
     ]
 
-    def __init__(self, question: str = "放弃这次登记？已填写的内容不会保存。") -> None:
+    def __init__(self, question: str = "放弃这次登记？已填写的内容不会保存。", leave: str = "放弃这次登记") -> None:
         super().__init__()
         self.question = question
+        self.leave = leave
+        """What Esc (or the same key again) does, in the clerk's words: the form only, or the desk too."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-title")
-            yield Static("Enter 继续填写　　再按一次 Esc（或同一个键）放弃", classes="hint")
+            yield Static(f"Enter 继续填写　　Esc（或再按一次同一个键）{self.leave}", classes="hint")
         yield Footer()
 
     def action_discard(self) -> None:

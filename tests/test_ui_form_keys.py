@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from textual.widgets import Static
 
 from deskapp.app import TOAST_SECONDS, DeskApp, short_paths
 from deskapp.service import Desk
@@ -231,6 +232,8 @@ async def test_leaving_an_unsaved_form_asks(desk: Desk, key: str) -> None:
             await pilot.press(key)
         await settle(pilot)
         assert isinstance(app.screen, ConfirmCancel)
+        hint = str(app.screen.query_one(".hint", Static).render())  # says what the second key leaves: form or desk
+        assert {"ctrl+q": "不保存，退出受理台", "escape": "放弃这次登记", "f10": "不保存，换人"}[key] in hint
         await pilot.press("enter")  # keep typing
         await settle(pilot)
         assert isinstance(app.screen, RegisterScreen) and app.screen.value("unit") == "某单位"
