@@ -27,8 +27,10 @@ def main() -> None:
         print(f"set-up: {n} packs in {time.perf_counter() - t0:.1f} s")
         t, c = time.perf_counter(), time.process_time()
         board = build_dashboard(desk.store)
-        print(f"first build (every pack assessed): {(time.perf_counter() - t) * 1000:.0f} ms wall, "
-              f"{(time.process_time() - c) * 1000:.0f} ms CPU")
+        print(
+            f"first build (every pack assessed): {(time.perf_counter() - t) * 1000:.0f} ms wall, "
+            f"{(time.process_time() - c) * 1000:.0f} ms CPU"
+        )
         times, cpu = [], []
         for i in range(5):
             pack = desk.store.packs()[i * 7]
@@ -40,9 +42,11 @@ def main() -> None:
         t = time.perf_counter()
         shown = filter_rows(board.incomplete_rows, text="能源", sort="missing")
         filtering = time.perf_counter() - t
-        print(f"refresh after one change: median {statistics.median(times) * 1000:.0f} ms wall, "
-              f"{statistics.median(cpu) * 1000:.0f} ms CPU over {board.total} packs "
-              f"({board.incomplete} incomplete); filter+sort the list: {filtering * 1000:.1f} ms ({len(shown)} rows)")
+        print(
+            f"refresh after one change: median {statistics.median(times) * 1000:.0f} ms wall, "
+            f"{statistics.median(cpu) * 1000:.0f} ms CPU over {board.total} packs "
+            f"({board.incomplete} incomplete); filter+sort the list: {filtering * 1000:.1f} ms ({len(shown)} rows)"
+        )
 
 
 if __name__ == "__main__":

@@ -103,14 +103,22 @@ def main() -> None:
             bare_cpu.append(time.process_time() - c)
         assert result.rows == n
         ours, theirs = statistics.median(desk_times), statistics.median(bare_times)
-        print(f"附件2 export ({n} packs, template, styles, heights, print setup, save): median {ours:.3f} s "
-              f"(runs: {', '.join(f'{t:.3f}' for t in desk_times)})")
-        print(f"bare openpyxl, same cells, ws.append + save:            median {theirs:.3f} s "
-              f"(runs: {', '.join(f'{t:.3f}' for t in bare_times)})")
-        print(f"ratio (wall clock) of medians: {ours / theirs:.2f}x, of best runs: {min(desk_times) / min(bare_times):.2f}x")
+        print(
+            f"附件2 export ({n} packs, template, styles, heights, print setup, save): median {ours:.3f} s "
+            f"(runs: {', '.join(f'{t:.3f}' for t in desk_times)})"
+        )
+        print(
+            f"bare openpyxl, same cells, ws.append + save:            median {theirs:.3f} s "
+            f"(runs: {', '.join(f'{t:.3f}' for t in bare_times)})"
+        )
+        print(
+            f"ratio (wall clock) of medians: {ours / theirs:.2f}x, of best runs: {min(desk_times) / min(bare_times):.2f}x"
+        )
         cpu_ours, cpu_theirs = statistics.median(desk_cpu), statistics.median(bare_cpu)
-        print(f"ratio (CPU time, less disturbed by other processes): {cpu_ours / cpu_theirs:.2f}x "
-              f"({cpu_ours:.3f} s vs {cpu_theirs:.3f} s)")
+        print(
+            f"ratio (CPU time, less disturbed by other processes): {cpu_ours / cpu_theirs:.2f}x "
+            f"({cpu_ours:.3f} s vs {cpu_theirs:.3f} s)"
+        )
         print("targets: <= 2 s and <= 1.3x")
         print(f"file: {result.path.stat().st_size // 1024} KiB")
 

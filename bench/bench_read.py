@@ -77,7 +77,9 @@ def bench_folder(d: Path) -> None:
             assert summary.files == 23 and not summary.unreadable, summary.text()
             assert summary.scan_pages == 20 and summary.pdf_pages == 30
         rows.append((isolated, statistics.median(walls) * 1000, max(walls) * 1000, statistics.median(cpus) * 1000))
-    print(f"\npack folder: {summary.text()}; {size:.1f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"\npack folder: {summary.text()}; {size:.1f} MB; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     print(f"{'':48} {'':9} {'wall ms (median/max)':>28} {'CPU ms (median)':>26}")
     for isolated, med, worst, cpu in rows:
         label = "whole folder, isolated child (target ≤ 1000 ms)" if isolated else "whole folder, in process"

@@ -20,14 +20,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from textual import events  # noqa: E402
-from textual.keys import _character_to_key  # noqa: E402
+from textual import events
+from textual.keys import _character_to_key
 
-from bench.bench_slips import build  # noqa: E402
-from deskapp.app import DeskApp  # noqa: E402
-from deskapp.receipt_qr import signer_for  # noqa: E402
-from deskapp.scan_route import read_line  # noqa: E402
-from deskapp.service import open_desk  # noqa: E402
+from bench.bench_slips import build
+from deskapp.app import DeskApp
+from deskapp.receipt_qr import signer_for
+from deskapp.scan_route import read_line
+from deskapp.service import open_desk
 
 
 def ms(seconds: float) -> str:
@@ -82,7 +82,9 @@ async def in_the_desk(desk, scans: int) -> None:  # type: ignore[no-untyped-def]
             timings[where].append(time.perf_counter() - t)
         for where, values in timings.items():
             if values:
-                print(f"scan to its pack on screen, {where:21s} median {ms(statistics.median(values))}  max {ms(max(values))}")
+                print(
+                    f"scan to its pack on screen, {where:21s} median {ms(statistics.median(values))}  max {ms(max(values))}"
+                )
 
 
 def main() -> None:

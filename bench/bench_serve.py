@@ -72,8 +72,12 @@ def main() -> None:
         save_staff(desk.locations, staff)
         port = _free_port()
         log = (Path(tmp) / "serve.log").open("wb")
-        server = subprocess.Popen([sys.executable, "-m", "deskapp", "serve", "--data", str(data), "--port", str(port)],
-                                  env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "deskapp", "serve", "--data", str(data), "--port", str(port)],
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         url = f"http://127.0.0.1:{port}/"
         time.sleep(2)
         try:
@@ -105,9 +109,11 @@ def main() -> None:
                     time.sleep(10)
                     idle = (sum(cpu_seconds(pid) for pid in session_pids(data)) - cpu0) / 10 / max(len(pids), 1)
                     answers = key_answer_ms(tabs[0])
-                    print(f"{count:3d} sessions: PSS per session {statistics.mean(pss) / 1024:.0f} MiB, "
-                          f"idle CPU per session {idle * 100:.1f}% of a core, keystroke answer median "
-                          f"{statistics.median(answers):.0f} ms, worst {max(answers):.0f} ms")
+                    print(
+                        f"{count:3d} sessions: PSS per session {statistics.mean(pss) / 1024:.0f} MiB, "
+                        f"idle CPU per session {idle * 100:.1f}% of a core, keystroke answer median "
+                        f"{statistics.median(answers):.0f} ms, worst {max(answers):.0f} ms"
+                    )
                 browser.close()
         finally:
             server.send_signal(signal.SIGINT)

@@ -51,10 +51,20 @@ def build(data: Path, packs: int) -> None:
         save_staff(desk.locations, [StaffMember("张三")])
         for n in range(packs):
             kind = "studio" if n % 3 else "project"
-            fields = {"unit": f"准东第{n % 700}号有限公司", "name": f"第{n}号技能大师工作室", "sector": SECTORS[n % 6],
-                      "members": 5 + n % 6}
-            desk.store.register(kind, fields, "张三", checklist={"ecopy": bool(n % 2)}, pages=10 + n % 20,
-                                received_at=start + timedelta(minutes=n))
+            fields = {
+                "unit": f"准东第{n % 700}号有限公司",
+                "name": f"第{n}号技能大师工作室",
+                "sector": SECTORS[n % 6],
+                "members": 5 + n % 6,
+            }
+            desk.store.register(
+                kind,
+                fields,
+                "张三",
+                checklist={"ecopy": bool(n % 2)},
+                pages=10 + n % 20,
+                received_at=start + timedelta(minutes=n),
+            )
     finally:
         journal.os.fsync = real_fsync
 
@@ -88,13 +98,19 @@ def main() -> None:
                 for _ in range(args.rounds):
                     t = time.perf_counter()
                     main_copy = slips.slip_document(desk.config, pack, verdict, payload)
-                    stub = slips.slip_document(desk.config, pack, verdict, payload, copy_label="存根") if counterfoil else None
+                    stub = (
+                        slips.slip_document(desk.config, pack, verdict, payload, copy_label="存根")
+                        if counterfoil
+                        else None
+                    )
                     slips.render(main_copy, paper, stub)
                     timings.append(time.perf_counter() - t)
                 timings.sort()
                 p90 = timings[int(len(timings) * 0.9) - 1]
                 label = f"{paper}{' + 存根' if counterfoil else ''}"
-                print(f"slip warm (render only) {label:11s} median {ms(statistics.median(timings))}  p90 {ms(p90)}  min {ms(timings[0])}")
+                print(
+                    f"slip warm (render only) {label:11s} median {ms(statistics.median(timings))}  p90 {ms(p90)}  min {ms(timings[0])}"
+                )
         desk.config = replace(desk.config, slip=replace(desk.config.slip, paper="A5", counterfoil=False))
         desk.store.config = desk.config
         for doc in ("slip", "notice"):
@@ -103,9 +119,14 @@ def main() -> None:
                 t = time.perf_counter()
                 render_for(desk, pack, doc, "张三")
                 timings.append(time.perf_counter() - t)
-            print(f"{doc} A5 as printed (with the pack's assessment, {args.packs} on file): median {ms(statistics.median(timings))}")
+            print(
+                f"{doc} A5 as printed (with the pack's assessment, {args.packs} on file): median {ms(statistics.median(timings))}"
+            )
         # Names of the region: the fallback fonts (CJK Extension B; Arabic script with HarfBuzz shaping).
-        for label, unit in (("𠮷 (Extension B)", "准东𠮷祥能源有限公司"), ("Uyghur (shaped)", "شىنجاڭ جۇڭدۇڭ ئېلېكتر شىركىتى")):
+        for label, unit in (
+            ("𠮷 (Extension B)", "准东𠮷祥能源有限公司"),
+            ("Uyghur (shaped)", "شىنجاڭ جۇڭدۇڭ ئېلېكتر شىركىتى"),
+        ):
             rare = replace(pack, unit=unit)
             verdict = desk.store.assess(rare)
             payload = signer_for(desk.locations.secret).payload(rare.receipt_no)
@@ -128,8 +149,10 @@ def main() -> None:
             outcome = read_scan(desk.store, desk.locations.secret, payload, "张三")
             timings.append(time.perf_counter() - t)
             assert outcome.pack is not None
-        print(f"scan-to-open (verify + find pack, {args.packs} on file): median {ms(statistics.median(timings))}"
-              f"  max {ms(max(timings))}")
+        print(
+            f"scan-to-open (verify + find pack, {args.packs} on file): median {ms(statistics.median(timings))}"
+            f"  max {ms(max(timings))}"
+        )
         t = time.perf_counter()
         read_scan(desk.store, desk.locations.secret, payloads[0][:-1] + "0", "张三")
         print(f"refused scan (verify + journal entry with fsync):   {ms(time.perf_counter() - t)}")

@@ -44,8 +44,8 @@ from tinydb.storages import JSONStorage
 from deskapp import journal as journal_module
 from deskapp.journal import GENESIS, canonical, entry_hash
 from deskapp.locations import Locations
-from deskapp.record_guard import load_chain_key
 from deskapp.numbering import format_receipt
+from deskapp.record_guard import load_chain_key
 from deskapp.search import search_keys
 from deskapp.service import open_desk
 from deskapp.timeutil import iso, parse_time
@@ -112,11 +112,28 @@ def seed_desk(data: Path, docs: list[dict]) -> None:
         lines.append(canonical(entry))
 
     for pack_id, doc in enumerate(docs, 1):
-        add({"action": "register", "actor": "张三", "pack": pack_id, "doc": doc, "at": doc["received_at"], "reason": "批量导入"})
+        add(
+            {
+                "action": "register",
+                "actor": "张三",
+                "pack": pack_id,
+                "doc": doc,
+                "at": doc["received_at"],
+                "reason": "批量导入",
+            }
+        )
     for pack_id in range(2, len(docs) + 1, 2):
-        add({"action": "update", "actor": "李四", "pack": pack_id, "set": {"checklist.ecopy": True, "ecopy_medium": "U盘"},
-             "old": {"checklist.ecopy": docs[pack_id - 1]["checklist"].get("ecopy"), "ecopy_medium": ""},
-             "at": "2026-06-12T10:00:00+08:00", "reason": "电子版次日送到"})
+        add(
+            {
+                "action": "update",
+                "actor": "李四",
+                "pack": pack_id,
+                "set": {"checklist.ecopy": True, "ecopy_medium": "U盘"},
+                "old": {"checklist.ecopy": docs[pack_id - 1]["checklist"].get("ecopy"), "ecopy_medium": ""},
+                "at": "2026-06-12T10:00:00+08:00",
+                "reason": "电子版次日送到",
+            }
+        )
     (data / "journal.jsonl").write_bytes(b"\n".join(lines) + b"\n")
     desk = open_desk(data)
     assert desk.store.count() == len(docs)
@@ -224,8 +241,10 @@ def pct(times: list[float], q: float) -> float:
 # -- the run -------------------------------------------------------------------------------------
 def registration_table(docs: list[dict], work: Path, quick: bool) -> None:
     print("\nRegistration: number issued and committed durably (fsync), per registration, in ms")
-    print(f"{'packs':>6} {'writers':>7} | {'desk p50':>8} {'p95':>6} {'n':>4} | {'TinyDB p50':>10} {'p95':>7} {'n':>3} | "
-          f"{'sqlite p50':>10} {'p95':>5} {'n':>4} | {'TinyDB/desk p95':>15} {'desk/sqlite p95':>15} | desk CPU")
+    print(
+        f"{'packs':>6} {'writers':>7} | {'desk p50':>8} {'p95':>6} {'n':>4} | {'TinyDB p50':>10} {'p95':>7} {'n':>3} | "
+        f"{'sqlite p50':>10} {'p95':>5} {'n':>4} | {'TinyDB/desk p95':>15} {'desk/sqlite p95':>15} | desk CPU"
+    )
     for size in (100, 1000, 10000):
         for writers in (1, 4):
             base = work / f"{size}-{writers}"
@@ -244,8 +263,10 @@ def registration_table(docs: list[dict], work: Path, quick: bool) -> None:
             d50, d95 = pct(desk_t, 0.5), pct(desk_t, 0.95)
             t50, t95 = pct(tiny_t, 0.5), pct(tiny_t, 0.95)
             s50, s95 = pct(sql_t, 0.5), pct(sql_t, 0.95)
-            print(f"{size:>6} {writers:>7} | {d50:>8.2f} {d95:>6.2f} {len(desk_t):>4} | {t50:>10.1f} {t95:>7.1f} {len(tiny_t):>3} | "
-                  f"{s50:>10.2f} {s95:>5.2f} {len(sql_t):>4} | {t95 / d95:>14.1f}x {d95 / s95:>14.1f}x | {desk_cpu:>5.2f}")
+            print(
+                f"{size:>6} {writers:>7} | {d50:>8.2f} {d95:>6.2f} {len(desk_t):>4} | {t50:>10.1f} {t95:>7.1f} {len(tiny_t):>3} | "
+                f"{s50:>10.2f} {s95:>5.2f} {len(sql_t):>4} | {t95 / d95:>14.1f}x {d95 / s95:>14.1f}x | {desk_cpu:>5.2f}"
+            )
             shutil.rmtree(base, ignore_errors=True)
     print("n = registrations timed (all writers together). TinyDB times fewer: each insert rewrites the whole file.")
     print("desk CPU = the desk processes' CPU time per registration (pinyin keys, JSON, hash; not the fsync wait).")
@@ -277,8 +298,10 @@ def verification_figure(data: Path) -> None:
         times.append(time.perf_counter() - t)
         assert report.ok, report.bad
     size = desk.locations.journal.stat().st_size / 1e6
-    print(f"\nBackground verification at {desk.store.count():,} packs ({report.entries:,} entries, {size:.1f} MB):"
-          f" median {statistics.median(times) * 1000:.0f} ms (HMAC recomputed for every entry; in a thread worker)")
+    print(
+        f"\nBackground verification at {desk.store.count():,} packs ({report.entries:,} entries, {size:.1f} MB):"
+        f" median {statistics.median(times) * 1000:.0f} ms (HMAC recomputed for every entry; in a thread worker)"
+    )
 
 
 def search_figures(data: Path) -> None:
@@ -299,9 +322,15 @@ def search_figures(data: Path) -> None:
         t = time.perf_counter()
         store.search(word, round_id)
         builds.append(time.perf_counter() - t)
-    print(f"\nSearch per keystroke at {store.count():,} packs ({len(shown)} keystrokes of {len(typed)} queries typed letter by letter)")
-    print(f"  store.search(text, round, limit=200)  p50 {pct(shown, .5):.2f} ms  p95 {pct(shown, .95):.2f} ms  max {max(shown) * 1000:.2f} ms")
-    print(f"  store.search_ids(text, round)         p50 {pct(ids_only, .5):.2f} ms  p95 {pct(ids_only, .95):.2f} ms  max {max(ids_only) * 1000:.2f} ms")
+    print(
+        f"\nSearch per keystroke at {store.count():,} packs ({len(shown)} keystrokes of {len(typed)} queries typed letter by letter)"
+    )
+    print(
+        f"  store.search(text, round, limit=200)  p50 {pct(shown, 0.5):.2f} ms  p95 {pct(shown, 0.95):.2f} ms  max {max(shown) * 1000:.2f} ms"
+    )
+    print(
+        f"  store.search_ids(text, round)         p50 {pct(ids_only, 0.5):.2f} ms  p95 {pct(ids_only, 0.95):.2f} ms  max {max(ids_only) * 1000:.2f} ms"
+    )
     print(f"  store.search('准') without a limit (builds every pack once, cold): {builds[0] * 1000:.0f} ms")
 
 
@@ -320,7 +349,9 @@ print(t1 - t0, t2 - t1, t3 - t2, desk.store.count(), desk.store.journal.seq, des
 
 def cold_start(data: Path) -> None:
     def run() -> list[float]:
-        out = subprocess.run([sys.executable, "-c", COLD, str(data)], capture_output=True, text=True, cwd=ROOT, check=True)
+        out = subprocess.run(
+            [sys.executable, "-c", COLD, str(data)], capture_output=True, text=True, cwd=ROOT, check=True
+        )
         return [float(x) for x in out.stdout.split()]
 
     print("\nCold start at 10,000 packs (fresh process each time; median of 5; file in the OS cache)")
@@ -335,14 +366,18 @@ def cold_start(data: Path) -> None:
         opened = statistics.median(r[1] for r in runs) * 1000
         first = statistics.median(r[2] for r in runs) * 1000
         _, _, _, packs, entries, replayed = runs[0]
-        print(f"  {label:<26} import deskapp {imp:5.0f} ms + open_desk {opened:5.0f} ms + first search {first:4.0f} ms"
-              f"   ({int(packs):,} packs, {int(entries):,} entries, {int(replayed):,} replayed)")
+        print(
+            f"  {label:<26} import deskapp {imp:5.0f} ms + open_desk {opened:5.0f} ms + first search {first:4.0f} ms"
+            f"   ({int(packs):,} packs, {int(entries):,} entries, {int(replayed):,} replayed)"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer registrations timed")
-    parser.add_argument("--integrity", action="store_true", help="only the issue-12 figures: fsync placement, verification")
+    parser.add_argument(
+        "--integrity", action="store_true", help="only the issue-12 figures: fsync placement, verification"
+    )
     args = parser.parse_args()
     t = time.perf_counter()
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.2f}")

@@ -28,7 +28,9 @@ TYPOS = {
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
     half = n // 2
-    numbers = [f"ZD2026-GZS-{i:04d}" for i in range(1, half + 1)] + [f"ZD2026-XM-{i:04d}" for i in range(1, n - half + 1)]
+    numbers = [f"ZD2026-GZS-{i:04d}" for i in range(1, half + 1)] + [
+        f"ZD2026-XM-{i:04d}" for i in range(1, n - half + 1)
+    ]
     nearest_receipts("warm-up", numbers)  # loads rapidfuzz once, as the first call in a CLI run does
     for what, typed in TYPOS.items():
         times = []
@@ -36,7 +38,9 @@ def main() -> None:
             t = time.perf_counter()
             found = nearest_receipts(typed, numbers)
             times.append(time.perf_counter() - t)
-        print(f"{what:28} {typed:18} → {', '.join(found) or '（无）':40} median {statistics.median(times) * 1000:.1f} ms over {n} numbers")
+        print(
+            f"{what:28} {typed:18} → {', '.join(found) or '（无）':40} median {statistics.median(times) * 1000:.1f} ms over {n} numbers"
+        )
 
 
 if __name__ == "__main__":

@@ -72,7 +72,7 @@ def read_anchor(path: Path) -> Anchor:
             raise AnchorError(f"{path} 不是备份文件夹，也不是受理台导出的 .xlsx / .docx 文件")
     except AnchorError:
         raise
-    except Exception as exc:  # noqa: BLE001 - whatever the file is, the user gets one clear sentence
+    except Exception as exc:
         raise AnchorError(f"无法从 {path} 读出记录锚点（{exc.__class__.__name__}）") from exc
     found = _PATTERN.search(text)
     if not found:

@@ -16,8 +16,8 @@ from typing import TypeVar
 
 from textual import events
 from textual.app import App
-from textual.notifications import SeverityLevel
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 
 from deskapp.config import ConfigError
 from deskapp.journal import JournalError
@@ -69,7 +69,12 @@ class DeskApp(App[int]):
     """The main screen class (None: screens.main.MainScreen); tests swap it."""
 
     def __init__(
-        self, desk: Desk, clerk: str | None = None, *, daily_backup: bool = False, require_pin: bool = False,
+        self,
+        desk: Desk,
+        clerk: str | None = None,
+        *,
+        daily_backup: bool = False,
+        require_pin: bool = False,
     ) -> None:
         self.desk = desk
         self.clerk = clerk
@@ -92,7 +97,6 @@ class DeskApp(App[int]):
         super().__init__()
         self.key_gate = KeyGate(self)
         """Typed keys and pastes reach a settled screen one at a time, in order (no key lost)."""
-
 
     # -- messages --------------------------------------------------------------------------
     def notify(
@@ -134,7 +138,9 @@ class DeskApp(App[int]):
 
     async def action_quit(self) -> None:
         """Ctrl+Q: quit, after asking when a registration is not saved."""
-        self.confirm_leaving("退出受理台？正在登记的材料还没有保存，已填写的内容会丢失。", self.exit, "不保存，退出受理台")
+        self.confirm_leaving(
+            "退出受理台？正在登记的材料还没有保存，已填写的内容会丢失。", self.exit, "不保存，退出受理台"
+        )
 
     @property
     def store(self):  # type: ignore[no-untyped-def]
@@ -183,6 +189,7 @@ class DeskApp(App[int]):
 
     def action_change_theme(self) -> None:
         self.push_screen(DeskPalette([DeskThemes], placeholder="输入配色名称，↑↓ 选择，Enter 换上"))
+
     # -- the record proves itself (deskapp/record_guard.py) ---------------------------------
     def start_verification(self) -> None:
         """After the first paint: verify the whole chain in a thread worker."""
@@ -293,7 +300,9 @@ class DeskApp(App[int]):
         if verdict.outcome != "nothing":
             problem = log_scan(self.desk.locations.scan_log, verdict, self.clerk or "", self.store.clock())
             if problem and not self._scan_log_failed:
-                self.notify(problem + "。扫码照常进行，请联系管理员。", title="扫码记录", severity="warning", timeout=15)
+                self.notify(
+                    problem + "。扫码照常进行，请联系管理员。", title="扫码记录", severity="warning", timeout=15
+                )
             self._scan_log_failed = bool(problem)
         screen = self.screen
         if verdict.kind == "payload":

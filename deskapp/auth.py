@@ -141,8 +141,10 @@ def _write_state(path: Path, state: dict[str, object]) -> None:
 
 def _refused(store: DeskStore, name: str, counter: str, failures: int, message: str, *, waiting: bool) -> None:
     store.record_event(
-        PIN_REFUSED, name,
-        data={"counter": counter, "name_tried": name, "failures": failures, "waiting": waiting}, reason=message,
+        PIN_REFUSED,
+        name,
+        data={"counter": counter, "name_tried": name, "failures": failures, "waiting": waiting},
+        reason=message,
     )
 
 
@@ -153,8 +155,11 @@ def require_supervisor(config: Config, name: str, pin: str, store: DeskStore | N
     attempts limited, refusals recorded; an unknown name or a clerk's is recorded as refused too."""
     member = config.staff_member(name)
     if member is None or not member.is_supervisor:
-        message = (f"{name} 不在人员名单中" if member is None
-                   else f"{name} 是受理员，此操作需要科室负责人权限。请科室负责人登录后操作。")
+        message = (
+            f"{name} 不在人员名单中"
+            if member is None
+            else f"{name} 是受理员，此操作需要科室负责人权限。请科室负责人登录后操作。"
+        )
         if store is not None:
             _refused(store, name, counter_label(), 0, message, waiting=False)
         raise NotAllowed(message)

@@ -140,7 +140,9 @@ def make_backup(desk: Desk, to: Path | None = None, actor: str = "") -> Backup:
         fsync_dir(root)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        raise BackupError(f"备份未完成（{exc.strerror or exc}）：{root}。请检查该文件夹是否可写、磁盘是否已满。") from exc
+        raise BackupError(
+            f"备份未完成（{exc.strerror or exc}）：{root}。请检查该文件夹是否可写、磁盘是否已满。"
+        ) from exc
     backup = Backup(target, manifest["created_at"], manifest["entries"], manifest["last_hash"], files)  # type: ignore[arg-type]
     if actor:
         store.record_event("backup", actor, data={"to": str(target), "entries": backup.entries})
@@ -255,7 +257,9 @@ def verify_backup(path: Path, default_config: Path) -> BackupCheck:
         chain = verify_chain(path / JOURNAL, key)
         if chain.bad:
             problems.append("记录链断裂：" + chain.bad.describe())
-        elif chain.torn_tail or chain.entries != manifest.get("entries") or chain.last_hash != manifest.get("last_hash"):
+        elif (
+            chain.torn_tail or chain.entries != manifest.get("entries") or chain.last_hash != manifest.get("last_hash")
+        ):
             problems.append("记录文件与备份清单记载的条数或末条哈希不符")
     if CONFIG in files:
         try:
@@ -321,13 +325,13 @@ def restore_backup(desk: Desk, source: str | Path, actor: str) -> Restored:
                 locations.snapshot.unlink()
             fsync_dir(locations.data)
     except OSError as exc:
-        raise BackupError(
-            f"恢复未完成（{exc.strerror or exc}）。原有文件已保存在 {aside}，请检查磁盘后重试。"
-        ) from exc
+        raise BackupError(f"恢复未完成（{exc.strerror or exc}）。原有文件已保存在 {aside}，请检查磁盘后重试。") from exc
     store.refresh()
     desk.reload_config()
     store.record_event(
-        "restore", actor, data={"from": str(path), "aside": str(aside), "entries": check.manifest.get("entries")},
+        "restore",
+        actor,
+        data={"from": str(path), "aside": str(aside), "entries": check.manifest.get("entries")},
         reason=f"从 {check.manifest.get('created_at', '')} 的备份恢复",
     )
     return Restored(path, aside, int(check.manifest.get("entries", 0)))  # type: ignore[call-overload]

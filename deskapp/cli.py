@@ -23,10 +23,20 @@ from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "deskapp.cli_store", "deskapp.cli_slips", "deskapp.cli_supervisor", "deskapp.cli_readers", "deskapp.cli_serve",
+    "deskapp.cli_store",
+    "deskapp.cli_slips",
+    "deskapp.cli_supervisor",
+    "deskapp.cli_readers",
+    "deskapp.cli_serve",
 )
 
-_KIND_ALIASES = {"studio": "studio", "project": "project", **{v: k for k, v in KIND_LABELS.items()}, "工作室": "studio", "项目": "project"}
+_KIND_ALIASES = {
+    "studio": "studio",
+    "project": "project",
+    **{v: k for k, v in KIND_LABELS.items()},
+    "工作室": "studio",
+    "项目": "project",
+}
 
 
 def _print_json(value: Any) -> None:
@@ -68,7 +78,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 0
     for p in packs:
         verdict = desk.store.assess(p)
-        print(f"{p.receipt_no}\t{show(p.received_at)}\t{p.kind_label}\t{p.unit}\t{p.name}\t{p.status_label}\t{verdict.summary()}")
+        print(
+            f"{p.receipt_no}\t{show(p.received_at)}\t{p.kind_label}\t{p.unit}\t{p.name}\t{p.status_label}\t{verdict.summary()}"
+        )
     print(f"共 {len(packs)} 件", file=sys.stderr)
     return 0
 
@@ -105,7 +117,9 @@ def _register_line(desk: Desk, clerk: str, record: Any, supervisor: str | None) 
     if not isinstance(line_clerk, str):
         raise RegistrationError("clerk 应为文字")
     if (received or line_clerk != clerk) and supervisor is None:
-        raise RegistrationError("收件时间（received_at）和他人的受理人（clerk）只能由科室负责人登记：请加 --supervisor 姓名 与 PIN")
+        raise RegistrationError(
+            "收件时间（received_at）和他人的受理人（clerk）只能由科室负责人登记：请加 --supervisor 姓名 与 PIN"
+        )
     if line_clerk != clerk and desk.config.staff and desk.config.staff_member(line_clerk) is None:
         raise RegistrationError(f"受理人 {line_clerk} 不在人员名单中")
     received_at = None
@@ -117,12 +131,20 @@ def _register_line(desk: Desk, clerk: str, record: Any, supervisor: str | None) 
     distinct = record.pop("distinct_from", []) or []
     supervised = supervisor is not None and (received_at is not None or line_clerk != clerk)
     pack = desk.store.register(
-        kind, record, line_clerk, checklist=checklist, pages=pages, received_at=received_at, distinct_from=distinct,
+        kind,
+        record,
+        line_clerk,
+        checklist=checklist,
+        pages=pages,
+        received_at=received_at,
+        distinct_from=distinct,
         reason=f"迁移旧台账（科室负责人 {supervisor} 核准）" if supervised else "批量导入",
         supervisor=supervisor if supervised else None,
     )
     doc = pack_json(desk, pack)
-    return {k: doc[k] for k in ("receipt_no", "id", "kind", "unit", "name", "received_at", "complete", "missing", "flags")}
+    return {
+        k: doc[k] for k in ("receipt_no", "id", "kind", "unit", "name", "received_at", "complete", "missing", "flags")
+    }
 
 
 def _line_error(line_no: int, message: str) -> None:
@@ -211,8 +233,11 @@ def cmd_where(args: argparse.Namespace) -> int:
     print(locations.data)
     print(f"来源：{locations.source_label}", file=sys.stderr)
     if fstype and is_network_fs(fstype):
-        print(f"文件系统：{fstype}（网络文件系统，挂载于 {point}）——受理台拒绝在这里写入，"
-              "请在存放数据的电脑上运行 deskapp serve。", file=sys.stderr)
+        print(
+            f"文件系统：{fstype}（网络文件系统，挂载于 {point}）——受理台拒绝在这里写入，"
+            "请在存放数据的电脑上运行 deskapp serve。",
+            file=sys.stderr,
+        )
         return 2
     print(f"文件系统：{fstype or '未知'}（本机）", file=sys.stderr)
     return 0
@@ -250,7 +275,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("register", help="从标准输入逐行读取 JSON 并登记（迁移旧台账、脚本导入）")
     p.add_argument("--clerk", required=True, metavar="姓名", help="受理人姓名")
-    p.add_argument("--supervisor", metavar="姓名", help="科室负责人：行中带 received_at 或他人的 clerk 时必须（迁移旧台账）")
+    p.add_argument(
+        "--supervisor", metavar="姓名", help="科室负责人：行中带 received_at 或他人的 clerk 时必须（迁移旧台账）"
+    )
     p.add_argument("--pin", metavar="PIN", help="科室负责人 PIN（不给时在终端询问）")
     p.set_defaults(func=cmd_register)
 

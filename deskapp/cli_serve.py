@@ -16,8 +16,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from deskapp.serve import LOOPBACK, DeskServer
 
     if args.host != LOOPBACK:
-        print(f"注意：受理台将对网络开放（{args.host}:{args.port}）。能访问这个地址的电脑都能打开登录页，"
-              "每个人都要用自己的 PIN 登录。", file=sys.stderr)
+        print(
+            f"注意：受理台将对网络开放（{args.host}:{args.port}）。能访问这个地址的电脑都能打开登录页，"
+            "每个人都要用自己的 PIN 登录。",
+            file=sys.stderr,
+        )
     desk.store.close()
     DeskServer(desk.locations.data, host=args.host, port=args.port).serve()
     return 0
@@ -25,7 +28,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("serve", help="在存放数据的电脑上为各窗口的浏览器提供受理台（每人用自己的 PIN 登录）")
-    p.add_argument("--host", default="127.0.0.1", metavar="地址",
-                   help="监听的地址（默认 127.0.0.1 只有本机能打开；对科室网络开放须明确写出，例：--host 0.0.0.0）")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="地址",
+        help="监听的地址（默认 127.0.0.1 只有本机能打开；对科室网络开放须明确写出，例：--host 0.0.0.0）",
+    )
     p.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
     p.set_defaults(func=cmd_serve)

@@ -7,8 +7,8 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from deskapp.receipt_qr import SecretError, read_scan
 from deskapp.cli import find_pack
+from deskapp.receipt_qr import SecretError, read_scan
 from deskapp.service import open_desk
 from deskapp.timeutil import show
 
@@ -79,11 +79,17 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     ):
         p = sub.add_parser(name, help=help_text)
         p.add_argument("receipt_no", metavar="收件编号", help="例：ZD2026-GZS-0001")
-        p.add_argument("--out", metavar="文件", help="保存为此 PDF 文件（不给 --out 且不打印时保存到待打印文件夹 outbox）")
+        p.add_argument(
+            "--out", metavar="文件", help="保存为此 PDF 文件（不给 --out 且不打印时保存到待打印文件夹 outbox）"
+        )
         p.add_argument("--print", action="store_true", help="送到配置的打印机（slip.printer，空则默认打印机）")
         p.add_argument("--clerk", default="", metavar="姓名", help="经办人（人员名单中的姓名，必填：文书上署其名）")
         if name == "notice":
-            p.add_argument("--due", metavar="日期", help="补正截止日期（例：2026-06-22；默认为 slip.notice_days 个工作日后，节假日顺延）")
+            p.add_argument(
+                "--due",
+                metavar="日期",
+                help="补正截止日期（例：2026-06-22；默认为 slip.notice_days 个工作日后，节假日顺延）",
+            )
             p.add_argument("--by", metavar="日期", help=argparse.SUPPRESS)  # the old name of --due
         p.set_defaults(func=func)
     p = sub.add_parser("verify", help="核验回执二维码内容：真实则显示对应材料（退出码 0），否则拒绝并记录")

@@ -37,7 +37,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             "packs": report.packs,
             "problems": list(report.problems),
             "notes": list(report.notes),
-            "bad_entry": None if bad is None else {"line": bad.line, "seq": bad.line, "action": bad.action, "at": bad.at, "why": bad.why},
+            "bad_entry": None
+            if bad is None
+            else {"line": bad.line, "seq": bad.line, "action": bad.action, "at": bad.at, "why": bad.why},
         }
         sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     else:
@@ -111,7 +113,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p = sub.add_parser("check", help="校验记录：哈希链、收件编号唯一且连续、数据可读；有问题时退出码非 0")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--by", default=CLI_ACTOR, metavar="姓名", help="记入校验结果的操作人")
-    p.add_argument("--against", metavar="备份或导出文件", help="与备份文件夹或导出文件（.xlsx/.docx）中的记录锚点比对：此前的历史是否被改写")
+    p.add_argument(
+        "--against",
+        metavar="备份或导出文件",
+        help="与备份文件夹或导出文件（.xlsx/.docx）中的记录锚点比对：此前的历史是否被改写",
+    )
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("recover", help="科室负责人处理校验未通过的记录：损坏部分另存并截去，或确认被改动的条目")

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from deskapp.auth import NotAllowed
-from deskapp.cli import _desk as open_from_args, find_pack
+from deskapp.cli import _desk as open_from_args
+from deskapp.cli import find_pack
 from deskapp.models import DETAIL_FIELDS
 from deskapp.outcomes import ACTIONS, OutcomeError, needs_supervisor, perform, set_details
 from deskapp.store import RegistrationError
@@ -129,20 +130,36 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
             "arrivals": [[d.isoformat(), n] for d, n in board.arrivals],
             "late_arrivals": board.late_arrivals,
             "annex2_content": [
-                {"receipt_no": r.receipt_no, "unit": r.unit, "name": r.name, "complete": r.complete,
-                 "origin": r.content.origin, "missing": list(r.content.missing)}
+                {
+                    "receipt_no": r.receipt_no,
+                    "unit": r.unit,
+                    "name": r.name,
+                    "complete": r.complete,
+                    "origin": r.content.origin,
+                    "missing": list(r.content.missing),
+                }
                 for r in board.annex2_rows
             ],
             "incomplete_packs": [
-                {"receipt_no": r.receipt_no, "unit": r.unit, "name": r.name, "missing": list(r.missing),
-                 "contact": r.contact, "phone": r.phone, "status": r.status_label, "due": r.due}
+                {
+                    "receipt_no": r.receipt_no,
+                    "unit": r.unit,
+                    "name": r.name,
+                    "missing": list(r.missing),
+                    "contact": r.contact,
+                    "phone": r.phone,
+                    "status": r.status_label,
+                    "due": r.due,
+                }
                 for r in board.incomplete_rows
             ],
         }
         sys.stdout.write(json.dumps(doc, ensure_ascii=False) + "\n")
         return 0
-    print(f"{board.round_id} 批次  共 {board.total} 件：齐全 {board.complete}，缺件 {board.incomplete}，"
-          f"逾期 {board.late}，撤回 {board.withdrawn}，作废 {board.voided}")
+    print(
+        f"{board.round_id} 批次  共 {board.total} 件：齐全 {board.complete}，缺件 {board.incomplete}，"
+        f"逾期 {board.late}，撤回 {board.withdrawn}，作废 {board.voided}"
+    )
     print("按类别：")
     for kind, counts in board.by_kind_status.items():
         shown = "，".join(f"{STATUS_COLUMNS[s]} {n}" for s, n in counts.items() if n) or "尚无"
@@ -160,7 +177,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     for row in board.incomplete_rows:
         print(f"  {row.receipt_no}\t{row.unit}\t{row.contact} {row.phone}\t缺：{row.missing_text}")
     lacking = board.annex2_lacking
-    print(f"附件2内容：{len(board.annex2_rows)} 个工作室，齐 {len(board.annex2_rows) - len(lacking)}，缺 {len(lacking)}")
+    print(
+        f"附件2内容：{len(board.annex2_rows)} 个工作室，齐 {len(board.annex2_rows) - len(lacking)}，缺 {len(lacking)}"
+    )
     for row in lacking:
         print(f"  {row.receipt_no}\t{row.unit}\t{row.name}\t附件2{row.content.text()}")
     return 0
@@ -169,17 +188,24 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("export", help="导出 附件2 汇总表（xlsx / docx）或受理台账")
     p.add_argument(
-        "what", choices=["annex2", "annex2-docx", "register"], metavar="内容",
+        "what",
+        choices=["annex2", "annex2-docx", "register"],
+        metavar="内容",
         help="annex2 = 附件2 汇总表（xlsx）、annex2-docx = 附件2 汇总表（Word）、register = 受理台账",
     )
-    p.add_argument("--out", metavar="文件", help="导出到此文件（不能已存在）；默认 数据文件夹/exports/ 下带时间的文件名")
     p.add_argument(
-        "--status", nargs="+", metavar="状态",
+        "--out", metavar="文件", help="导出到此文件（不能已存在）；默认 数据文件夹/exports/ 下带时间的文件名"
+    )
+    p.add_argument(
+        "--status",
+        nargs="+",
+        metavar="状态",
         help="只导出这些状态（默认：除作废、撤回外全部）：registered accepted supplement accepted_pending "
         "rejected withdrawn voided，或中文 受理 补正 等",
     )
     p.add_argument(
-        "--include-late", action="store_true",
+        "--include-late",
+        action="store_true",
         help="附件2 也列入逾期（视为放弃）的件；默认不列入，只在“申报情况”表中列明（设置：[export] include_late）",
     )
     p.set_defaults(func=cmd_export)
@@ -204,7 +230,10 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("receipt_no", metavar="收件编号", help="例：ZD2026-GZS-0001")
     p.add_argument("--by", required=True, metavar="姓名", help="操作人姓名")
     p.add_argument(
-        "--text", nargs=2, action="append", metavar=("字段", "文字"),
+        "--text",
+        nargs=2,
+        action="append",
+        metavar=("字段", "文字"),
         help="字段：" + "、".join(f"{k}={v}" for k, v in DETAIL_FIELDS.items()),
     )
     p.add_argument("--file", nargs=2, action="append", metavar=("字段", "文件"), help="从 UTF-8 文本文件读入")

@@ -172,7 +172,16 @@ KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "": ("office", "round", "slip", "staff", "keys", "backup", "calendar", "export"),
     "office": ("name", "issuer", "phone", "address"),
     "round": (
-        "id", "name", "deadline", "late_wording", "sectors", "page_limit", "members_min", "members_max", "receipt", "checklist",
+        "id",
+        "name",
+        "deadline",
+        "late_wording",
+        "sectors",
+        "page_limit",
+        "members_min",
+        "members_max",
+        "receipt",
+        "checklist",
     ),
     "round.receipt": KINDS,
     "round.checklist": KINDS,
@@ -204,7 +213,7 @@ def key_problems(keys: dict[str, Any]) -> list[str]:
         if not BINDING_ID.fullmatch(binding_id):
             problems.append(f"keys.{binding_id} 不是有效的按键编号（例：register、checklist.all）")
         if not isinstance(value, str) or not value.strip():
-            problems.append(f"keys.{binding_id} 应为按键名称文字（例：\"f5\"、\"ctrl+s\"），不是 {value!r}")
+            problems.append(f'keys.{binding_id} 应为按键名称文字（例："f5"、"ctrl+s"），不是 {value!r}')
             continue
         for name in value.split(","):
             if not KEY_NAME.fullmatch(name.strip()):
@@ -339,7 +348,9 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
             key = check.text(item, "key", where)
             if key and not re.fullmatch(r"[a-z][a-z0-9_]*", key):
                 check.problems.append(f"{where}.key 只能用小写英文字母、数字和下划线：{key!r}")
-            items.append(ChecklistItem(key, check.text(item, "label", where), check.boolean(item, "required", where, True)))
+            items.append(
+                ChecklistItem(key, check.text(item, "label", where), check.boolean(item, "required", where, True))
+            )
         keys = [i.key for i in items]
         if len(set(keys)) != len(keys):
             check.problems.append(f"round.checklist.{kind} 有重复的 key")
@@ -358,7 +369,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         checklists=checklists,
     )
     if not round_.id and isinstance(round_raw.get("id", ""), str):
-        check.problems.append("round.id 缺失（例：\"2026\"，加引号）")
+        check.problems.append('round.id 缺失（例："2026"，加引号）')
 
     slip_raw = check.section(raw, "slip")
     check.known(slip_raw, "slip")
@@ -409,7 +420,7 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     for name in ("rest_days", "work_days"):
         values = calendar_raw.get(name, [])
         if not isinstance(values, list):
-            check.problems.append(f"calendar.{name} 应为日期列表（例：[\"2027-01-01\"]）")
+            check.problems.append(f'calendar.{name} 应为日期列表（例：["2027-01-01"]）')
             values = []
         days[name] = parse_days(values, f"calendar.{name}", check.problems)
     both = days["rest_days"] & days["work_days"]

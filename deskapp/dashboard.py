@@ -207,17 +207,19 @@ def build_dashboard(store: DeskStore, round_id: str | None = None, now: datetime
     packs = store.packs(round_id)
     packs.reverse()  # oldest first
     verdicts = assess_packs(store, packs)
-    by_kind_status: dict[str, dict[str, int]] = {k: {s: 0 for s in STATUS_COLUMNS} for k in KINDS}
+    by_kind_status: dict[str, dict[str, int]] = {k: dict.fromkeys(STATUS_COLUMNS, 0) for k in KINDS}
     by_sector: dict[str, Counter[str]] = defaultdict(Counter)
     per_day: Counter[date] = Counter()
     complete = incomplete = late = withdrawn = voided = late_arrivals = 0
     rows: list[IncompleteRow] = []
-    contents = annex2_contents(store, [p for p in packs if p.kind == "studio" and not p.voided and p.status != "withdrawn"])
+    contents = annex2_contents(
+        store, [p for p in packs if p.kind == "studio" and not p.voided and p.status != "withdrawn"]
+    )
     annex2_rows: list[Annex2Row] = []
     deadline = round_.deadline
     for pack in packs:
         key = status_key(pack)
-        counts = by_kind_status.setdefault(pack.kind, {s: 0 for s in STATUS_COLUMNS})
+        counts = by_kind_status.setdefault(pack.kind, dict.fromkeys(STATUS_COLUMNS, 0))
         counts[key] = counts.get(key, 0) + 1
         if pack.voided:
             voided += 1
@@ -234,7 +236,9 @@ def build_dashboard(store: DeskStore, round_id: str | None = None, now: datetime
         by_sector[pack.sector or NO_SECTOR][pack.kind] += 1
         if pack.kind == "studio":
             annex2_rows.append(
-                Annex2Row(pack.id, pack.receipt_no, pack.unit, pack.name, pack.status_label, contents[pack.id], verdict.late)
+                Annex2Row(
+                    pack.id, pack.receipt_no, pack.unit, pack.name, pack.status_label, contents[pack.id], verdict.late
+                )
             )
         if verdict.complete:
             complete += 1
@@ -264,7 +268,11 @@ def build_dashboard(store: DeskStore, round_id: str | None = None, now: datetime
         while day <= last:
             arrivals.append((day, per_day.get(day, 0)))
             day += timedelta(days=1)
-    sectors = {s: dict(by_sector[s]) for s in (*round_.sectors, *sorted(set(by_sector) - set(round_.sectors))) if s in by_sector}
+    sectors = {
+        s: dict(by_sector[s])
+        for s in (*round_.sectors, *sorted(set(by_sector) - set(round_.sectors)))
+        if s in by_sector
+    }
     return Dashboard(
         round_id=round_id,
         deadline=deadline,

@@ -201,7 +201,9 @@ def data_value(round_: Round, kind: str, key: str, value: Any) -> str:
     if key == "roles" and isinstance(value, Mapping):
         return "，".join(f"{n}：{ROLE_LABELS.get(str(r), str(r))}" for n, r in value.items())
     if key == "renamed" and isinstance(value, list):
-        return "、".join(f"{pair[0]} → {pair[1]}" for pair in value if isinstance(pair, (list, tuple)) and len(pair) == 2)
+        return "、".join(
+            f"{pair[0]} → {pair[1]}" for pair in value if isinstance(pair, (list, tuple)) and len(pair) == 2
+        )
     return words(value, key)
 
 
@@ -217,6 +219,7 @@ def describe(round_: Round, kind: str, entry: HistoryEntry) -> HistoryLine:
 
     def rank(path: str) -> int:
         return order.get(path, len(order))  # sorted() is stable: unknown keys keep their order
+
     details = [
         f"{change_label(round_, kind, path)}：{change_value(round_, kind, path, old)} → {change_value(round_, kind, path, new)}"
         for path, (old, new) in sorted(entry.changes.items(), key=lambda item: rank(item[0]))

@@ -134,7 +134,10 @@ def _inspect(store: DeskStore, frozen: Locations, live: str, repair: bool) -> In
             if repair and chain.ok:
                 store.save_snapshot()
         elif from_snapshot.state_fingerprint() != full:
-            problems.append("快照（journal.snapshot）与完整重放记录的结果不符：快照被改动过或已损坏。" + ("已按记录重写快照。" if repair else ""))
+            problems.append(
+                "快照（journal.snapshot）与完整重放记录的结果不符：快照被改动过或已损坏。"
+                + ("已按记录重写快照。" if repair else "")
+            )
             if repair and chain.ok:
                 store.rebuild()
                 store.save_snapshot()
@@ -157,7 +160,11 @@ def run_check(store: DeskStore, actor: str) -> IntegrityReport:
         store.record_event(CHECK_PASSED if report.ok else CHECK_FAILED, actor, data=data)
     except JournalError as exc:
         return IntegrityReport(
-            report.entries, report.packs, report.problems, report.bad_entry, report.notes + (f"校验结果未能记入记录：{exc}",)
+            report.entries,
+            report.packs,
+            report.problems,
+            report.bad_entry,
+            report.notes + (f"校验结果未能记入记录：{exc}",),
         )
     if report.ok:
         store.save_snapshot()

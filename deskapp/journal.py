@@ -75,7 +75,9 @@ class JournalCorrupt(JournalError):
     def __init__(self, path: Path, line: int, why: str) -> None:
         self.line = line
         self.why = why
-        super().__init__(f"记录文件 {path} 第 {line} 行已损坏：{why}。请勿继续修改，联系管理员运行 deskapp check，必要时用备份恢复（deskapp restore）。")
+        super().__init__(
+            f"记录文件 {path} 第 {line} 行已损坏：{why}。请勿继续修改，联系管理员运行 deskapp check，必要时用备份恢复（deskapp restore）。"
+        )
 
 
 class StoreWriteError(JournalError):
@@ -366,7 +368,7 @@ class Journal:
                 self.reset()
             return 0
         identity = (stat.st_dev, stat.st_ino)
-        if self._identity is not None and identity != self._identity or stat.st_size < self._offset:
+        if (self._identity is not None and identity != self._identity) or stat.st_size < self._offset:
             # The file was replaced (a restore) or cut: read it again from the start.
             self.reset()
         elif self.damage is not None:
@@ -485,7 +487,9 @@ class Journal:
             finally:
                 self._lock.release()
         except LockTimeout as exc:
-            raise StoreWriteError(f"另一台受理台正占用记录文件超过 {LOCK_TIMEOUT_S:g} 秒，本次修改未保存，请稍后重试。") from exc
+            raise StoreWriteError(
+                f"另一台受理台正占用记录文件超过 {LOCK_TIMEOUT_S:g} 秒，本次修改未保存，请稍后重试。"
+            ) from exc
         finally:
             if not self._lock.is_locked:
                 self._flush()
@@ -516,7 +520,9 @@ class Journal:
         if self.damage is not None:  # never build on, nor cut, a damaged line
             raise StoreWriteError(self.damage.message())
         if self.key is None and self.keyed_seen:
-            raise StoreWriteError("找不到本台的密钥 secret.key（或无法读取），无法为新记录签名，本次修改未保存。请从备份恢复 secret.key。")
+            raise StoreWriteError(
+                "找不到本台的密钥 secret.key（或无法读取），无法为新记录签名，本次修改未保存。请从备份恢复 secret.key。"
+            )
         entry = dict(body)
         if self.key is not None:
             entry["v"] = CHAIN_VERSION
@@ -611,7 +617,9 @@ def sibling_key(path: Path) -> bytes | None:
         return None
 
 
-def verify_chain(path: Path, key: bytes | None = SIBLING_KEY, *, acknowledged: dict[int, str] | None = None) -> ChainReport:
+def verify_chain(
+    path: Path, key: bytes | None = SIBLING_KEY, *, acknowledged: dict[int, str] | None = None
+) -> ChainReport:
     """Check the whole chain from the start: every line parses, seq runs 1..n, each ``prev``
     is the hash before, each ``hash`` is right for its content -- keyed entries (``v`` = 2)
     under ``key``; after the first keyed entry, every one must be keyed.
@@ -639,7 +647,12 @@ def verify_chain(path: Path, key: bytes | None = SIBLING_KEY, *, acknowledged: d
             try:
                 entry = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
-                return ChainReport(good, prev, BadEntry(line_no, "无法解析（不是完整的 JSON，文件被改动或损坏）"), committed_bytes=position)
+                return ChainReport(
+                    good,
+                    prev,
+                    BadEntry(line_no, "无法解析（不是完整的 JSON，文件被改动或损坏）"),
+                    committed_bytes=position,
+                )
             if not isinstance(entry, dict):
                 return ChainReport(good, prev, BadEntry(line_no, "不是一条记录"), committed_bytes=position)
             action, at = str(entry.get("action", "")), str(entry.get("at", ""))
@@ -662,7 +675,13 @@ def verify_chain(path: Path, key: bytes | None = SIBLING_KEY, *, acknowledged: d
                     known.append(line_no)
                 else:
                     why = "内容与其哈希不符（此条记录被改动过）"
-                    return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position, acknowledged=tuple(known))
+                    return ChainReport(
+                        good,
+                        prev,
+                        BadEntry(line_no, why, action, at),
+                        committed_bytes=position,
+                        acknowledged=tuple(known),
+                    )
             prev = entry["hash"]
             good += 1
             position += len(raw)

@@ -37,10 +37,34 @@ SOURCE_LABELS = {
     SOURCE_DEFAULT: "本机默认数据文件夹",
 }
 
-NETWORK_FS = frozenset({
-    "nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "ncpfs", "9p", "afs", "coda", "ceph", "glusterfs",
-    "lustre", "gpfs", "ocfs2", "gfs2", "davfs", "sshfs", "fuse", "fuseblk", "virtiofs", "beegfs", "orangefs",
-})
+NETWORK_FS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb",
+        "smb2",
+        "smb3",
+        "smbfs",
+        "ncpfs",
+        "9p",
+        "afs",
+        "coda",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "gpfs",
+        "ocfs2",
+        "gfs2",
+        "davfs",
+        "sshfs",
+        "fuse",
+        "fuseblk",
+        "virtiofs",
+        "beegfs",
+        "orangefs",
+    }
+)
 """Filesystem types whose locks and fsync the desk does not trust (``fuse.*`` counts too)."""
 
 
@@ -161,7 +185,7 @@ class Locations:
     source: str = SOURCE_FLAG
 
     @classmethod
-    def resolve(cls, data: str | os.PathLike[str] | None = None) -> "Locations":
+    def resolve(cls, data: str | os.PathLike[str] | None = None) -> Locations:
         """``--data``, else ``DESK_DATA``, else the settings file, else the user data folder (ConfigError
         when the settings file is broken)."""
         if data:
@@ -185,7 +209,7 @@ class Locations:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
-    def ensure(self) -> "Locations":
+    def ensure(self) -> Locations:
         """Refuse a network filesystem (:class:`UnsafeDataFolder`), then create the folder."""
         check_local(self.data)
         self.data.mkdir(parents=True, exist_ok=True)

@@ -101,7 +101,7 @@ class Pack:
         return STATUS_LABELS.get(self.status, self.status)
 
     @classmethod
-    def from_doc(cls, doc: dict[str, Any], doc_id: int) -> "Pack":
+    def from_doc(cls, doc: dict[str, Any], doc_id: int) -> Pack:
         known = {f for f in cls.__dataclass_fields__ if f not in ("id", "extra")}
         values = {k: v for k, v in doc.items() if k in known}
         extra = {k: v for k, v in doc.items() if k not in known and k != "search"}

@@ -217,7 +217,9 @@ def request_supplement(
     items = tuple(missing) if missing else store.assess(pack).missing
     if not items:
         raise OutcomeError("这件材料没有缺项；如需补充其他材料，请在“缺少材料”中写明。")
-    return _decide(store, pack_id, "supplement_request", by, pin, reason, {"due": _due(due, store), "missing": list(items)})
+    return _decide(
+        store, pack_id, "supplement_request", by, pin, reason, {"due": _due(due, store), "missing": list(items)}
+    )
 
 
 def accept_pending(
@@ -292,7 +294,7 @@ def supplement_received(
     if due and now.date().isoformat() > due:
         entry["after_due"] = True
     # What the pack will miss after this supplement decides its status.
-    trial = replace(pack, checklist={**pack.checklist, **{k: True for k in resolved}})
+    trial = replace(pack, checklist={**pack.checklist, **dict.fromkeys(resolved, True)})
     if pages is not None:
         trial = replace(trial, pages=pages)
     still_missing = store.assess(trial).missing
@@ -303,7 +305,13 @@ def supplement_received(
     entry["still_missing"] = list(still_missing)
     data = {k: entry[k] for k in ("items", "pages", "still_missing", "after_due") if entry.get(k)}
     return store.update(
-        pack.id, changes, by, action="supplement_received", reason=reason.strip(), push={"supplements": entry}, data=data
+        pack.id,
+        changes,
+        by,
+        action="supplement_received",
+        reason=reason.strip(),
+        push={"supplements": entry},
+        data=data,
     )
 
 
@@ -313,7 +321,9 @@ def void(store: DeskStore, pack_id: int, by: str, *, pin: str, reason: str) -> P
         raise OutcomeError("作废必须填写原因。")
     pack = _live(store, pack_id)
     by = check_actor(store, pack, "void", by, pin)
-    return store.update(pack.id, {"voided": True, "void_reason": reason.strip()}, by, action="void", reason=reason.strip())
+    return store.update(
+        pack.id, {"voided": True, "void_reason": reason.strip()}, by, action="void", reason=reason.strip()
+    )
 
 
 def correct(
@@ -384,7 +394,10 @@ class SupplementAct:
 def current_act(store: DeskStore, pack: Pack) -> SupplementAct | None:
     """The 补正 (or 容缺受理) on ``pack`` that still stands, or None."""
     outcome = pack.outcome
-    if pack.status not in ("supplement", "accepted_pending") or outcome.get("action") not in ("supplement_request", "accept_pending"):
+    if pack.status not in ("supplement", "accepted_pending") or outcome.get("action") not in (
+        "supplement_request",
+        "accept_pending",
+    ):
         return None
     missing = tuple(outcome.get("missing", ()))
     if not set(store.assess(pack).missing) <= set(missing):
@@ -503,13 +516,13 @@ __all__ = [
     "SupplementAct",
     "SupplementNotice",
     "accept",
-    "current_act",
-    "item_arrivals",
-    "default_due",
-    "issue_supplement",
     "accept_pending",
     "check_actor",
     "correct",
+    "current_act",
+    "default_due",
+    "issue_supplement",
+    "item_arrivals",
     "needs_supervisor",
     "perform",
     "reject",

@@ -93,14 +93,18 @@ def _print_cups(pdf_path: Path, printer: str, title: str) -> PrinterResult:
         command += ["-t", title]
     command.append(str(pdf_path))
     try:
-        out = subprocess.run(command, check=False, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
+        out = subprocess.run(
+            command, check=False, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL
+        )
     except subprocess.TimeoutExpired:
         return PrinterResult(False, name, error=f"打印服务 {LP_TIMEOUT_S:.0f} 秒内没有响应")
     except OSError as exc:
         return PrinterResult(False, name, error=f"无法运行 lp：{exc.strerror or exc}")
     if out.returncode != 0:
         detail = (out.stderr or out.stdout).strip().splitlines()
-        return PrinterResult(False, name, error="打印任务被拒绝：" + (detail[-1] if detail else f"lp 退出码 {out.returncode}"))
+        return PrinterResult(
+            False, name, error="打印任务被拒绝：" + (detail[-1] if detail else f"lp 退出码 {out.returncode}")
+        )
     match = re.search(r"request id is (\S+)", out.stdout)
     job = match.group(1) if match else ""
     failure = _follow_job(name, job) if job else ""
@@ -172,7 +176,12 @@ def _lpstat(*args: str) -> str | None:
         return None
     try:
         out = subprocess.run(
-            [lpstat, *args], check=False, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL,
+            [lpstat, *args],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=LP_TIMEOUT_S,
+            stdin=subprocess.DEVNULL,
             env={**os.environ, "LC_ALL": "C", "LANG": "C"},
         )
     except (subprocess.TimeoutExpired, OSError):
@@ -205,7 +214,9 @@ def _print_windows(pdf_path: Path, printer: str) -> PrinterResult:  # pragma: no
         else:
             os.startfile(str(pdf_path), "print")  # type: ignore[attr-defined]
     except OSError as exc:
-        return PrinterResult(False, printer, error=f"系统打印失败：{exc.strerror or exc}（请确认已安装 PDF 阅读器并设置了默认打印机）")
+        return PrinterResult(
+            False, printer, error=f"系统打印失败：{exc.strerror or exc}（请确认已安装 PDF 阅读器并设置了默认打印机）"
+        )
     return PrinterResult(True, printer or "默认打印机")
 
 
@@ -247,7 +258,8 @@ def paper_of(desk: Desk, pack: Pack, doc: str) -> str:
 def copies_made(pack: Pack, doc: str, act: str = "") -> int:
     """Copies of ``doc`` already made; for a notice only those of the 补正 ``act``."""
     return sum(
-        1 for p in pack.prints
+        1
+        for p in pack.prints
         if isinstance(p, dict) and p.get("doc", "slip") == doc and (not act or p.get("act") == act)
     )
 
@@ -284,11 +296,20 @@ def build_document(
         ), None
     verdict = desk.store.assess(pack)
     arrivals = item_arrivals(desk.store, pack)
-    main = slip_document(desk.config, pack, verdict, payload, reprint=reprint, clerk=clerk, issued_at=now, arrivals=arrivals)
+    main = slip_document(
+        desk.config, pack, verdict, payload, reprint=reprint, clerk=clerk, issued_at=now, arrivals=arrivals
+    )
     stub = None
     if desk.config.slip.counterfoil:
         stub = slip_document(
-            desk.config, pack, verdict, payload, copy_label="存根", reprint=reprint, clerk=clerk, issued_at=now,
+            desk.config,
+            pack,
+            verdict,
+            payload,
+            copy_label="存根",
+            reprint=reprint,
+            clerk=clerk,
+            issued_at=now,
             arrivals=arrivals,
         )
     return main, stub
@@ -369,7 +390,9 @@ def issue(
             return _issue(desk, pack, clerk, doc, to_printer, out, deadline)
     except PrintBusy:
         return IssueResult(
-            False, f"{pack.receipt_no} 的{label}正在生成或打印，这一份完成前不会再出一份。需要再打一份请稍后再按。", doc,
+            False,
+            f"{pack.receipt_no} 的{label}正在生成或打印，这一份完成前不会再出一份。需要再打一份请稍后再按。",
+            doc,
             recorded=False,
         )
     except OSError as exc:
@@ -444,8 +467,14 @@ def _issue(
     recorded = True
     try:
         desk.store.update(
-            pack.id, {}, clerk, action="print", push={"prints": record},
-            data={k: v for k, v in record.items() if k in ("doc", "copy", "ok", "printer", "job", "file", "error", "due")},
+            pack.id,
+            {},
+            clerk,
+            action="print",
+            push={"prints": record},
+            data={
+                k: v for k, v in record.items() if k in ("doc", "copy", "ok", "printer", "job", "file", "error", "due")
+            },
             reason=f"{'打印' if to_printer else '生成'}{what}",
         )
     except JournalError as exc:

@@ -179,9 +179,7 @@ def _read_secret(path: Path) -> bytes:
     except (OSError, UnicodeDecodeError) as exc:
         raise SecretError(f"无法读取防伪密钥文件 {path}：{exc}。请用备份恢复该文件，不要删除它。") from exc
     if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
-        raise SecretError(
-            f"防伪密钥文件 {path} 已损坏。请用备份恢复该文件；删除它会使已发出的回执全部无法验证。"
-        )
+        raise SecretError(f"防伪密钥文件 {path} 已损坏。请用备份恢复该文件；删除它会使已发出的回执全部无法验证。")
     return bytes.fromhex(text)
 
 

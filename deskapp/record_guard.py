@@ -189,8 +189,15 @@ def recover(store: DeskStore, supervisor: str) -> Recovery:
                 os.fsync(handle.fileno())
             fsync_dir(journal.path.parent)
             journal.damage = None
-            data = {"line": damage.line, "why": damage.why, "bytes": len(tail), "lines": lines,
-                    "dropped": receipts, "saved_to": aside.name, "at_recovery": iso(now)}
+            data = {
+                "line": damage.line,
+                "why": damage.why,
+                "bytes": len(tail),
+                "lines": lines,
+                "dropped": receipts,
+                "saved_to": aside.name,
+                "at_recovery": iso(now),
+            }
             store.record_event(RECOVERED, supervisor, data=data, reason="科室负责人确认记录损坏，损坏部分另存")
         guard.verify()
         return Recovery("cut", damage.line, tuple(receipts), lines, str(aside))
@@ -204,7 +211,9 @@ def recover(store: DeskStore, supervisor: str) -> Recovery:
         except (ValueError, AttributeError):
             altered_hash = ""
         store.record_event(
-            ACKNOWLEDGED, supervisor, data={"line": line, "hash": altered_hash, "why": report.bad.why},
+            ACKNOWLEDGED,
+            supervisor,
+            data={"line": line, "hash": altered_hash, "why": report.bad.why},
             reason="科室负责人确认此条记录被改动过",
         )
         guard.verify()

@@ -89,8 +89,12 @@ def read_line(desk: Desk, text: str, actor: str) -> ScanVerdict:
         if outcome.pack is not None:
             return _opened(text, "payload", outcome.pack.id, outcome.pack.receipt_no, outcome.message)
         return ScanVerdict(
-            text, "payload", "refused", message=outcome.message + "没有打开任何材料，本次扫码已记录。",
-            severity="error", recorded=True,
+            text,
+            "payload",
+            "refused",
+            message=outcome.message + "没有打开任何材料，本次扫码已记录。",
+            severity="error",
+            recorded=True,
         )
     if signer is not None and _CODE_LINE.fullmatch(packed):
         pack = find_by_code(desk.store, signer, packed[1:])
@@ -102,7 +106,9 @@ def read_line(desk: Desk, text: str, actor: str) -> ScanVerdict:
         return _opened(text, "receipt", pack.id, pack.receipt_no, f"已打开 {pack.receipt_no}")
     if parse_receipt(desk.config.round, wanted) is not None or _dashless_receipt(desk, wanted):
         return ScanVerdict(
-            text, "receipt", "not_found",
+            text,
+            "receipt",
+            "not_found",
             message=f"找不到收件编号 {wanted}：本批次还没有登记这个编号。请核对回执，或按 F2 登记。",
             severity="warning",
         )

@@ -46,13 +46,19 @@ class DeskServer(Server):
     def __init__(self, data: Path, host: str = LOOPBACK, port: int = 8000, title: str = "受理台") -> None:
         self.data = data
         super().__init__(
-            shlex.join(session_command(data)), host=host, port=port, title=title,
-            statics_path=STATIC_DIR, templates_path=PAGE_DIR,
+            shlex.join(session_command(data)),
+            host=host,
+            port=port,
+            title=title,
+            statics_path=STATIC_DIR,
+            templates_path=PAGE_DIR,
         )
         self.sessions: set[AppService] = set()
 
     async def on_startup(self, app: web.Application) -> None:
-        self.console.print(f"受理台已在 http://{self.host}:{self.port}/ 提供服务（数据文件夹：{self.data}）", highlight=False)
+        self.console.print(
+            f"受理台已在 http://{self.host}:{self.port}/ 提供服务（数据文件夹：{self.data}）", highlight=False
+        )
         self.console.print("各窗口的电脑用浏览器打开上面的地址；按 Ctrl+C 停止服务。", highlight=False)
 
     async def on_shutdown(self, app: web.Application) -> None:
@@ -101,8 +107,12 @@ class DeskServer(Server):
         try:
             await websocket.prepare(request)
             service = AppService(
-                command, write_bytes=websocket.send_bytes, write_str=websocket.send_str, close=websocket.close,
-                download_manager=self.download_manager, debug=self.debug,
+                command,
+                write_bytes=websocket.send_bytes,
+                write_str=websocket.send_str,
+                close=websocket.close,
+                download_manager=self.download_manager,
+                debug=self.debug,
             )
             self.sessions.add(service)
             await service.start(width, height)
@@ -112,7 +122,7 @@ class DeskServer(Server):
                 await service.stop()
         except asyncio.CancelledError:
             await websocket.close()
-        except Exception as error:  # noqa: BLE001 - one broken session must not stop the others
+        except Exception as error:
             log.exception(error)
         finally:
             if service is not None:

@@ -178,7 +178,15 @@ def pack_json(desk: Desk, pack: Pack, history: bool = False) -> dict[str, Any]:
     doc["summary"] = verdict.summary()
     if history:
         doc["history"] = [
-            {"seq": h.seq, "at": h.at, "actor": h.actor, "action": h.action, "changes": h.changes, "reason": h.reason, "data": h.data}
+            {
+                "seq": h.seq,
+                "at": h.at,
+                "actor": h.actor,
+                "action": h.action,
+                "changes": h.changes,
+                "reason": h.reason,
+                "data": h.data,
+            }
             for h in desk.store.history(pack.id)
         ]
     return doc

@@ -90,7 +90,6 @@ class Document:
                 found.update(item)
         return found
 
-
     def printable(self, covered: frozenset[int] | None) -> Document:
         """The document with every character the font lacks shown as 〓 (a visible gap, never a silent one)."""
         if covered is None:
@@ -258,7 +257,9 @@ def notice_document(
         raise SlipError(f"{pack.receipt_no} 逾期送达，{config.round.late_wording}：出具逾期告知书，不出具补正告知书。")
     office = config.office
     by = deadline or notice_deadline(config, issued_at)
-    doc = _headed(f"补正告知书 {pack.receipt_no}", "申报材料补正告知书", f"收件编号：{pack.receipt_no}", payload, reprint)
+    doc = _headed(
+        f"补正告知书 {pack.receipt_no}", "申报材料补正告知书", f"收件编号：{pack.receipt_no}", payload, reprint
+    )
     add = doc.blocks.append
     add(Block("qr", payload))
     add(Block("lines", items=(f"{pack.unit}：",)))
@@ -297,7 +298,9 @@ def late_document(
 
     States the time received and the deadline; asks for nothing (a late pack gets no 补正).
     """
-    doc = _headed(f"逾期告知书 {pack.receipt_no}", "申报材料逾期告知书", f"收件编号：{pack.receipt_no}", payload, reprint)
+    doc = _headed(
+        f"逾期告知书 {pack.receipt_no}", "申报材料逾期告知书", f"收件编号：{pack.receipt_no}", payload, reprint
+    )
     add = doc.blocks.append
     add(Block("mark", config.round.late_wording))
     add(Block("qr", payload))
@@ -315,11 +318,16 @@ def late_document(
             ),
         )
     )
-    add(Block("fields", rows=(
-        ("收件时间", f"{show_cn(pack.received_at)}（北京时间）"),
-        ("申报截止", f"{show_cn(config.round.deadline)}（北京时间）"),
-        ("受理人", pack.clerk),
-    )))
+    add(
+        Block(
+            "fields",
+            rows=(
+                ("收件时间", f"{show_cn(pack.received_at)}（北京时间）"),
+                ("申报截止", f"{show_cn(config.round.deadline)}（北京时间）"),
+                ("受理人", pack.clerk),
+            ),
+        )
+    )
     add(_office_lines(config))
     add(Block("gap"))
     add(_seal(config, clerk, issued_at, "送件人签收"))
@@ -451,7 +459,7 @@ FONTS = _FontCache()
 NO_LINE_START = frozenset("，。、；：！？）】》」』”’%·…—,.;:!?)]")
 # … and these never end one (they move down with what they open).
 NO_LINE_END = frozenset("（【《「『“‘([")
-_UNBROKEN = re.compile(r"[0-9A-Za-z\-_/@.:]+|\s+|.", re.S)
+_UNBROKEN = re.compile(r"[0-9A-Za-z\-_/@.:]+|\s+|.", re.DOTALL)
 
 
 def wrap_lines(text: str, width: float, measure: Callable[[str], float]) -> list[str]:
@@ -545,7 +553,9 @@ class _Layout:
             elif block.kind == "mark":
                 self.size(10.5)
                 pdf.set_line_width(0.4)
-                pdf.multi_cell(frame.w, 6.5 * self.scale, block.text, border=1, align="C", wrapmode=WrapMode.CHAR, new_x="LEFT")
+                pdf.multi_cell(
+                    frame.w, 6.5 * self.scale, block.text, border=1, align="C", wrapmode=WrapMode.CHAR, new_x="LEFT"
+                )
                 pdf.set_line_width(0.2)
             elif block.kind == "qr":
                 top = pdf.get_y() + 2
@@ -681,7 +691,9 @@ class _Layout:
                     while run < len(row) and row[run]:
                         run += 1
                     # a hair wider than the module so no white seams show between squares
-                    pdf.rect(x + col * module, y + row_no * module, (run - col) * module + 0.01, module + 0.01, style="F")
+                    pdf.rect(
+                        x + col * module, y + row_no * module, (run - col) * module + 0.01, module + 0.01, style="F"
+                    )
                     col = run
                 else:
                     col += 1
@@ -702,7 +714,9 @@ def _qr_matrix(payload: str) -> tuple[tuple[bool, ...], ...]:
     return tuple(tuple(bool(m) for m in row) for row in code.get_matrix())
 
 
-def _new_pdf(doc: Document, fonts: list[tuple[str, str | None]], page: tuple[float, float], landscape: bool, shaping: bool) -> FPDF:
+def _new_pdf(
+    doc: Document, fonts: list[tuple[str, str | None]], page: tuple[float, float], landscape: bool, shaping: bool
+) -> FPDF:
     """A page set up with the document's fonts: ``fonts`` are (name, subset file or None = the whole primary)."""
     pdf = FPDF(orientation="L" if landscape else "P", unit="mm", format=page)
     pdf.set_title(doc.title)
@@ -727,7 +741,9 @@ def _new_pdf(doc: Document, fonts: list[tuple[str, str | None]], page: tuple[flo
     return pdf
 
 
-def render(doc: Document, paper: str = "A5", counterfoil: Document | None = None, created: datetime | None = None) -> bytes:
+def render(
+    doc: Document, paper: str = "A5", counterfoil: Document | None = None, created: datetime | None = None
+) -> bytes:
     """Lay out ``doc`` (and the ``counterfoil`` copy, when given) on ``paper``; the PDF's bytes.
 
     Characters WenQuanYi Micro Hei lacks come from the fallback fonts (Arabic script, CJK

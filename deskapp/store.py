@@ -167,7 +167,14 @@ def history_entry(entry: dict[str, Any]) -> HistoryEntry:
 
 def _meta(doc: dict[str, Any]) -> list[Any]:
     """What the indexes need of a pack: round, kind, seq, receipt, folded unit and name."""
-    return [doc["round"], doc["kind"], int(doc["seq"]), doc["receipt_no"], fold(doc.get("unit") or ""), fold(doc.get("name") or "")]
+    return [
+        doc["round"],
+        doc["kind"],
+        int(doc["seq"]),
+        doc["receipt_no"],
+        fold(doc.get("unit") or ""),
+        fold(doc.get("name") or ""),
+    ]
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,13 @@ class DeskStore:
     """All packs of the data folder, kept in step with the journal on disk."""
 
     def __init__(
-        self, locations: Locations, config: Config, clock: Clock = system_clock, *, snapshot: bool = True, key: bytes | None = None
+        self,
+        locations: Locations,
+        config: Config,
+        clock: Clock = system_clock,
+        *,
+        snapshot: bool = True,
+        key: bytes | None = None,
     ) -> None:
         """``key``: the chain key (default: derived from the folder's ``secret.key``; a check's
         frozen copy of the journal hands in the live desk's)."""
@@ -308,7 +321,11 @@ class DeskStore:
                 head_end = raw.index(b"\n")
                 header = json.loads(raw[:head_end])
                 body = memoryview(raw)[head_end + 1 :]
-                if header.get("format") != SNAPSHOT_FORMAT or len(body) != header["bytes"] or zlib.crc32(body) != header["crc"]:
+                if (
+                    header.get("format") != SNAPSHOT_FORMAT
+                    or len(body) != header["bytes"]
+                    or zlib.crc32(body) != header["crc"]
+                ):
                     return False
                 rows_end = raw.index(b"\n", head_end + 1)
                 index = json.loads(raw[head_end + 1 : rows_end])
@@ -481,8 +498,13 @@ class DeskStore:
                 table = {}
                 for h in self.history():
                     table[str(h.seq)] = {
-                        "at": h.at, "actor": h.actor, "action": h.action, "pack": h.pack_id,
-                        "changes": h.changes, "reason": h.reason, "data": h.data,
+                        "at": h.at,
+                        "actor": h.actor,
+                        "action": h.action,
+                        "pack": h.pack_id,
+                        "changes": h.changes,
+                        "reason": h.reason,
+                        "data": h.data,
                     }
                 self._history_cache = (self.journal.seq, table)
             return self._history_cache[1]
@@ -495,9 +517,7 @@ class DeskStore:
             return []
         with self._mutex:
             ids = list(self._dups.get((round_id, u, n), ()))
-        return [
-            self.get(i) for i in reversed(ids) if i != exclude and not self._packs[i].get("voided")
-        ]
+        return [self.get(i) for i in reversed(ids) if i != exclude and not self._packs[i].get("voided")]
 
     def assess(self, pack: Pack) -> Assessment:
         dups = tuple(
@@ -582,7 +602,12 @@ class DeskStore:
             raise RegistrationError(f"申报类别只能是 {' / '.join(KIND_LABELS.values())}")
         if not clerk.strip():
             raise RegistrationError("缺少受理人")
-        doc: dict[str, Any] = {"round": self.config.round.id, "kind": kind, "clerk": clerk.strip(), "status": "registered"}
+        doc: dict[str, Any] = {
+            "round": self.config.round.id,
+            "kind": kind,
+            "clerk": clerk.strip(),
+            "status": "registered",
+        }
         unknown = set(fields) - set(TEXT_FIELDS) - {"members", "details"}
         if unknown:
             raise RegistrationError("不认识的字段：" + "、".join(sorted(unknown)))
@@ -648,7 +673,9 @@ class DeskStore:
                 if path in ("receipt_no", "seq", "round", "kind", "py"):
                     raise RegistrationError(f"{field_label(doc.get('kind', ''), path)} 不能修改")
                 if path in SUPERVISED_FIELDS and action not in ("correct", "void"):
-                    raise RegistrationError(f"{field_label(doc.get('kind', ''), path)} 只能由科室负责人更正或作废（请用“结论…”中的更正或作废）")
+                    raise RegistrationError(
+                        f"{field_label(doc.get('kind', ''), path)} 只能由科室负责人更正或作废（请用“结论…”中的更正或作废）"
+                    )
                 if path in ("members", "pages"):
                     value = _int_or_none(value, field_label(doc.get("kind", ""), path))
                 elif isinstance(value, str):
@@ -680,11 +707,19 @@ class DeskStore:
         return self.get(pack_id)
 
     def record_event(
-        self, action: str, actor: str, *, pack_id: int | None = None, data: dict[str, Any] | None = None, reason: str = ""
+        self,
+        action: str,
+        actor: str,
+        *,
+        pack_id: int | None = None,
+        data: dict[str, Any] | None = None,
+        reason: str = "",
     ) -> HistoryEntry:
         """Record something that happened without changing a pack (a refused scan, a sign-in)."""
         with self._mutex, self.journal.locked():
-            entry = self._commit({"action": action, "actor": actor, "pack": pack_id, "data": data or {}, "reason": reason})
+            entry = self._commit(
+                {"action": action, "actor": actor, "pack": pack_id, "data": data or {}, "reason": reason}
+            )
         return history_entry(entry)
 
     # -- checks ----------------------------------------------------------------------------

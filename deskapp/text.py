@@ -44,7 +44,9 @@ def clean_text(value: str, *, long: bool = False, label: str = "") -> str:
     """
     if _SURROGATE.search(value):
         where = f"{label} " if label else ""
-        raise BadText(f"{where}含有无法保存的字符（不完整的 UTF-16 代理项，多见于从网页复制的表情符号），请删去后重新输入")
+        raise BadText(
+            f"{where}含有无法保存的字符（不完整的 UTF-16 代理项，多见于从网页复制的表情符号），请删去后重新输入"
+        )
     if long:
         value = _DROP_LONG.sub("", _BREAKS.sub("\n", value).replace("\t", " "))
     else:

@@ -51,8 +51,10 @@ def _library() -> tuple[dict[date, str], frozenset[date], frozenset[int]]:
     """(holiday → Chinese name, 调休 working days, years covered) from chinesecalendar."""
     from chinese_calendar import constants
 
-    rest = {day: HOLIDAY_NAMES.get(str(getattr(name, "value", name)), str(getattr(name, "value", name)))
-            for day, name in constants.holidays.items()}
+    rest = {
+        day: HOLIDAY_NAMES.get(str(getattr(name, "value", name)), str(getattr(name, "value", name)))
+        for day, name in constants.holidays.items()
+    }
     work = frozenset(constants.workdays)
     years = frozenset(d.year for d in rest) | frozenset(d.year for d in work)
     return rest, work, years
@@ -150,7 +152,11 @@ def check_due(day: date, office: OfficeCalendar | None = None) -> str:
     if not reason:
         return ""
     after = next_workday(day, office)
-    note = "" if is_known(day, office) else f"（{day.year}年的调休安排受理台尚不知道；如当天调休上班，请在 desk.toml 的 calendar 一节 work_days 中添加）"
+    note = (
+        ""
+        if is_known(day, office)
+        else f"（{day.year}年的调休安排受理台尚不知道；如当天调休上班，请在 desk.toml 的 calendar 一节 work_days 中添加）"
+    )
     return f"{day.year}年{day.month}月{day.day}日是休息日（{reason}），截止日期须为工作日，例如 {after.year}年{after.month}月{after.day}日{note}。"
 
 

@@ -9,17 +9,17 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
 from deskapp.config import KIND_LABELS, KINDS
+from deskapp.crosscheck import ORIGIN_LABELS
 from deskapp.dashboard import (
     SORT_LABELS,
-    Annex2Row,
     STATUS_COLUMNS,
+    Annex2Row,
     Dashboard,
     IncompleteRow,
     bar_chart,
     build_dashboard,
     filter_rows,
 )
-from deskapp.crosscheck import ORIGIN_LABELS
 from deskapp.timeutil import show
 from screens.base import DeskScreen, when_alive
 
@@ -75,7 +75,11 @@ class DashboardScreen(DeskScreen[None]):
                 yield DataTable(id="dash-sectors", cursor_type="none", zebra_stripes=True)
             yield Static(id="dash-chart")
         yield Static(id="dash-list-head")
-        yield Input(placeholder="搜索缺件清单：编号、单位、名称、联系人、缺项（/ 到这里，↓ 到列表）", id="dash-search", compact=True)
+        yield Input(
+            placeholder="搜索缺件清单：编号、单位、名称、联系人、缺项（/ 到这里，↓ 到列表）",
+            id="dash-search",
+            compact=True,
+        )
         yield DataTable(id="dash-list", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -123,7 +127,9 @@ class DashboardScreen(DeskScreen[None]):
         kinds = self.query_one("#dash-kinds", DataTable)
         kinds.clear()
         for kind, counts in board.by_kind_status.items():
-            kinds.add_row(KIND_LABELS.get(kind, kind), *(str(counts.get(s, 0)) for s in STATUS_COLUMNS), str(sum(counts.values())))
+            kinds.add_row(
+                KIND_LABELS.get(kind, kind), *(str(counts.get(s, 0)) for s in STATUS_COLUMNS), str(sum(counts.values()))
+            )
         sectors = self.query_one("#dash-sectors", DataTable)
         sectors.clear()
         for sector, counts in board.by_sector.items():
@@ -149,8 +155,16 @@ class DashboardScreen(DeskScreen[None]):
         for row in self.shown:
             status = row.status_label + (f"（截止 {row.due}）" if row.due else "") + ("·逾期" if row.late else "")
             table.add_row(
-                row.receipt_no, row.kind_label, row.unit, row.name, status, show(row.received_at),
-                row.contact, row.phone_masked, row.missing_text, key=str(row.pack_id),
+                row.receipt_no,
+                row.kind_label,
+                row.unit,
+                row.name,
+                status,
+                show(row.received_at),
+                row.contact,
+                row.phone_masked,
+                row.missing_text,
+                key=str(row.pack_id),
             )
         scope = KIND_LABELS.get(kind, "全部") if kind else "全部"
         self.query_one("#dash-list-head", Static).update(
@@ -171,8 +185,13 @@ class DashboardScreen(DeskScreen[None]):
             state = "齐" if content.complete else f"缺{len(content.missing)}栏"
             origin = "未填" if content.origin == "missing" else ORIGIN_LABELS[content.origin]
             table.add_row(
-                row.receipt_no, row.unit, row.name, row.status_label + ("·逾期" if row.late else ""),
-                f"{state}（{origin}）", "、".join(content.missing) or "—", key=str(row.pack_id),
+                row.receipt_no,
+                row.unit,
+                row.name,
+                row.status_label + ("·逾期" if row.late else ""),
+                f"{state}（{origin}）",
+                "、".join(content.missing) or "—",
+                key=str(row.pack_id),
             )
         lacking = sum(1 for r in self.annex2_shown if not r.complete)
         self.query_one("#dash-list-head", Static).update(

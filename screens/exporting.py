@@ -86,7 +86,9 @@ class ConfirmExport(ModalScreen[bool]):
         with Vertical():
             yield Label(f"导出{self.title_text}之前请注意：", classes="confirm-head")
             yield Static("\n".join(f"· {line}" for line in self.lines), id="confirm-lines")
-            yield Static("Enter 仍然导出（缺的栏目留空，在“申报情况”表中列明）；Esc 取消，先补齐附件2内容（F5 → 9 或 F9 读取电子版）")
+            yield Static(
+                "Enter 仍然导出（缺的栏目留空，在“申报情况”表中列明）；Esc 取消，先补齐附件2内容（F5 → 9 或 F9 读取电子版）"
+            )
         yield Footer()
 
     def action_go(self) -> None:

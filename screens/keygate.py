@@ -83,7 +83,9 @@ def _watched(app: Any, screen: Any) -> list[MessagePump]:
         screens.append(screen)
     for each in screens:
         footers = list(each.query(Footer))
-        pumps.extend(w for w in each.walk_children(with_self=True) if not any(f in w.ancestors_with_self for f in footers))
+        pumps.extend(
+            w for w in each.walk_children(with_self=True) if not any(f in w.ancestors_with_self for f in footers)
+        )
     return pumps
 
 
@@ -104,7 +106,7 @@ async def _round(pumps: list[MessagePump], timeout: float) -> None:
     if left:
         try:
             await asyncio.wait_for(done.wait(), timeout)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
 

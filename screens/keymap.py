@@ -15,8 +15,17 @@ import re
 from textual.binding import Binding
 
 SCREEN_MODULES = (
-    "screens.main", "screens.pack", "screens.register", "screens.signin", "screens.dialogs", "screens.outcomes",
-    "screens.dashboard", "screens.read_files", "screens.widgets", "screens.exporting", "screens.slips",
+    "screens.main",
+    "screens.pack",
+    "screens.register",
+    "screens.signin",
+    "screens.dialogs",
+    "screens.outcomes",
+    "screens.dashboard",
+    "screens.read_files",
+    "screens.widgets",
+    "screens.exporting",
+    "screens.slips",
 )
 SCANNED = ("MainScreen", "PackScreen", "DeskApp")
 """Where a scan may arrive while these bindings are active (the app's own apply on every screen)."""

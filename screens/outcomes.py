@@ -124,7 +124,13 @@ class OutcomeDialog(_FormDialog):
     """Reason, due date, correction fields and PIN, as the action needs them."""
 
     def __init__(
-        self, action: str, pack: Pack, needs_pin: bool, default_due: str, perform: Callable[[Any], Pack], due_note: str = ""
+        self,
+        action: str,
+        pack: Pack,
+        needs_pin: bool,
+        default_due: str,
+        perform: Callable[[Any], Pack],
+        due_note: str = "",
     ) -> None:
         super().__init__(f"{outcomes.ACTIONS[action]} · {pack.receipt_no} · {pack.unit} · {pack.name}", perform)
         self.action_name = action
@@ -140,12 +146,19 @@ class OutcomeDialog(_FormDialog):
             if action in WITH_DUE:
                 missing = self.app.desk.store.assess(self.pack).missing  # type: ignore[attr-defined]
                 yield Static("缺少材料：" + ("、".join(missing) or "（无）"), id="o-missing")
-                yield self._field("截止日期", Input(self.default_due, id="o-due", placeholder="例：2026-06-22", compact=True))
+                yield self._field(
+                    "截止日期", Input(self.default_due, id="o-due", placeholder="例：2026-06-22", compact=True)
+                )
                 if self.due_note:
                     yield Static(self.due_note, id="o-due-note", classes="dialog-hint", markup=False)
             if action == "correct":
-                yield self._field("收件时间", Input(id="o-received_at", placeholder=f"原为 {self.pack.received_at[:16]}，不改留空", compact=True))
-                yield self._field("受理人", Input(id="o-clerk", placeholder=f"原为 {self.pack.clerk}，不改留空", compact=True))
+                yield self._field(
+                    "收件时间",
+                    Input(id="o-received_at", placeholder=f"原为 {self.pack.received_at[:16]}，不改留空", compact=True),
+                )
+                yield self._field(
+                    "受理人", Input(id="o-clerk", placeholder=f"原为 {self.pack.clerk}，不改留空", compact=True)
+                )
             required = "（必填）" if action in REASON_REQUIRED else "（可选）"
             yield self._field("原因" + required, Input(id="o-reason", compact=True))
             if self.needs_pin:
@@ -292,7 +305,9 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
             changed()
 
     if action == "details":
-        app.push_screen(DetailsDialog(pack, lambda values: outcomes.set_details(store, pack_id, by, values)), done)  # guarded-by: _FormDialog.action_submit
+        app.push_screen(
+            DetailsDialog(pack, lambda values: outcomes.set_details(store, pack_id, by, values)), done
+        )  # guarded-by: _FormDialog.action_submit
         return
     if action != "details" and pack.voided:
         app.notify(f"{pack.receipt_no} 已作废，不能再登记结论。", title="不能操作", severity="error", timeout=8)
@@ -300,7 +315,10 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
     needs_pin = outcomes.needs_supervisor(store, pack, action)
     if needs_pin and not _is_supervisor(app):
         message = f"{by} 是受理员，“{outcomes.ACTIONS[action]}”需要科室负责人权限。请科室负责人登录后操作。"
-        app.write(lambda: store.record_event("refused", by, pack_id=pack_id, data={"action": action}, reason=message), what="拒绝记录")
+        app.write(
+            lambda: store.record_event("refused", by, pack_id=pack_id, data={"action": action}, reason=message),
+            what="拒绝记录",
+        )
         app.notify(message, title="无权操作", severity="error", timeout=10)
         return
     if action == "supplement_received":
@@ -308,7 +326,9 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
 
         def receive(form: tuple[list[str], int | None]) -> Pack:
             chosen, pages = form
-            return outcomes.supplement_received(store, pack_id, by, items=chosen, pages=pages)  # guarded-by: _FormDialog.action_submit
+            return outcomes.supplement_received(
+                store, pack_id, by, items=chosen, pages=pages
+            )  # guarded-by: _FormDialog.action_submit
 
         app.push_screen(SupplementDialog(pack, items, receive), done)
         return
@@ -316,7 +336,11 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
 
     def perform(form: OutcomeForm) -> Pack:
         if action == "supplement_request":  # the one 补正 act, shared with F12 / n / deskapp notice
-            return outcomes.issue_supplement(store, pack_id, by, due=form.due, reason=form.reason).pack  # guarded-by: _FormDialog.action_submit
-        return outcomes.perform(store, pack_id, action, by, **form.kwargs(action))  # guarded-by: _FormDialog.action_submit
+            return outcomes.issue_supplement(
+                store, pack_id, by, due=form.due, reason=form.reason
+            ).pack  # guarded-by: _FormDialog.action_submit
+        return outcomes.perform(
+            store, pack_id, action, by, **form.kwargs(action)
+        )  # guarded-by: _FormDialog.action_submit
 
     app.push_screen(OutcomeDialog(action, pack, needs_pin, default_due, perform, due_note), done)

@@ -27,8 +27,12 @@ NO_MATCHES: Final = "没有找到这个命令"
 class DeskPalette(CommandPalette):
     """Textual's palette with Chinese words (placeholder, nothing found)."""
 
-    def __init__(self, providers: list[type[Provider]] | None = None, placeholder: str = "输入命令名称，↑↓ 选择，Enter 执行") -> None:
-        super().__init__(providers=providers, placeholder=placeholder, id="--command-palette" if providers is None else None)
+    def __init__(
+        self, providers: list[type[Provider]] | None = None, placeholder: str = "输入命令名称，↑↓ 选择，Enter 执行"
+    ) -> None:
+        super().__init__(
+            providers=providers, placeholder=placeholder, id="--command-palette" if providers is None else None
+        )
 
     def _start_no_matches_countdown(self, search_value: str) -> None:
         # Textual's own says "No matches found"; same timing, in Chinese.
@@ -60,7 +64,9 @@ class DeskCommands(Provider):
                 continue
             seen.add(binding.action)
             shown = self.app.get_key_display(binding)
-            found.append((binding.description, f"按键：{shown}", partial(self.app.run_action, binding.action, active.node)))
+            found.append(
+                (binding.description, f"按键：{shown}", partial(self.app.run_action, binding.action, active.node))
+            )
         found.append((THEME_COMMAND, "深色、浅色等配色方案", self.app.action_change_theme))
         return found
 

@@ -37,8 +37,11 @@ class PinSignIn(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(f"{self.staff_name} 登录", classes="dialog-title")
             if self.first_time:
-                yield Static(f"第一次登录：请设置您自己的 PIN（至少 {PIN_MIN_DIGITS} 位数字），输入两次。"
-                             "以后每次登录都要输入它，请不要告诉别人。", classes="hint")
+                yield Static(
+                    f"第一次登录：请设置您自己的 PIN（至少 {PIN_MIN_DIGITS} 位数字），输入两次。"
+                    "以后每次登录都要输入它，请不要告诉别人。",
+                    classes="hint",
+                )
             else:
                 yield Static("请输入您的 PIN，按 Enter 登录。", classes="hint")
             with Horizontal(classes="field"):

@@ -420,7 +420,9 @@ def read_into_pack(
     store = app.desk.store  # type: ignore[attr-defined]
 
     def done(decision: Decision) -> None:
-        saved = app.write(lambda: apply(store, pack_id, decision.accepted, decision.reports, app.clerk), what="读取的电子版内容")  # type: ignore[attr-defined]
+        saved = app.write(
+            lambda: apply(store, pack_id, decision.accepted, decision.reports, app.clerk), what="读取的电子版内容"
+        )  # type: ignore[attr-defined]
         if saved is None:
             return
         flags = [f.text for f in store.assess(saved).flags if f.code.startswith("file_")]
@@ -481,7 +483,12 @@ def read_into_form(screen: Any, folder: Path | None = None) -> None:
             for field in inputs(p.path):
                 field.value = str(p.found)
         medium = inputs("ecopy_medium")
-        if medium and not medium[0].value.strip() and decision.reports and from_usb(Path(r.path) for r in decision.reports):
+        if (
+            medium
+            and not medium[0].value.strip()
+            and decision.reports
+            and from_usb(Path(r.path) for r in decision.reports)
+        ):
             medium[0].value = "U盘"
         screen.files_read = _merge(screen.files_read, decision)
         screen.notify(

@@ -19,9 +19,9 @@ from textual.widgets import Footer, Input, Label, Static
 from deskapp.config import KIND_LABELS
 from deskapp.forms import MEDIUMS, expand_medium, phone_problem, sector_hint
 from deskapp.models import Pack, field_label
+from deskapp.readers.prefill import Decision
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
-from deskapp.readers.prefill import Decision
 from screens.read_files import accepted_details, read_into_form, record_files
 from screens.widgets import BigText, Checklist
 
@@ -292,6 +292,7 @@ class RegisterScreen(Screen[None]):
             self.show_error("；".join(text for _, text, _ in blocking) + "。改正后再保存。")
             return
         if faults:
+
             def answered(keep: bool | None) -> None:
                 if keep:
                     self._save_checked("按原样记录（登记时已提示有疑问）：" + "；".join(t for _, t, _ in faults))

@@ -70,7 +70,10 @@ class SignInScreen(Screen[None]):
 
         def confirmed(name: str | None) -> None:
             app = self.app
-            if name and app.write(lambda: app.desk.store.record_event("staff_edit", name), what="修改人员名单") is not None:  # type: ignore[attr-defined]
+            if (
+                name
+                and app.write(lambda: app.desk.store.record_event("staff_edit", name), what="修改人员名单") is not None
+            ):  # type: ignore[attr-defined]
                 app.switch_screen(StaffSetupScreen(by=name))
 
         self.app.push_screen(SupervisorPin("修改人员名单需要科室负责人输入姓名和 PIN。"), confirmed)
@@ -117,7 +120,9 @@ class StaffSetupScreen(Screen[None]):
             )
             with Horizontal(classes="field"):
                 yield Label("姓名", classes="field-label")
-                yield Input(id="s-name", compact=True, placeholder="例：张三", select_on_focus=False)  # F5: fix a typo in place
+                yield Input(
+                    id="s-name", compact=True, placeholder="例：张三", select_on_focus=False
+                )  # F5: fix a typo in place
             with Horizontal(classes="field"):
                 yield Label("角色", classes="field-label")
                 yield Static(id="s-role")

@@ -90,10 +90,10 @@ def full_checklist(desk: Desk, kind: str) -> dict[str, bool]:
     return {item.key: True for item in desk.config.round.checklist(kind)}
 
 
-__all__ = ["ON_TIME", "LATE", "Ticker", "studio_fields", "full_checklist", "open_desk"]
+__all__ = ["LATE", "ON_TIME", "Ticker", "full_checklist", "open_desk", "studio_fields"]
 
 
-class clock_at:  # noqa: N801 - used as a context manager, reads like one
+class clock_at:
     """Within ``with clock_at(store, moment):`` the store's clock says ``moment`` (a pack that
     arrives then: the store refuses a received time in the future)."""
 

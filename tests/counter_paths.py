@@ -30,16 +30,25 @@ def text(what: str) -> list[Step]:
 
 HAND_TYPED: list[Step] = [
     *keys("f2", "1"),
-    *text("准东某煤化工有限公司"), *keys("enter"),
-    *text("煤化工技能大师工作室"), *keys("enter"),
-    *text("mt"), *keys("enter"),
-    *text("王建国"), *keys("enter"),
-    *text("刘敏"), *keys("enter"),
-    *text("13900000000"), *keys("enter"),
-    *text("6"), *keys("enter"),
+    *text("准东某煤化工有限公司"),
+    *keys("enter"),
+    *text("煤化工技能大师工作室"),
+    *keys("enter"),
+    *text("mt"),
+    *keys("enter"),
+    *text("王建国"),
+    *keys("enter"),
+    *text("刘敏"),
+    *keys("enter"),
+    *text("13900000000"),
+    *keys("enter"),
+    *text("6"),
+    *keys("enter"),
     *keys("0"),  # the checklist: everything received; on to 页数
-    *text("20"), *keys("enter"),
-    *text("u"), *keys("f4"),  # 介质 U盘; F4 saves and prints the receipt slip in one key
+    *text("20"),
+    *keys("enter"),
+    *text("u"),
+    *keys("f4"),  # 介质 U盘; F4 saves and prints the receipt slip in one key
 ]
 """A complete studio pack typed by hand: main screen → slip printed."""
 

@@ -709,7 +709,9 @@ def tracked_changes(document: Any) -> Any:
             t.getparent().addprevious(_el(f'<w:moveFrom w:id="4" w:author="审核">{_text_run(unit)}</w:moveFrom>'))
             break
     first = document.element.body.find(qn("w:p"))
-    first.addprevious(_el(f'<w:p><w:del w:id="5" w:author="审核">{_text_run("工作室名称：被删掉的名称")}</w:del></w:p>'))
+    first.addprevious(
+        _el(f'<w:p><w:del w:id="5" w:author="审核">{_text_run("工作室名称：被删掉的名称")}</w:del></w:p>')
+    )
     rows = [tr for tr in document.element.body.iter(qn("w:tr")) if MEMBERS[0][0] in _row_texts(tr)]
     gone = copy.deepcopy(rows[0])
     for t in gone.iter(qn("w:t")):
@@ -733,20 +735,20 @@ IRREGULAR = {
     # a vMerge continue under the middle of a gridSpan cell (the shape of case 02)
     "under_span": (
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
-        "<w:tr><w:tc><w:p>{a}</w:p></w:tc><w:tc><w:tcPr><w:gridSpan w:val=\"2\"/></w:tcPr><w:p>{b}</w:p></w:tc></w:tr>"
+        '<w:tr><w:tc><w:p>{a}</w:p></w:tc><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p>{b}</w:p></w:tc></w:tr>'
         "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc><w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"
     ),
     # a continue in the first row (nothing above it)
     "first_row": (
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
-        "<w:tr><w:tc><w:tcPr><w:vMerge w:val=\"continue\"/></w:tcPr><w:p>{a}</w:p></w:tc><w:tc><w:p>{b}</w:p></w:tc></w:tr>"
+        '<w:tr><w:tc><w:tcPr><w:vMerge w:val="continue"/></w:tcPr><w:p>{a}</w:p></w:tc><w:tc><w:p>{b}</w:p></w:tc></w:tr>'
         "<w:tr><w:tc><w:p/></w:tc><w:tc><w:p/></w:tc></w:tr></w:tbl>"
     ),
     # a continue beyond the row above's last cell, spans wider than the grid
     "beyond": (
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid>"
         "<w:tr><w:tc><w:p>{a}</w:p></w:tc><w:tc><w:p>{b}</w:p></w:tc></w:tr>"
-        "<w:tr><w:tc><w:tcPr><w:gridSpan w:val=\"3\"/></w:tcPr><w:p/></w:tc>"
+        '<w:tr><w:tc><w:tcPr><w:gridSpan w:val="3"/></w:tcPr><w:p/></w:tc>'
         "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc></w:tr></w:tbl>"
     ),
 }
@@ -760,7 +762,9 @@ def irregular_table(document: Any, shape: str = "under_span", where: str = "end"
     if where == "start":
         blocks[0].addprevious(table)
     elif where == "middle":  # between the members and the awards
-        awards = [b for b in blocks if "".join(t.text or "" for t in b.iter(qn("w:t"))).startswith("领衔人主要获奖情况")]
+        awards = [
+            b for b in blocks if "".join(t.text or "" for t in b.iter(qn("w:t"))).startswith("领衔人主要获奖情况")
+        ]
         (awards or blocks[len(blocks) // 2 :])[0].addprevious(table)
     else:
         blocks[-1].addnext(table)
@@ -787,9 +791,15 @@ def saved(document: Any) -> bytes:
 
 
 TO_STRICT = (
-    (b"http://schemas.openxmlformats.org/wordprocessingml/2006/main", b"http://purl.oclc.org/ooxml/wordprocessingml/main"),
+    (
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+        b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+    ),
     (b"http://schemas.openxmlformats.org/spreadsheetml/2006/main", b"http://purl.oclc.org/ooxml/spreadsheetml/main"),
-    (b"http://schemas.openxmlformats.org/officeDocument/2006/relationships", b"http://purl.oclc.org/ooxml/officeDocument/relationships"),
+    (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+    ),
     (b"http://schemas.openxmlformats.org/drawingml/2006/main", b"http://purl.oclc.org/ooxml/drawingml/main"),
     (
         b"http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
@@ -823,8 +833,10 @@ def renamed_main(source: Path | bytes, path: Path, new: str = "word/document2.xm
     if rels in parts:
         parts[f"{folder}/_rels/{new_base}.rels"] = parts.pop(rels)
     for name in ("[Content_Types].xml", "_rels/.rels"):
-        parts[name] = parts[name].replace(f"/{old}".encode(), f"/{new}".encode()).replace(
-            f'"{old}"'.encode(), f'"{new}"'.encode()
+        parts[name] = (
+            parts[name]
+            .replace(f"/{old}".encode(), f"/{new}".encode())
+            .replace(f'"{old}"'.encode(), f'"{new}"'.encode())
         )
     return _write_package(path, parts)
 
@@ -839,17 +851,17 @@ def form1_html(*, members: list[tuple[str, ...]] | None = None, charset: str = "
         for i in range(0, len(keys), 2)
     )
     member_rows = "".join(
-        "<tr>" + (f'<td rowspan="{len(members) + 1}">工作室其他人员</td>' if i == 0 else "")
-        + "".join(f"<td>{v}</td>" for v in row) + "</tr>"
+        "<tr>"
+        + (f'<td rowspan="{len(members) + 1}">工作室其他人员</td>' if i == 0 else "")
+        + "".join(f"<td>{v}</td>" for v in row)
+        + "</tr>"
         for i, row in enumerate([("姓名", "职业资格", "年龄", "突出业绩"), *members])
     )
     award_rows = "".join(
         "<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>"
         for row in [("获奖项目", "奖励名称", "授予单位", "等级", "排名", "年度"), *AWARDS]
     )
-    longs = "".join(
-        f'<tr><td>{k}</td><td colspan="4">{v.replace(chr(10), "<br>")}</td></tr>' for k, v in LONGS.items()
-    )
+    longs = "".join(f'<tr><td>{k}</td><td colspan="4">{v.replace(chr(10), "<br>")}</td></tr>' for k, v in LONGS.items())
     return (
         f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
         "<style>td{border:1px solid}</style><script>var x = '工作室名称：脚本';</script></head><body>"
@@ -866,9 +878,9 @@ def mht(html: str) -> bytes:
 
     body = quopri.encodestring(html.encode("utf-8")).decode("ascii")
     return (
-        "MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"----=_NextPart_01\"\r\n\r\n"
+        'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="----=_NextPart_01"\r\n\r\n'
         "------=_NextPart_01\r\nContent-Location: file:///C:/form.htm\r\n"
-        "Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\r\n"
+        'Content-Transfer-Encoding: quoted-printable\r\nContent-Type: text/html; charset="utf-8"\r\n\r\n'
         f"{body}\r\n------=_NextPart_01--\r\n"
     ).encode("ascii")
 
@@ -889,7 +901,9 @@ def alt_chunk_docx(path: Path, payload: bytes, kind: str = "html", before: list[
     for text in before or []:
         document.add_paragraph(text)
     body = document.element.body
-    chunk = _el('<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdChunk1"/>')
+    chunk = _el(
+        '<w:altChunk xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="rIdChunk1"/>'
+    )
     body.find(qn("w:sectPr")).addprevious(chunk)
     parts = _package_parts(saved(document))
     name = f"afchunk1.{ext}"
@@ -936,13 +950,13 @@ def unseen_text(document: Any) -> Any:
     for run, _, after in _split_text(document, place, 1):
         run.addnext(_el(_text_run(place + after)))
         sdt = (
-            '<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>'
-            f'{_text_run("单击或点击此处输入文字。")}</w:sdtContent></w:sdt>'
+            "<w:sdt><w:sdtPr><w:showingPlcHdr/></w:sdtPr><w:sdtContent>"
+            f"{_text_run('单击或点击此处输入文字。')}</w:sdtContent></w:sdt>"
         )
         run.getnext().addnext(_el(sdt))
     for run, _, after in _split_text(document, name, 1):
         run.addnext(_el(_text_run(name + after)))
-        run.getnext().addnext(_el('<w:r><w:rPr><w:vanish/></w:rPr><w:t>（填表说明：此处填写全称）</w:t></w:r>'))
+        run.getnext().addnext(_el("<w:r><w:rPr><w:vanish/></w:rPr><w:t>（填表说明：此处填写全称）</w:t></w:r>"))
     for run, _, after in _split_text(document, unit, 1):
         paragraph = run.getparent()
         second = _el(f"<w:p>{_text_run(unit + after)}</w:p>")

@@ -56,4 +56,6 @@ def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
     import io
 
     reader = PdfReader(io.BytesIO(pdf))
-    return [(round(float(p.mediabox.width) / 72 * 25.4), round(float(p.mediabox.height) / 72 * 25.4)) for p in reader.pages]
+    return [
+        (round(float(p.mediabox.width) / 72 * 25.4), round(float(p.mediabox.height) / 72 * 25.4)) for p in reader.pages
+    ]

@@ -17,7 +17,9 @@ _PIN_HASH = hash_pin(PIN)
 
 
 def add_supervisor(desk: Desk) -> Desk:
-    save_staff(desk.locations, [StaffMember("张三"), StaffMember("李四"), StaffMember(SUPERVISOR, "supervisor", _PIN_HASH)])
+    save_staff(
+        desk.locations, [StaffMember("张三"), StaffMember("李四"), StaffMember(SUPERVISOR, "supervisor", _PIN_HASH)]
+    )
     desk.reload_config()
     return desk
 
@@ -30,7 +32,12 @@ def complete_studio(desk: Desk, **over: object) -> Pack:
     received = over.pop("received_at", None)
     with arriving(desk, received):
         return desk.store.register(
-            "studio", studio_fields(**over), "张三", checklist=full_checklist(desk, "studio"), pages=20, received_at=received
+            "studio",
+            studio_fields(**over),
+            "张三",
+            checklist=full_checklist(desk, "studio"),
+            pages=20,
+            received_at=received,
         )
 
 
@@ -45,20 +52,34 @@ def incomplete_studio(desk: Desk, missing: tuple[str, ...] = ("ecopy",), **over:
     checklist = {k: k not in missing for k in full_checklist(desk, "studio")}
     received = over.pop("received_at", None)
     with arriving(desk, received):
-        return desk.store.register("studio", studio_fields(**over), "张三", checklist=checklist, pages=20, received_at=received)
+        return desk.store.register(
+            "studio", studio_fields(**over), "张三", checklist=checklist, pages=20, received_at=received
+        )
 
 
 def known_round(desk: Desk) -> dict[str, Pack]:
     """Six packs whose counts every dashboard test knows by heart."""
     packs = {
         "accepted": complete_studio(desk, name="甲工作室", received_at=day(3)),
-        "missing": incomplete_studio(desk, ("ecopy", "evidence"), name="乙工作室", sector="教育", contact="赵六",
-                                     phone="13812345678", received_at=day(5)),
+        "missing": incomplete_studio(
+            desk,
+            ("ecopy", "evidence"),
+            name="乙工作室",
+            sector="教育",
+            contact="赵六",
+            phone="13812345678",
+            received_at=day(5),
+        ),
         "late": complete_studio(desk, name="丙工作室", sector="卫生", received_at=LATE),
         "withdrawn": complete_studio(desk, name="丁工作室", received_at=day(5, 15)),
         "voided": complete_studio(desk, name="戊工作室", received_at=day(6)),
-        "project": desk.store.register("project", {"unit": "某项目单位", "name": "项目甲", "contact": "钱七", "phone": "0994-1234567"},
-                                       "李四", pages=8, received_at=day(8)),
+        "project": desk.store.register(
+            "project",
+            {"unit": "某项目单位", "name": "项目甲", "contact": "钱七", "phone": "0994-1234567"},
+            "李四",
+            pages=8,
+            received_at=day(8),
+        ),
     }
     from deskapp import outcomes
 

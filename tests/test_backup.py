@@ -33,7 +33,12 @@ def test_backup_and_restore_round_trip_keeps_the_replaced_state_aside(desk, tmp_
     desk.store.register("project", {"unit": "某公司", "name": "项目"}, "张三")
     backup = make_backup(desk, tmp_path / "usb", actor="张三")
     assert backup.path.parent == tmp_path / "usb" and backup.entries == 2
-    assert sorted(p.name for p in backup.path.iterdir()) == ["desk.toml", "journal.jsonl", "manifest.json", "secret.key"]
+    assert sorted(p.name for p in backup.path.iterdir()) == [
+        "desk.toml",
+        "journal.jsonl",
+        "manifest.json",
+        "secret.key",
+    ]
     assert (backup.path / "secret.key").stat().st_mode & 0o077 == 0
     assert verify_backup(backup.path, desk.locations.default_config).ok
 
@@ -112,7 +117,12 @@ def test_backup_and_restore_from_the_command_line(desk, tmp_path):
     desk.store.register("studio", studio_fields(), "张三")
     run = lambda *args: subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(desk.locations.data), *args],
-        check=False, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=60,
     )
     out = run("backup", "--to", str(tmp_path / "usb"), "--by", "张三")
     assert out.returncode == 0 and "已备份 1 条记录" in out.stdout, out.stderr

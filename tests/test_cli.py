@@ -14,8 +14,11 @@ def add_supervisor_file(data: Path) -> None:
 
     from .supervisor_helpers import _PIN_HASH
 
-    staff = [{"name": "张三", "role": "clerk"}, {"name": "李四", "role": "clerk"},
-             {"name": SUPERVISOR, "role": "supervisor", "pin_hash": _PIN_HASH}]
+    staff = [
+        {"name": "张三", "role": "clerk"},
+        {"name": "李四", "role": "clerk"},
+        {"name": SUPERVISOR, "role": "supervisor", "pin_hash": _PIN_HASH},
+    ]
     data.mkdir(parents=True, exist_ok=True)
     (data / "desk.toml").write_text(tomlkit.dumps({"staff": staff}), encoding="utf-8")
 
@@ -23,7 +26,12 @@ def add_supervisor_file(data: Path) -> None:
 def run(data: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(data), *args],
-        input=stdin, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=60,
     )
 
 
@@ -36,14 +44,28 @@ def test_help_lists_subcommands(tmp_path):
 
 def test_register_from_json_lines_reports_bad_lines_by_number(tmp_path):
     lines = [
-        json.dumps({"kind": "studio", "unit": "准东某煤化工有限公司", "name": "大师工作室", "members": 6, "pages": 12,
-                    "received_at": "2026-06-01 10:00"}, ensure_ascii=False),
+        json.dumps(
+            {
+                "kind": "studio",
+                "unit": "准东某煤化工有限公司",
+                "name": "大师工作室",
+                "members": 6,
+                "pages": 12,
+                "received_at": "2026-06-01 10:00",
+            },
+            ensure_ascii=False,
+        ),
         "{not json",
         json.dumps({"kind": "project", "unit": "某公司"}, ensure_ascii=False),
-        json.dumps({"kind": "人才项目", "unit": "某公司", "name": "项目A", "received_at": "2026-06-20T09:00:00+08:00"}, ensure_ascii=False),
+        json.dumps(
+            {"kind": "人才项目", "unit": "某公司", "name": "项目A", "received_at": "2026-06-20T09:00:00+08:00"},
+            ensure_ascii=False,
+        ),
     ]
     add_supervisor_file(tmp_path)
-    out = run(tmp_path, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin="\n".join(lines) + "\n")
+    out = run(
+        tmp_path, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin="\n".join(lines) + "\n"
+    )
     assert out.returncode == 1
     results = [json.loads(line) for line in out.stdout.splitlines()]
     assert [(r["line"], r["receipt_no"]) for r in results] == [(1, "ZD2026-GZS-0001"), (4, "ZD2026-XM-0001")]

@@ -48,7 +48,10 @@ def test_read_against_a_pack_and_accept(tmp_path):
         ensure_ascii=False,
     )
     add_supervisor_file(data)  # a received time is the supervisor's to give
-    assert run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin=line + "\n").returncode == 0
+    assert (
+        run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin=line + "\n").returncode
+        == 0
+    )
     form = ff.form1(tmp_path / "附件1.docx")
     pdf = ff.pdf(tmp_path / "全套.pdf", 20)
     shown = run(data, "read", str(form), str(pdf), "--pack", "ZD2026-GZS-0001")

@@ -10,13 +10,28 @@ from tests.test_cli import add_supervisor_file, run
 
 
 def _register(data, **over):
-    record = {"kind": "studio", "unit": "准东某煤化工有限公司", "name": "大师工作室", "pages": 12,
-              "checklist": {"form1": True, "form2": True}, "received_at": "2026-06-10 10:00"}
+    record = {
+        "kind": "studio",
+        "unit": "准东某煤化工有限公司",
+        "name": "大师工作室",
+        "pages": 12,
+        "checklist": {"form1": True, "form2": True},
+        "received_at": "2026-06-10 10:00",
+    }
     record.update(over)
     if not (data / "desk.toml").exists():
         add_supervisor_file(data)  # a received time is the supervisor's to give
-    out = run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN,
-              stdin=json.dumps(record, ensure_ascii=False) + "\n")
+    out = run(
+        data,
+        "register",
+        "--clerk",
+        "张三",
+        "--supervisor",
+        SUPERVISOR,
+        "--pin",
+        PIN,
+        stdin=json.dumps(record, ensure_ascii=False) + "\n",
+    )
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)["receipt_no"]
 

@@ -53,8 +53,18 @@ def test_outcome_command_asks_for_the_supervisor(tmp_path):
 
     other = complete_studio(desk, name="另一个")
     # The command line runs on the real clock: a due date no run of this test can have passed.
-    asked = run(tmp_path, "outcome", other.receipt_no, "supplement_request", "--by", "张三", "--due", "2999-12-31",
-                "--missing", "原件核对")
+    asked = run(
+        tmp_path,
+        "outcome",
+        other.receipt_no,
+        "supplement_request",
+        "--by",
+        "张三",
+        "--due",
+        "2999-12-31",
+        "--missing",
+        "原件核对",
+    )
     assert asked.returncode == 0 and "补正" in asked.stdout
     got = run(tmp_path, "outcome", other.receipt_no, "supplement_received", "--by", "李四", "--items", "电子版")
     assert got.returncode == 0
@@ -65,8 +75,19 @@ def test_details_and_dashboard_commands(tmp_path):
     pack = incomplete_studio(desk, contact="赵六")
     text = tmp_path / "awards.txt"
     text.write_text("2021年 自治区技术能手\n", encoding="utf-8")
-    out = run(tmp_path, "details", pack.receipt_no, "--by", SUPERVISOR, "--file", "awards", str(text),
-              "--text", "goals", "三年培养30名高级工")
+    out = run(
+        tmp_path,
+        "details",
+        pack.receipt_no,
+        "--by",
+        SUPERVISOR,
+        "--file",
+        "awards",
+        str(text),
+        "--text",
+        "goals",
+        "三年培养30名高级工",
+    )
     assert out.returncode == 0 and "领衔人主要获奖情况" in out.stdout
     desk.store.refresh()
     assert desk.store.get(pack.id).details == {"awards": "2021年 自治区技术能手", "goals": "三年培养30名高级工"}
@@ -93,7 +114,7 @@ def test_annex2_export_says_first_which_rows_lack_content_and_leaves_late_packs_
     from .supervisor_helpers import LATE
 
     desk = _desk(tmp_path)
-    full = {k: "内容" for k in ("awards", "achievements", "unit_intro", "support", "goals")}
+    full = dict.fromkeys(("awards", "achievements", "unit_intro", "support", "goals"), "内容")
     complete_studio(desk, name="齐全", details=full)
     bare = complete_studio(desk, name="空白")
     late = complete_studio(desk, name="迟到", details=full, received_at=LATE)
@@ -109,6 +130,8 @@ def test_annex2_export_says_first_which_rows_lack_content_and_leaves_late_packs_
     every = run(tmp_path, "export", "annex2", "--include-late")
     assert "已导出 3 行" in every.stderr and "视为放弃，未列入" not in every.stderr
     board = run(tmp_path, "dashboard")
-    assert "附件2内容：3 个工作室，齐 2，缺 1" in board.stdout and bare.receipt_no in board.stdout.split("附件2内容：")[1]
+    assert (
+        "附件2内容：3 个工作室，齐 2，缺 1" in board.stdout and bare.receipt_no in board.stdout.split("附件2内容：")[1]
+    )
     doc = json.loads(run(tmp_path, "dashboard", "--json").stdout)
     assert {r["receipt_no"]: r["origin"] for r in doc["annex2_content"]}[bare.receipt_no] == "missing"

@@ -21,8 +21,19 @@ from .conftest import studio_fields
 from .supervisor_helpers import PIN, SUPERVISOR, add_supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
-ARGPARSE_ENGLISH = ("usage:", "error:", "options:", "positional arguments", "show this help", "required", "invalid",
-                    "unrecognized", "expected", "choose from", "argument ")
+ARGPARSE_ENGLISH = (
+    "usage:",
+    "error:",
+    "options:",
+    "positional arguments",
+    "show this help",
+    "required",
+    "invalid",
+    "unrecognized",
+    "expected",
+    "choose from",
+    "argument ",
+)
 PYTHON_VALUES = re.compile(r"\bNone\b|\bTrue\b|\bFalse\b|\{'|\['|'\]|'\}|\(\)")
 
 
@@ -99,13 +110,20 @@ def test_help_lines_up_in_terminal_columns(monkeypatch) -> None:  # type: ignore
     for help_text in ("按编号、单位、名称、领衔人或拼音首字母筛选", "包括往年批次", "输出 JSON"):
         (line,) = [line for line in lines if line.endswith(help_text)]
         column = cells(line) - cells(help_text)
-        assert column == cells(next(line for line in lines if line.endswith("显示本说明后退出"))) - cells("显示本说明后退出")
+        assert column == cells(next(line for line in lines if line.endswith("显示本说明后退出"))) - cells(
+            "显示本说明后退出"
+        )
 
 
 def test_the_installed_command_speaks_chinese(tmp_path) -> None:  # type: ignore[no-untyped-def]
     out = subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(tmp_path), "lst"],
-        capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
     assert out.returncode == 2
     assert "deskapp：错误：没有子命令“lst”" in out.stderr and "您是不是要找 list？" in out.stderr
@@ -139,18 +157,39 @@ def test_show_is_a_readable_record_without_python_values(capsys, desk, data_dir,
     assert code == 0, err
     assert PYTHON_VALUES.findall(out) == [], PYTHON_VALUES.findall(out)
     for line in (
-        "工作室名称：煤化工技能大师工作室", "领衔人：王建国", "工作室成员人数：6", "联系人：刘敏  联系电话：13900000000",
-        "页数（纸质）：12 页", "电子版介质：U盘", "材料清单：", "  [✓] 附件1 工作室申报表", "  [✓] 依托单位公章",
-        "  [ ] 行业主管部门公章", "受理人：张三", "已出文书：受理回执 2 份",
+        "工作室名称：煤化工技能大师工作室",
+        "领衔人：王建国",
+        "工作室成员人数：6",
+        "联系人：刘敏  联系电话：13900000000",
+        "页数（纸质）：12 页",
+        "电子版介质：U盘",
+        "材料清单：",
+        "  [✓] 附件1 工作室申报表",
+        "  [✓] 依托单位公章",
+        "  [ ] 行业主管部门公章",
+        "受理人：张三",
+        "已出文书：受理回执 2 份",
     ):
         assert line in out, line
-    history = out[out.index("历史（"):]
+    history = out[out.index("历史（") :]
     for said in (
-        "张三  登记", "依托单位公章：未收到 → 已收到", "电子版介质：（空） → U盘", "原因：单位补盖公章",
-        "结论：（空） → 补正（截止 2026-06-22）", "状态：已登记 → 补正", "截止日期：2026-06-22",
-        "文书：受理回执", "份次：第 1 份", "结果：成功", "份次：第 2 份（补打第 1 次）", "结果：未成功",
-        "补交材料：附件2 工作室申报汇总表、佐证材料", "填写附件2内容",
-        f"{SUPERVISOR}  更正", "收件时间：2026-06-10 09:30:00 → 2026-06-10 09:00:00", "原因：收件时间录错",
+        "张三  登记",
+        "依托单位公章：未收到 → 已收到",
+        "电子版介质：（空） → U盘",
+        "原因：单位补盖公章",
+        "结论：（空） → 补正（截止 2026-06-22）",
+        "状态：已登记 → 补正",
+        "截止日期：2026-06-22",
+        "文书：受理回执",
+        "份次：第 1 份",
+        "结果：成功",
+        "份次：第 2 份（补打第 1 次）",
+        "结果：未成功",
+        "补交材料：附件2 工作室申报汇总表、佐证材料",
+        "填写附件2内容",
+        f"{SUPERVISOR}  更正",
+        "收件时间：2026-06-10 09:30:00 → 2026-06-10 09:00:00",
+        "原因：收件时间录错",
     ):
         assert said in history, said
     assert "打印机：" not in out and "文书：slip" not in out and "成功：" not in out
@@ -178,8 +217,16 @@ async def test_pack_screen_tells_the_history_in_the_same_words(desk, tmp_path) -
 # -- a mistyped receipt number ----------------------------------------------------------------
 @pytest.mark.parametrize(
     "typed",
-    ["zd2026gzs0002", "ZD2026 GZS 0002", "ZD2026-GZS-2", "ＺＤ２０２６ ＧＺＳ ０００２", "ZD2026-GSZ-0002", "ZD2026-GZS-00022",
-     "ZD2026-GZ-0002", "ZD2026_GZS_0002"],
+    [
+        "zd2026gzs0002",
+        "ZD2026 GZS 0002",
+        "ZD2026-GZS-2",
+        "ＺＤ２０２６ ＧＺＳ ０００２",
+        "ZD2026-GSZ-0002",
+        "ZD2026-GZS-00022",
+        "ZD2026-GZ-0002",
+        "ZD2026_GZS_0002",
+    ],
 )
 def test_a_mistyped_receipt_number_gets_a_suggestion(capsys, desk, data_dir, typed) -> None:  # type: ignore[no-untyped-def]
     for n in range(3):

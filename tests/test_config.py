@@ -65,7 +65,7 @@ def test_broken_toml_and_wrong_encoding_are_config_errors(tmp_path: Path):
     bad.write_text("[round\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="TOML"):
         load_config(templates_dir() / "desk.toml", bad)
-    bad.write_bytes("[office]\nname = \"人才援疆科\"\n".encode("gbk"))
+    bad.write_bytes('[office]\nname = "人才援疆科"\n'.encode("gbk"))
     with pytest.raises(ConfigError, match="UTF-8"):
         load_config(templates_dir() / "desk.toml", bad)
 

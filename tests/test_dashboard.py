@@ -17,7 +17,12 @@ def test_counts_against_known_packs(desk):
     assert {k: v for k, v in board.by_kind_status["project"].items() if v} == {"registered": 1}
     assert board.kind_total("studio") == 5
     # Live packs per sector (withdrawn and voided not counted), round's sectors first.
-    assert board.by_sector == {"煤炭煤电煤化工": {"studio": 1}, "教育": {"studio": 1}, "卫生": {"studio": 1}, "（未填）": {"project": 1}}
+    assert board.by_sector == {
+        "煤炭煤电煤化工": {"studio": 1},
+        "教育": {"studio": 1},
+        "卫生": {"studio": 1},
+        "（未填）": {"project": 1},
+    }
     # Every day from the first arrival to the deadline; late and voided packs not on the chart.
     assert board.arrivals[0] == (date(2026, 6, 3), 1) and board.arrivals[-1] == (date(2026, 6, 15), 0)
     assert len(board.arrivals) == 13 and dict(board.arrivals)[date(2026, 6, 5)] == 2
@@ -26,7 +31,9 @@ def test_counts_against_known_packs(desk):
     assert [r.receipt_no for r in rows] == [packs["missing"].receipt_no, packs["project"].receipt_no]
     assert rows[0].missing == ("佐证材料", "电子版") and rows[0].contact == "赵六" and rows[0].phone == "13812345678"
     assert rows[0].phone_masked == "138****5678"
-    assert rows[1].missing == tuple(i.label for i in desk.config.round.checklist("project")) and rows[1].contact == "钱七"
+    assert (
+        rows[1].missing == tuple(i.label for i in desk.config.round.checklist("project")) and rows[1].contact == "钱七"
+    )
 
 
 def test_incomplete_list_filters_and_sorts(desk):

@@ -38,8 +38,14 @@ def sdesk(desk):
 
 
 def _studios(desk):
-    a = complete_studio(desk, unit=HOSTILE, name="+甲工作室", leader="-王", sector="@教育",
-                        details={"awards": "2020年 自治区技术能手\n2022年 全国五一劳动奖章", "achievements": LONG})
+    a = complete_studio(
+        desk,
+        unit=HOSTILE,
+        name="+甲工作室",
+        leader="-王",
+        sector="@教育",
+        details={"awards": "2020年 自治区技术能手\n2022年 全国五一劳动奖章", "achievements": LONG},
+    )
     b = complete_studio(desk, unit="准东某矿业有限公司", name="乙工作室", members=8, details={"goals": "目标\x07三年"})
     c = complete_studio(desk, unit="丙公司", name="丙工作室")
     outcomes.withdraw(desk.store, c.id, "张三")
@@ -55,18 +61,39 @@ def test_annex2_workbook_layout_values_and_print_settings(sdesk):
     assert ws["A1"].value == "附件2" and ws["A2"].value == TITLE == "准东开发区高层次人才（技能大师）工作室申报汇总表"
     assert [str(r) for r in ws.merged_cells.ranges] == ["A2:K2"]
     assert tuple(c.value for c in ws[3]) == HEADERS
-    assert HEADERS == ("序号", "申报单位", "工作室名称", "研究领域", "领衔人", "领衔人主要获奖情况", "工作室成员人数",
-                       "领衔人主要工作业绩", "依托单位简介", "依托单位对工作室支持措施", "人才工作室工作任务目标")
+    assert HEADERS == (
+        "序号",
+        "申报单位",
+        "工作室名称",
+        "研究领域",
+        "领衔人",
+        "领衔人主要获奖情况",
+        "工作室成员人数",
+        "领衔人主要工作业绩",
+        "依托单位简介",
+        "依托单位对工作室支持措施",
+        "人才工作室工作任务目标",
+    )
     assert ws.max_row == 5
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4)]
     assert [r[0] for r in rows] == [1, 2]
-    assert rows[0][1:8] == [HOSTILE, "+甲工作室", "@教育", "-王", "2020年 自治区技术能手\n2022年 全国五一劳动奖章", 6, LONG]
+    assert rows[0][1:8] == [
+        HOSTILE,
+        "+甲工作室",
+        "@教育",
+        "-王",
+        "2020年 自治区技术能手\n2022年 全国五一劳动奖章",
+        6,
+        LONG,
+    ]
     assert rows[1][1:3] == ["准东某矿业有限公司", "乙工作室"] and rows[1][6] == 8 and rows[1][10] == "目标三年"
     # Print: landscape (A3: the long achievements text widened its column), one page wide,
     # header row on every page, page numbers; text never below 10 pt on paper.
     assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == 8
     assert 11 * printed_scale(ws, 11) >= 10
-    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    assert (
+        ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+    )
     assert ws.print_title_rows == "$3:$3" and "&P" in ws.oddFooter.center.text
     # Styling: wrapped, bordered, Chinese fonts, rows tall enough for their text.
     cell = ws["H4"]
@@ -196,7 +223,9 @@ def test_register_lists_every_pack_of_both_kinds(sdesk):
     voided = rows[packs["voided"].receipt_no]
     assert voided[col["状态"]] == "已作废" and voided[col["结论说明"]] == "作废原因：重复登记"
     missing = rows[packs["missing"].receipt_no]
-    assert missing[col["电子版"]] == "✗" and missing[col["佐证材料"]] == "✗" and missing[col["附件1 工作室申报表"]] == "✓"
+    assert (
+        missing[col["电子版"]] == "✗" and missing[col["佐证材料"]] == "✗" and missing[col["附件1 工作室申报表"]] == "✓"
+    )
     assert missing[col["缺少材料"]] == "佐证材料、电子版" and missing[col["联系电话"]] == "13812345678"
     late = rows[packs["late"].receipt_no]
     assert late[col["是否逾期"]] == "逾期" and "逾期" in late[col["提示"]]

@@ -50,10 +50,20 @@ def _status_rows(ws):
 
 def test_official_sheet_is_the_notice_table_and_the_second_sheet_accounts_for_every_studio(sdesk, tmp_path):
     packs = known_round(sdesk)  # accepted, missing items, late, withdrawn, voided, one project
-    typed = sdesk.store.update(packs["accepted"].id, {f"details.{k}": v for k, v in FULL.items()}, "张三", action="details")
+    typed = sdesk.store.update(
+        packs["accepted"].id, {f"details.{k}": v for k, v in FULL.items()}, "张三", action="details"
+    )
     form = read_file(ff.form1(tmp_path / "附件1.docx", cover={"工作室名称": "乙工作室"}))
-    prefill = propose("studio", current_values(packs["missing"]), [form], sdesk.config.round.sectors, pack=packs["missing"])
-    apply(sdesk.store, packs["missing"].id, [p for p in prefill.proposals if p.path.startswith("details.")], [form], "张三")
+    prefill = propose(
+        "studio", current_values(packs["missing"]), [form], sdesk.config.round.sectors, pack=packs["missing"]
+    )
+    apply(
+        sdesk.store,
+        packs["missing"].id,
+        [p for p in prefill.proposals if p.path.startswith("details.")],
+        [form],
+        "张三",
+    )
     result = write_annex2(sdesk.store)
     wb = load_workbook(result.path)
     assert wb.sheetnames == ["附件2", STATUS_SHEET]
@@ -62,7 +72,16 @@ def test_official_sheet_is_the_notice_table_and_the_second_sheet_accounts_for_ev
     names = [r[2] for r in official.iter_rows(min_row=4, values_only=True)]
     assert names == ["甲工作室", "乙工作室"] and result.rows == 2  # 丙 late, 丁 withdrawn, 戊 voided: left out
     heads, rows = _status_rows(wb[STATUS_SHEET])
-    assert heads[:8] == ["序号", "收件编号", "申报单位", "工作室名称", "状态", "列入附件2", "附件2内容", "附件2缺少栏目"]
+    assert heads[:8] == [
+        "序号",
+        "收件编号",
+        "申报单位",
+        "工作室名称",
+        "状态",
+        "列入附件2",
+        "附件2内容",
+        "附件2缺少栏目",
+    ]
     assert set(rows) == {p.receipt_no for k, p in packs.items() if k != "project"}
     accepted, missing = rows[typed.receipt_no], rows[packs["missing"].receipt_no]
     assert (accepted["列入附件2"], accepted["附件2内容"], accepted["附件2缺少栏目"]) == ("是", "手工填写", None)
@@ -142,12 +161,20 @@ def test_annex2_fonts_exist_on_office_pcs_and_print_at_10pt_or_more(sdesk):
     assert "方正" not in xml and "GB2312" not in xml
     ws = load_workbook(path)["附件2"]
     fonts = {ws.cell(r, c).font.name for r in (1, 2, 3, 4) for c in (1, 2, 6) if ws.cell(r, c).value is not None}
-    assert fonts <= STOCK_FONTS and {ws["A2"].font.name, ws["B3"].font.name, ws["B4"].font.name} == {"宋体", "黑体", "仿宋"}
+    assert fonts <= STOCK_FONTS and {ws["A2"].font.name, ws["B3"].font.name, ws["B4"].font.name} == {
+        "宋体",
+        "黑体",
+        "仿宋",
+    }
     # short texts: A4 landscape, one page wide, and the widths leave the 11 pt body at ≥ 10 pt
     assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.fitToWidth == 1
     assert ws["B4"].font.sz * printed_scale(ws, 11) >= 10
     for template in (build_template().worksheets[0], load_workbook(templates_dir() / "annex2.xlsx").worksheets[0]):
-        assert {template["A2"].font.name, template["B3"].font.name, template["B4"].font.name} == {"宋体", "黑体", "仿宋"}
+        assert {template["A2"].font.name, template["B3"].font.name, template["B4"].font.name} == {
+            "宋体",
+            "黑体",
+            "仿宋",
+        }
         assert template.cell(4, 2).font.sz * printed_scale(template, 11) >= 10
     docx_xml = _fonts(write_annex2_docx(sdesk.store).path)
     assert "方正" not in docx_xml and "GB2312" not in docx_xml and "仿宋" in docx_xml
@@ -179,12 +206,16 @@ def test_register_prints_at_9pt_with_date_cells_frozen_header_and_filters(sdesk,
         heads = [c.value for c in ws[1]]
         assert heads == list(register_headers(sdesk.store, kind))
         printed = printed_columns(kind)
-        assert heads[:3] == ["序号", "收件编号", "申报单位"] and {"收件时间", "状态", "缺少材料", "提示"} <= set(heads[:printed])
+        assert heads[:3] == ["序号", "收件编号", "申报单位"] and {"收件时间", "状态", "缺少材料", "提示"} <= set(
+            heads[:printed]
+        )
         assert ws.print_area == f"'{label}'!$A$1:${chr(64 + printed)}${ws.max_row}"
         assert int(ws.page_setup.paperSize) == 9 and ws.page_setup.orientation == "landscape"
         assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
         assert ws["B2"].font.sz * printed_scale(ws, printed) >= 9
-        assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:{ws.cell(1, len(heads)).column_letter}{ws.max_row}"
+        assert (
+            ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:{ws.cell(1, len(heads)).column_letter}{ws.max_row}"
+        )
         assert ws.print_title_rows == "$1:$1" and {ws["B1"].font.name, ws["B2"].font.name} <= STOCK_FONTS
         when = ws.cell(2, heads.index("收件时间") + 1)
         assert when.is_date and when.number_format == "yyyy-mm-dd hh:mm" and when.value.tzinfo is None

@@ -29,7 +29,10 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheels = tmp_path_factory.mktemp("wheels")
     subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
-        check=True, capture_output=True, text=True, timeout=600,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     (built,) = wheels.glob("*.whl")
     return built
@@ -42,7 +45,9 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     done = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return venv / "bin"
@@ -56,8 +61,14 @@ def _env(**extra: str) -> dict[str, str]:
 
 def deskapp(bin_dir: Path, cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [str(bin_dir / "deskapp"), *args], input=stdin, capture_output=True, text=True,
-        encoding="utf-8", cwd=cwd, env=_env(), timeout=120,
+        [str(bin_dir / "deskapp"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=cwd,
+        env=_env(),
+        timeout=120,
     )
 
 
@@ -85,8 +96,18 @@ def test_installed_copy_runs_every_command_from_any_folder(installed: Path, tmp_
     for name in ("register", "list", "slip", "read", "export", "check"):
         assert name in helped.stdout
 
-    line = json.dumps({"kind": "studio", "unit": "准东某煤化工有限公司", "name": "煤化工技能大师工作室", "leader": "张卫东",
-                       "sector": "煤炭煤电煤化工", "members": 6, "pages": 20}, ensure_ascii=False)
+    line = json.dumps(
+        {
+            "kind": "studio",
+            "unit": "准东某煤化工有限公司",
+            "name": "煤化工技能大师工作室",
+            "leader": "张卫东",
+            "sector": "煤炭煤电煤化工",
+            "members": 6,
+            "pages": 20,
+        },
+        ensure_ascii=False,
+    )
     reg = deskapp(installed, elsewhere, *d, "register", "--clerk", "张三", stdin=line + "\n")
     assert reg.returncode == 0, reg.stderr
     receipt = json.loads(reg.stdout.splitlines()[0])["receipt_no"]
@@ -122,9 +143,14 @@ def test_installed_copy_starts_its_screen_in_a_real_terminal(installed: Path, tm
     session = f"installed-{os.getpid()}"
     env = _env(TERM="xterm-256color")
     command = f"{installed / 'deskapp'} --data {data}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
-                   check=True, cwd=tmp_path, env=env)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
+        check=True,
+        cwd=tmp_path,
+        env=env,
+    )
     try:
+
         def screen() -> str:
             return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
 
@@ -147,12 +173,30 @@ def test_installed_copy_starts_its_screen_in_a_real_terminal(installed: Path, tm
 def test_installed_copy_keeps_one_record_whatever_the_folder(installed: Path, tmp_path: Path) -> None:
     """No --data: one fixed folder (the user data folder), never the folder the desk was started from."""
     env = _env(XDG_DATA_HOME=str(tmp_path / "share"), XDG_CONFIG_HOME=str(tmp_path / "config"))
-    line = json.dumps({"kind": "studio", "unit": "准东某煤化工有限公司", "name": "煤化工技能大师工作室", "leader": "张卫东",
-                       "sector": "煤炭煤电煤化工", "members": 6, "pages": 20}, ensure_ascii=False)
+    line = json.dumps(
+        {
+            "kind": "studio",
+            "unit": "准东某煤化工有限公司",
+            "name": "煤化工技能大师工作室",
+            "leader": "张卫东",
+            "sector": "煤炭煤电煤化工",
+            "members": 6,
+            "pages": 20,
+        },
+        ensure_ascii=False,
+    )
 
     def run(cwd: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(installed / "deskapp"), *args], input=stdin, capture_output=True, text=True,
-                              encoding="utf-8", cwd=cwd, env=env, timeout=120)
+        return subprocess.run(
+            [str(installed / "deskapp"), *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=cwd,
+            env=env,
+            timeout=120,
+        )
 
     numbers = []
     for name in ("counterA", "counterB"):
@@ -161,10 +205,15 @@ def test_installed_copy_keeps_one_record_whatever_the_folder(installed: Path, tm
         done = run(cwd, "register", "--clerk", "张三", stdin=line + "\n")
         assert done.returncode == 0, done.stderr
         numbers.append(json.loads(done.stdout)["receipt_no"])
-        assert not (cwd / "data").exists() and not any(cwd.iterdir()), "the desk wrote into the folder it was started from"
+        assert not (cwd / "data").exists() and not any(cwd.iterdir()), (
+            "the desk wrote into the folder it was started from"
+        )
     assert numbers == ["ZD2026-GZS-0001", "ZD2026-GZS-0002"]
     where = run(tmp_path, "where")
-    assert where.stdout.strip() == str(tmp_path / "share" / "zhundong-intake-desk") and "本机默认数据文件夹" in where.stderr
+    assert (
+        where.stdout.strip() == str(tmp_path / "share" / "zhundong-intake-desk")
+        and "本机默认数据文件夹" in where.stderr
+    )
     (tmp_path / "office").mkdir()
     assert run(tmp_path, "where", "--set", str(tmp_path / "office")).returncode == 0
     assert run(tmp_path / "counterA", "where").stdout.strip() == str(tmp_path / "office")

@@ -15,21 +15,34 @@ from deskapp.locations import Locations, UnsafeDataFolder, check_local, filesyst
 from deskapp.service import open_desk
 
 ROOT = Path(__file__).resolve().parent.parent
-LINE = json.dumps({"kind": "studio", "unit": "准东某煤化工有限公司", "name": "煤化工技能大师工作室", "leader": "张卫东",
-                   "sector": "煤炭煤电煤化工", "members": 6, "pages": 20}, ensure_ascii=False)
+LINE = json.dumps(
+    {
+        "kind": "studio",
+        "unit": "准东某煤化工有限公司",
+        "name": "煤化工技能大师工作室",
+        "leader": "张卫东",
+        "sector": "煤炭煤电煤化工",
+        "members": 6,
+        "pages": 20,
+    },
+    ensure_ascii=False,
+)
 
 
 def _mountinfo(tmp_path: Path, *mounts: tuple[str, str]) -> Path:
     """A mountinfo file in the kernel's format: (mount point, fstype) per line, ``/`` first."""
-    lines = [f"{20 + n} 1 0:{n} / {point} rw,relatime shared:{n} - {fstype} src{n} rw" for n, (point, fstype) in
-             enumerate((("/", "ext4"), *mounts))]
+    lines = [
+        f"{20 + n} 1 0:{n} / {point} rw,relatime shared:{n} - {fstype} src{n} rw"
+        for n, (point, fstype) in enumerate((("/", "ext4"), *mounts))
+    ]
     path = tmp_path / "mountinfo"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 
 
 def test_the_folder_comes_from_flag_then_env_then_setting_then_the_user_data_folder(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     default = Locations.resolve()
     assert default.source == "default"
@@ -60,8 +73,16 @@ def test_data_is_taken_before_or_after_the_subcommand(tmp_path: Path) -> None:
 
 
 def _deskapp(cwd: Path, env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "deskapp", *args], cwd=cwd, env=env, input=stdin, text=True,
-                          encoding="utf-8", capture_output=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "deskapp", *args],
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        text=True,
+        encoding="utf-8",
+        capture_output=True,
+        timeout=120,
+    )
 
 
 def test_one_record_whatever_the_current_folder(tmp_path: Path) -> None:

@@ -41,7 +41,9 @@ def test_supplement_keeps_receipt_and_original_time_and_history_shows_both(sdesk
     asked = outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-16")
     assert asked.status == "supplement" and outcomes.status_text(asked) == "补正（截止 2026-06-16）"
     notice = outcomes.supplement_notice(sdesk.store, asked)
-    assert notice.missing == ("佐证材料", "电子版") and notice.due == "2026-06-16" and notice.receipt_no == pack.receipt_no
+    assert (
+        notice.missing == ("佐证材料", "电子版") and notice.due == "2026-06-16" and notice.receipt_no == pack.receipt_no
+    )
 
     back = outcomes.supplement_received(sdesk.store, pack.id, "李四", items=["ecopy", "佐证材料"])
     assert back.receipt_no == pack.receipt_no and back.received_at == pack.received_at == "2026-06-08T16:00:00+08:00"
@@ -122,12 +124,21 @@ def test_only_a_supervisor_corrects_received_time_or_clerk_with_a_reason(sdesk):
     with pytest.raises(OutcomeError, match="人员名单"):
         outcomes.correct(sdesk.store, pack.id, SUPERVISOR, pin=PIN, reason="录错", clerk="路人甲")
     fixed = outcomes.correct(
-        sdesk.store, pack.id, SUPERVISOR, pin=PIN, reason="实际 9 日上午收到", received_at="2026-06-09 09:15", clerk="李四"
+        sdesk.store,
+        pack.id,
+        SUPERVISOR,
+        pin=PIN,
+        reason="实际 9 日上午收到",
+        received_at="2026-06-09 09:15",
+        clerk="李四",
     )
     assert fixed.received_at == "2026-06-09T09:15:00+08:00" and fixed.clerk == "李四"
     last = sdesk.store.history(pack.id)[-1]
     assert last.action == "correct" and last.actor == SUPERVISOR and last.reason == "实际 9 日上午收到"
-    assert last.changes == {"received_at": ["2026-06-09T17:00:00+08:00", "2026-06-09T09:15:00+08:00"], "clerk": ["张三", "李四"]}
+    assert last.changes == {
+        "received_at": ["2026-06-09T17:00:00+08:00", "2026-06-09T09:15:00+08:00"],
+        "clerk": ["张三", "李四"],
+    }
 
 
 def test_details_typed_on_a_pack_are_recorded(sdesk):
@@ -136,7 +147,9 @@ def test_details_typed_on_a_pack_are_recorded(sdesk):
         outcomes.set_details(sdesk.store, pack.id, "张三", {"salary": "x"})
     with pytest.raises(NotAllowed):
         outcomes.set_details(sdesk.store, pack.id, "路人甲", {"awards": "x"})
-    done = outcomes.set_details(sdesk.store, pack.id, SUPERVISOR, {"awards": "2020年 自治区技术能手\r\n2022年 全国五一劳动奖章 "})
+    done = outcomes.set_details(
+        sdesk.store, pack.id, SUPERVISOR, {"awards": "2020年 自治区技术能手\r\n2022年 全国五一劳动奖章 "}
+    )
     assert done.details["awards"] == "2020年 自治区技术能手\n2022年 全国五一劳动奖章"
     assert sdesk.store.history(pack.id)[-1].action == "details"
 

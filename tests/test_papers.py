@@ -30,7 +30,9 @@ CN_MOMENT = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}")
 
 
 def _incomplete(desk: Desk, **over: object):
-    return desk.store.register("studio", studio_fields(**over), "张三", checklist={"form1": True, "form2": True}, pages=12)
+    return desk.store.register(
+        "studio", studio_fields(**over), "张三", checklist={"form1": True, "form2": True}, pages=12
+    )
 
 
 def _actions(desk: Desk, pack_id: int) -> list[str]:
@@ -49,7 +51,9 @@ def test_the_notice_records_the_supplement_once_and_reprints_are_marked(desk, tm
     now = desk.store.get(pack.id)
     assert now.status == "supplement" and now.outcome["missing"] == list(desk.store.assess(pack).missing)
     assert [(p["doc"], p["copy"], p["act"]) for p in now.prints] == [
-        ("notice", 1, now.outcome["at"]), ("notice", 2, now.outcome["at"])]
+        ("notice", 1, now.outcome["at"]),
+        ("notice", 2, now.outcome["at"]),
+    ]
     assert "已登记补正" in first.message and "已登记补正" not in second.message
     assert "补打" not in pdf_text(first.path) and "补打（第1次）" in pdf_text(second.path)
     # the due date printed is the one recorded, on both copies
@@ -125,9 +129,27 @@ def test_the_cli_notice_is_the_same_act(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     add_supervisor_file(data)  # a received time on register is a supervisor's act (a migration)
-    record = {"kind": "studio", "unit": "准东某煤化工有限公司", "name": "大师工作室", "pages": 12,
-              "checklist": {"form1": True}, "received_at": "2026-06-10 10:00"}
-    receipt = json.loads(run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin=json.dumps(record, ensure_ascii=False) + "\n").stdout)["receipt_no"]
+    record = {
+        "kind": "studio",
+        "unit": "准东某煤化工有限公司",
+        "name": "大师工作室",
+        "pages": 12,
+        "checklist": {"form1": True},
+        "received_at": "2026-06-10 10:00",
+    }
+    receipt = json.loads(
+        run(
+            data,
+            "register",
+            "--clerk",
+            "张三",
+            "--supervisor",
+            SUPERVISOR,
+            "--pin",
+            PIN,
+            stdin=json.dumps(record, ensure_ascii=False) + "\n",
+        ).stdout
+    )["receipt_no"]
     one = run(data, "notice", receipt, "--clerk", "张三", "--due", "2999-12-31", "--out", str(tmp_path / "1.pdf"))
     two = run(data, "notice", receipt, "--clerk", "张三", "--out", str(tmp_path / "2.pdf"))
     old = run(data, "notice", receipt, "--clerk", "张三", "--by", "2999-12-31", "--out", str(tmp_path / "3.pdf"))
@@ -186,8 +208,9 @@ def test_slip_notice_and_late_paper_carry_seal_clerk_address_one_date_style(desk
     slip = issue(desk, pack, "李四", "slip", to_printer=False, out=tmp_path)
     notice = issue(desk, pack, "李四", "notice", to_printer=False, out=tmp_path)
     with clock_at(desk.store, LATE):
-        late = desk.store.register("studio", studio_fields(name="迟到的工作室"), "张三", checklist={"form1": True},
-                                   pages=5, received_at=LATE)
+        late = desk.store.register(
+            "studio", studio_fields(name="迟到的工作室"), "张三", checklist={"form1": True}, pages=5, received_at=LATE
+        )
     late_paper = issue(desk, late, "张三", "notice", to_printer=False, out=tmp_path)
     for result, clerk in ((slip, "李四"), (notice, "李四"), (late_paper, "张三")):
         assert result.ok, result.message
@@ -225,7 +248,19 @@ def test_the_cli_asks_for_the_clerk(tmp_path):
     data.mkdir()
     add_supervisor_file(data)  # a received time on register is a supervisor's act (a migration)
     record = {"kind": "studio", "unit": "准东某煤化工有限公司", "name": "大师工作室", "checklist": {"form1": True}}
-    receipt = json.loads(run(data, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN, stdin=json.dumps(record, ensure_ascii=False) + "\n").stdout)["receipt_no"]
+    receipt = json.loads(
+        run(
+            data,
+            "register",
+            "--clerk",
+            "张三",
+            "--supervisor",
+            SUPERVISOR,
+            "--pin",
+            PIN,
+            stdin=json.dumps(record, ensure_ascii=False) + "\n",
+        ).stdout
+    )["receipt_no"]
     for command in ("slip", "notice"):
         out = run(data, command, receipt)
         assert out.returncode == 2 and "--clerk" in out.stderr and "经办人" in out.stderr
@@ -257,12 +292,16 @@ def _drawn_with_glyphs(pdf: bytes) -> dict[str, set[int]]:
             ttf = TTFont(io.BytesIO(descriptor["/FontFile2"].get_object().get_data()))
             order, glyf = ttf.getGlyphOrder(), ttf["glyf"]
             gid_map = descendant.get("/CIDToGIDMap")
-            table = gid_map.get_object().get_data() if gid_map is not None and not isinstance(gid_map.get_object(), str) else None
+            table = (
+                gid_map.get_object().get_data()
+                if gid_map is not None and not isinstance(gid_map.get_object(), str)
+                else None
+            )
             cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
-            for section in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.S):
+            for section in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
                 for code, text in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", section):
                     cid = int(code, 16)
-                    gid = int.from_bytes(table[2 * cid:2 * cid + 2], "big") if table is not None else cid
+                    gid = int.from_bytes(table[2 * cid : 2 * cid + 2], "big") if table is not None else cid
                     if gid == 0 or gid >= len(order):
                         continue
                     glyph = glyf[order[gid]]
@@ -336,14 +375,18 @@ def test_lines_break_as_chinese_print_does():
     assert "".join(wrap_lines("ZD2026GZS0001UB2CCRWVS068QWC5P8Z", 10, width)) == "ZD2026GZS0001UB2CCRWVS068QWC5P8Z"
 
 
-async def test_f5_supplement_proposes_a_working_day_says_an_unknown_year_and_prints_the_original(desk: Desk, no_printer) -> None:
+async def test_f5_supplement_proposes_a_working_day_says_an_unknown_year_and_prints_the_original(
+    desk: Desk, no_printer
+) -> None:
     from dataclasses import replace
 
     from textual.widgets import Input, Static
 
     pack = _incomplete(desk)
     # late December: five working days reach into 2027, whose holidays the desk does not know yet
-    desk.config = replace(desk.config, round=replace(desk.config.round, deadline=datetime(2027, 6, 15, 23, 59, tzinfo=BEIJING)))
+    desk.config = replace(
+        desk.config, round=replace(desk.config.round, deadline=datetime(2027, 6, 15, 23, 59, tzinfo=BEIJING))
+    )
     desk.store.config = desk.config
     desk.store.clock = lambda: datetime(2026, 12, 29, 10, 0, tzinfo=BEIJING)
     app = DeskApp(desk, clerk="李四")

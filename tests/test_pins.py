@@ -20,8 +20,20 @@ from screens.signin import SignInScreen
 from tests.conftest import studio_fields
 from tests.ui_keys import shown, type_text
 
-BROWSER_KEPT = {"ctrl+t", "ctrl+w", "ctrl+n", "ctrl+tab", "ctrl+shift+tab", "ctrl+shift+t", "ctrl+shift+w",
-                "ctrl+shift+n", "ctrl+pageup", "ctrl+pagedown", "f11", "ctrl+l"}
+BROWSER_KEPT = {
+    "ctrl+t",
+    "ctrl+w",
+    "ctrl+n",
+    "ctrl+tab",
+    "ctrl+shift+tab",
+    "ctrl+shift+t",
+    "ctrl+shift+w",
+    "ctrl+shift+n",
+    "ctrl+pageup",
+    "ctrl+pagedown",
+    "f11",
+    "ctrl+l",
+}
 
 
 class Clock:
@@ -92,12 +104,20 @@ def test_refusals_from_the_command_line_are_recorded_and_limited(desk: Desk, cap
     pack = desk.store.register("studio", studio_fields(), "张三")
     data = ["--data", str(desk.locations.data)]
     for _ in range(5):
-        assert cli.main([*data, "outcome", pack.receipt_no, "void", "--by", "王科长", "--pin", "000000",
-                         "--reason", "重复"]) == 1
-    assert cli.main([*data, "outcome", pack.receipt_no, "void", "--by", "王科长", "--pin", "246810",
-                     "--reason", "重复"]) == 1
+        assert (
+            cli.main(
+                [*data, "outcome", pack.receipt_no, "void", "--by", "王科长", "--pin", "000000", "--reason", "重复"]
+            )
+            == 1
+        )
+    assert (
+        cli.main([*data, "outcome", pack.receipt_no, "void", "--by", "王科长", "--pin", "246810", "--reason", "重复"])
+        == 1
+    )
     assert "后再试" in capsys.readouterr().err
-    assert cli.main([*data, "outcome", pack.receipt_no, "void", "--by", "张三", "--pin", "246810", "--reason", "x"]) == 1
+    assert (
+        cli.main([*data, "outcome", pack.receipt_no, "void", "--by", "张三", "--pin", "246810", "--reason", "x"]) == 1
+    )
     seen = refusals(open_desk(desk.locations.data))
     assert len(seen) == 7 and seen[-1]["name_tried"] == "张三"
     assert desk.store.get(pack.id).status != "voided"
@@ -113,15 +133,19 @@ def test_no_key_of_the_desk_is_one_a_browser_keeps() -> None:
     import importlib
     import pkgutil
 
-    import screens
     from textual.binding import Binding
     from textual.dom import DOMNode
+
+    import screens
 
     classes: list[type] = [DeskApp]
     for info in pkgutil.iter_modules(screens.__path__):
         module = importlib.import_module(f"screens.{info.name}")
-        classes += [c for c in vars(module).values()
-                    if isinstance(c, type) and issubclass(c, DOMNode) and c.__module__.startswith("screens")]
+        classes += [
+            c
+            for c in vars(module).values()
+            if isinstance(c, type) and issubclass(c, DOMNode) and c.__module__.startswith("screens")
+        ]
     keys = set()
     for cls in classes:
         for binding in getattr(cls, "BINDINGS", []):

@@ -31,7 +31,20 @@ UNITS = [
     "阜康市卫生院",
     "准东开发区疾病预防控制中心 ",
 ]
-PEOPLE = ["张卫东", "王建国", "欧阳明", "司马光", "李局", "艾力·买买提", "阿依古丽·托合提", "王院", "张 科", "", "Zhang Wei", "李所"]
+PEOPLE = [
+    "张卫东",
+    "王建国",
+    "欧阳明",
+    "司马光",
+    "李局",
+    "艾力·买买提",
+    "阿依古丽·托合提",
+    "王院",
+    "张 科",
+    "",
+    "Zhang Wei",
+    "李所",
+]
 
 
 @pytest.mark.parametrize("text", UNITS)
@@ -75,7 +88,10 @@ def test_the_unit_comes_from_the_unit_field_never_the_person_on_the_cover(desk, 
 def test_cover_unit_that_differs_from_the_work_unit_is_a_choice_not_a_silent_pick(desk, tmp_path):
     report = read_file(ff.form1(tmp_path / "附件1.docx", cover={"申报人": "新疆某能源集团"}))
     unit = {p.path: p for p in propose("studio", {}, [report]).proposals}["unit"]
-    assert [(c.value, c.where) for c in unit.choices] == [("准东某煤化工有限公司", "工作单位"), ("新疆某能源集团", "申报人")]
+    assert [(c.value, c.where) for c in unit.choices] == [
+        ("准东某煤化工有限公司", "工作单位"),
+        ("新疆某能源集团", "申报人"),
+    ]
     assert unit.conflict and "新疆某能源集团" in unit.conflict_text()
 
 
@@ -136,9 +152,15 @@ def test_annex2_content_missing_and_typed(desk):
     pack = register(desk)
     content = annex2_content(pack)
     assert content.origin == "missing" and not content.complete
-    assert content.missing == ("领衔人主要获奖情况", "领衔人主要工作业绩", "依托单位简介", "依托单位对工作室支持措施", "人才工作室工作任务目标")
+    assert content.missing == (
+        "领衔人主要获奖情况",
+        "领衔人主要工作业绩",
+        "依托单位简介",
+        "依托单位对工作室支持措施",
+        "人才工作室工作任务目标",
+    )
     assert content.text().startswith("缺：领衔人主要获奖情况")
-    typed = {k: "某内容" for k in ("awards", "achievements", "unit_intro", "support", "goals")}
+    typed = dict.fromkeys(("awards", "achievements", "unit_intro", "support", "goals"), "某内容")
     pack = register(desk, name="另一个工作室", details=typed)
     assert annex2_content(pack).origin == "typed" and annex2_content(pack).complete
     assert annex2_content(register(desk, name="第三", leader="", details=typed)).missing == ("领衔人",)
@@ -154,7 +176,9 @@ def test_a_project_form_fills_lead_contact_phone_funds_and_a_told_sector(desk, t
         "contact": "孙伟",
         "phone": "13800000001",
     }
-    assert by_path["details.funds_total"].found == "100" and by_path["details.funds_requested"].label == "申请资金（万元）"
+    assert (
+        by_path["details.funds_total"].found == "100" and by_path["details.funds_requested"].label == "申请资金（万元）"
+    )
     sector = by_path["sector"]  # 附件3 has no sector field: told from its text (煤化工), as a guess
     assert sector.found == "煤炭煤电煤化工" and sector.guess and sector.choices[0].where == "据内容推断"
     # a text naming two sectors tells none
@@ -172,7 +196,10 @@ def test_cli_shows_conflicts_first_and_accept_all_never_replaces_typed_values(tm
     )
     assert run(data, "register", "--clerk", "张三", stdin=line + "\n").returncode == 0
     form = _form1_person_on_cover(tmp_path)
-    form2 = ff.form2_xlsx(tmp_path / "附件2.xlsx", [ff.form2_row(申报单位="新疆准东某煤化工有限公司", 工作室名称="煤化工技能大师工作室", 领衔人="张卫东")])
+    form2 = ff.form2_xlsx(
+        tmp_path / "附件2.xlsx",
+        [ff.form2_row(申报单位="新疆准东某煤化工有限公司", 工作室名称="煤化工技能大师工作室", 领衔人="张卫东")],
+    )
     shown = run(data, "read", str(form), str(form2), "--pack", "ZD2026-GZS-0001")
     assert shown.returncode == 0, shown.stderr
     head = shown.stdout.split("[附件1")[0]  # before the files' listings
@@ -187,8 +214,18 @@ def test_cli_shows_conflicts_first_and_accept_all_never_replaces_typed_values(tm
     assert "awards" not in pack["details"]  # the two files disagree: not taken by "all"
     sources = pack["history"][-1]["data"]["sources"]
     assert sources["leader"]["name"] == form.name and len(sources["leader"]["sha256"]) == 64
-    chosen = run(data, "read", str(form), str(form2), "--pack", "ZD2026-GZS-0001", "--accept",
-                 "details.awards=附件2.xlsx,name", "--clerk", "张三")
+    chosen = run(
+        data,
+        "read",
+        str(form),
+        str(form2),
+        "--pack",
+        "ZD2026-GZS-0001",
+        "--accept",
+        "details.awards=附件2.xlsx,name",
+        "--clerk",
+        "张三",
+    )
     assert chosen.returncode == 0, chosen.stderr
     pack = json.loads(run(data, "show", "ZD2026-GZS-0001", "--json").stdout)
     assert pack["details"]["awards"] == "2021年全国技术能手" and pack["name"] == "煤化工技能大师工作室"

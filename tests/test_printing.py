@@ -73,8 +73,11 @@ class CupsServer:
 def _why_no_cups() -> str:
     if not sys.platform.startswith("linux"):
         return "CUPS printing is tested on Linux only"
-    missing = [tool for tool in ("cupsd", "lpadmin", "lp", "lpstat") if shutil.which(tool) is None
-               and not Path("/usr/sbin", tool).exists()]
+    missing = [
+        tool
+        for tool in ("cupsd", "lpadmin", "lp", "lpstat")
+        if shutil.which(tool) is None and not Path("/usr/sbin", tool).exists()
+    ]
     if missing:
         return "CUPS is not installed (missing " + ", ".join(missing) + "): run scripts/system-packages.sh"
     if not CUPS_PDF_BACKEND.exists():
@@ -141,7 +144,9 @@ def cups():
     with open(root / "log/stderr", "wb") as stderr:
         daemon = subprocess.Popen(
             [_tool("cupsd"), "-f", "-c", str(root / "conf/cupsd.conf"), "-s", str(root / "conf/cups-files.conf")],
-            stdout=subprocess.DEVNULL, stderr=stderr, stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            stdin=subprocess.DEVNULL,
         )
     env = {**os.environ, "CUPS_SERVER": str(socket), "LC_ALL": "C"}
     try:
@@ -151,19 +156,39 @@ def cups():
             if "scheduler is running" in state.stdout:
                 break
             if daemon.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("cupsd did not start: " + (root / "log/stderr").read_text() + (log.read_text() if log.exists() else ""))
+                pytest.fail(
+                    "cupsd did not start: "
+                    + (root / "log/stderr").read_text()
+                    + (log.read_text() if log.exists() else "")
+                )
             time.sleep(0.2)
         added = subprocess.run(
             [_tool("lpadmin"), "-p", QUEUE, "-E", "-v", "cups-pdf:/", "-P", str(_ppd())],
-            env=env, check=False, capture_output=True, text=True,
+            env=env,
+            check=False,
+            capture_output=True,
+            text=True,
         )
         assert added.returncode == 0, added.stderr
         # A queue whose filter always fails: a job that is accepted, then fails.
         (root / "conf/failing.ppd").write_text(FAILING_PPD)
         added = subprocess.run(
-            [_tool("lpadmin"), "-p", FAILING_QUEUE, "-E", "-v", "cups-pdf:/", "-P", str(root / "conf/failing.ppd"),
-             "-o", "printer-error-policy=abort-job"],
-            env=env, check=False, capture_output=True, text=True,
+            [
+                _tool("lpadmin"),
+                "-p",
+                FAILING_QUEUE,
+                "-E",
+                "-v",
+                "cups-pdf:/",
+                "-P",
+                str(root / "conf/failing.ppd"),
+                "-o",
+                "printer-error-policy=abort-job",
+            ],
+            env=env,
+            check=False,
+            capture_output=True,
+            text=True,
         )
         assert added.returncode == 0, added.stderr
         yield CupsServer(socket, QUEUE, _cups_pdf_out_dir(), log)
@@ -211,7 +236,9 @@ def _wait_for_output(cups: CupsServer, title: str, since: float, payload: str, t
                     continue  # taken away by another run meanwhile, or still being written
         time.sleep(0.25)
     log = cups.log.read_text(errors="replace")[-3000:] if cups.log.exists() else ""
-    pytest.fail(f"cups-pdf wrote no {title}*.pdf with this desk's QR code into {cups.out_dir} within {timeout} s\n{log}")
+    pytest.fail(
+        f"cups-pdf wrote no {title}*.pdf with this desk's QR code into {cups.out_dir} within {timeout} s\n{log}"
+    )
 
 
 def test_slip_printed_through_cups_comes_out_with_a_readable_qr(printer_desk, cups):
@@ -272,7 +299,9 @@ def test_job_that_fails_after_it_was_queued_goes_to_the_outbox(printer_desk):
     assert desk.store.get(pack.id).prints[-1]["printer"] == FAILING_QUEUE
     # the failed job is off the queue: it cannot come out later beside the outbox copy
     env = {**os.environ, "LC_ALL": "C"}
-    waiting = subprocess.run([_tool("lpstat"), "-o", FAILING_QUEUE], env=env, check=False, capture_output=True, text=True)
+    waiting = subprocess.run(
+        [_tool("lpstat"), "-o", FAILING_QUEUE], env=env, check=False, capture_output=True, text=True
+    )
     assert result.job and result.job not in waiting.stdout
 
 

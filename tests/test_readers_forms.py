@@ -43,16 +43,16 @@ def test_extra_member_rows_and_blank_rows_are_counted_right(tmp_path):
 
 
 def test_placeholder_hints_are_dropped_and_empty_form_says_what_is_missing(tmp_path):
-    empty = {k: "" for k in ff.COVER}
+    empty = dict.fromkeys(ff.COVER, "")
     report = read_file(
         ff.form1(
             tmp_path / "空表.docx",
             "notice",
             cover=empty,
-            leader={k: "" for k in ff.LEADER},
+            leader=dict.fromkeys(ff.LEADER, ""),
             members=[],
             awards=[],
-            longs={k: "" for k in ff.LONGS},
+            longs=dict.fromkeys(ff.LONGS, ""),
         )
     )
     assert report.kind == "form1"

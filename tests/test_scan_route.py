@@ -52,8 +52,15 @@ def test_scan_log_lines_and_a_log_that_cannot_be_written(desk: Desk, tmp_path) -
     path = tmp_path / "logs" / "scans.jsonl"
     assert log_scan(path, verdict, "张三", ON_TIME) == ""
     assert read_log(path) == [
-        {"at": "2026-06-10T09:30:00+08:00", "actor": "张三", "read": "QWERTY42", "kind": "search",
-         "outcome": "not_found", "receipt": "", "recorded": False}
+        {
+            "at": "2026-06-10T09:30:00+08:00",
+            "actor": "张三",
+            "read": "QWERTY42",
+            "kind": "search",
+            "outcome": "not_found",
+            "receipt": "",
+            "recorded": False,
+        }
     ]
     blocked = tmp_path / "file"
     blocked.write_text("x")

@@ -28,12 +28,18 @@ from deskapp.service import open_desk, save_staff
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 pytestmark = pytest.mark.slow
 
 
-OPEN_SESSIONS: list["Session"] = []
+OPEN_SESSIONS: list[Session] = []
 SHOTS = Path(os.environ.get("TMPDIR", "/tmp"))
 
 
@@ -81,14 +87,21 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         pytest.fail("chromium is not installed: run scripts/system-packages.sh (./test.sh does)")
     data = tmp_path / "office"
     desk = open_desk(data)
-    save_staff(desk.locations, [StaffMember("张三"), StaffMember("李四"),
-                                StaffMember("王科长", "supervisor", hash_pin("246810"))])
+    save_staff(
+        desk.locations,
+        [StaffMember("张三"), StaffMember("李四"), StaffMember("王科长", "supervisor", hash_pin("246810"))],
+    )
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"}
     log_path = tmp_path / "serve.log"
     log_file = log_path.open("wb")  # a file, not a pipe nobody reads: a full pipe would stall the server
-    server = subprocess.Popen([sys.executable, "-m", "deskapp", "serve", "--data", str(data), "--port", str(port)],
-                              cwd=tmp_path, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "deskapp", "serve", "--data", str(data), "--port", str(port)],
+        cwd=tmp_path,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
 
     def up() -> bool:
         with socket.socket() as s:
@@ -202,9 +215,14 @@ def browser():  # type: ignore[no-untyped-def]
 
 
 def packs_of(data: Path) -> list[dict[str, object]]:
-    done = subprocess.run([sys.executable, "-m", "deskapp", "--data", str(data), "list", "--json", "--all-rounds"],
-                          capture_output=True, text=True, encoding="utf-8", env={**os.environ, "PYTHONPATH": str(ROOT)},
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "deskapp", "--data", str(data), "list", "--json", "--all-rounds"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)  # type: ignore[no-any-return]
 
@@ -234,6 +252,7 @@ def test_a_clerk_signs_in_with_a_pin_registers_and_downloads_annex2(served, brow
     tab.settle(1.0)
 
     downloads: list = []  # type: ignore[type-arg]
+
     def took(download) -> None:  # type: ignore[no-untyped-def]
         downloads.append(download)
 
@@ -265,8 +284,11 @@ def test_wrong_pins_are_limited_and_recorded_with_the_counter(served, browser) -
     tab.settle(1.0)
     for _ in range(6):
         tab.type("000000")
-    refused = [json.loads(line) for line in (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
-               if '"pin_refused"' in line]
+    refused = [
+        json.loads(line)
+        for line in (data / "journal.jsonl").read_text(encoding="utf-8").splitlines()
+        if '"pin_refused"' in line
+    ]
     assert len(refused) == 6
     assert all(r["data"]["name_tried"] == "王科长" and r["data"]["counter"] == "浏览器 127.0.0.1" for r in refused)
     assert refused[-1]["data"]["waiting"] is True  # the 6th came during the pause after five
@@ -284,7 +306,16 @@ def test_two_browsers_register_at_once_with_unique_numbers(served, browser) -> N
     for n, tab in enumerate(tabs):
         tab.press("F2", "1")
         tab.settle(2.0)
-        for text in (f"准东第{n + 1}煤化工有限公司", f"第{n + 1}技能大师工作室", "mt", "王建国", "刘敏", "13900000000", "6", ""):
+        for text in (
+            f"准东第{n + 1}煤化工有限公司",
+            f"第{n + 1}技能大师工作室",
+            "mt",
+            "王建国",
+            "刘敏",
+            "13900000000",
+            "6",
+            "",
+        ):
             tab.type(text)
     for tab in tabs:
         tab.front()
@@ -294,6 +325,11 @@ def test_two_browsers_register_at_once_with_unique_numbers(served, browser) -> N
     numbers = sorted(p["receipt_no"] for p in packs)  # type: ignore[index]
     assert numbers == ["ZD2026-GZS-0001", "ZD2026-GZS-0002"]
     assert {p["clerk"] for p in packs} == {"张三", "李四"}  # type: ignore[index]
-    checked = subprocess.run([sys.executable, "-m", "deskapp", "--data", str(data), "check"], capture_output=True,
-                             text=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    checked = subprocess.run(
+        [sys.executable, "-m", "deskapp", "--data", str(data), "check"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -44,11 +44,28 @@ def test_slip_qr_decodes_from_the_rendered_picture_and_opens_its_pack(desk, pack
 def test_slip_says_in_chinese_what_was_received_and_what_must_be_brought(desk, pack):
     text = pdf_text(render_for(desk, pack, "slip", "张三")[0])
     for expected in (
-        "申报材料受理回执", "申请人联", desk.config.office.name, "ZD2026-GZS-0001", "人才工作室",
-        "准东某煤化工有限公司", "煤化工技能大师工作室", "2026年6月10日 09:30", "北京时间", "张三",
-        "31页", "2026年6月15日 23:59", "青红艳 15123187591", "送件人（签字）", "经办人：张三（签字）",
-        "受理单位（盖章）", desk.config.office.address,
-        "附件1 工作室申报表", "佐证材料", "缺少材料（须补交）", "依托单位公章", "行业主管部门负责人签字",
+        "申报材料受理回执",
+        "申请人联",
+        desk.config.office.name,
+        "ZD2026-GZS-0001",
+        "人才工作室",
+        "准东某煤化工有限公司",
+        "煤化工技能大师工作室",
+        "2026年6月10日 09:30",
+        "北京时间",
+        "张三",
+        "31页",
+        "2026年6月15日 23:59",
+        "青红艳 15123187591",
+        "送件人（签字）",
+        "经办人：张三（签字）",
+        "受理单位（盖章）",
+        desk.config.office.address,
+        "附件1 工作室申报表",
+        "佐证材料",
+        "缺少材料（须补交）",
+        "依托单位公章",
+        "行业主管部门负责人签字",
         "31页，超过一般25页",
     ):
         assert expected in text, expected
@@ -59,8 +76,9 @@ def test_slip_says_in_chinese_what_was_received_and_what_must_be_brought(desk, p
 
 def test_late_pack_slip_carries_the_notices_wording(desk):
     with clock_at(desk.store, LATE):
-        late = desk.store.register("studio", studio_fields(), "张三", checklist=full_checklist(desk, "studio"), pages=20,
-                                   received_at=LATE)
+        late = desk.store.register(
+            "studio", studio_fields(), "张三", checklist=full_checklist(desk, "studio"), pages=20, received_at=LATE
+        )
     text = pdf_text(render_for(desk, late, "slip", "张三")[0])
     assert "逾期，视为放弃" in text and "2026年6月16日 08:05" in text
     assert "清单所列材料齐全" in text and "缺少材料" not in text
@@ -133,7 +151,13 @@ def test_reprint_is_marked_with_its_count_and_time(desk, pack, tmp_path):
 def test_notice_lists_every_missing_item_once_with_a_deadline(desk, pack):
     pdf = render_for(desk, pack, "notice", "李四")[0]
     text = pdf_text(pdf)
-    missing = ["依托单位（申报单位）负责人签字", "依托单位公章", "行业主管部门负责人签字", "行业主管部门公章", "A4纸正反面打印"]
+    missing = [
+        "依托单位（申报单位）负责人签字",
+        "依托单位公章",
+        "行业主管部门负责人签字",
+        "行业主管部门公章",
+        "A4纸正反面打印",
+    ]
     assert "申报材料补正告知书" in text and "一次性告知" in text
     for n, label in enumerate(missing, 1):
         assert f"{n}. {label}" in text
@@ -146,8 +170,9 @@ def test_notice_lists_every_missing_item_once_with_a_deadline(desk, pack):
 
 def test_notice_deadline_given_by_hand(desk, pack):
     payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
-    doc = notice_document(desk.config, pack, payload, issued_at=desk.store.clock(), clerk="张三",
-                          deadline=date(2026, 6, 22))
+    doc = notice_document(
+        desk.config, pack, payload, issued_at=desk.store.clock(), clerk="张三", deadline=date(2026, 6, 22)
+    )
     assert "2026年6月22日" in pdf_text(render(doc))
 
 
@@ -175,5 +200,7 @@ def test_characters_the_font_lacks_show_as_a_visible_mark(desk, caplog):
     payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
     with caplog.at_level("WARNING"):
         pdf = render(slip_document(desk.config, pack, desk.store.assess(pack), payload))
-    assert "𠀀〓科技有限公司" in pdf_text(pdf)  # 𠀀 (Extension B) from the fallback font; 𪜀 (Extension C) is not shipped
+    assert "𠀀〓科技有限公司" in pdf_text(
+        pdf
+    )  # 𠀀 (Extension B) from the fallback font; 𪜀 (Extension C) is not shipped
     assert not [r for r in caplog.records if "missing" in r.getMessage()]

@@ -29,7 +29,9 @@ def test_bad_registration_writes_nothing(desk):
 
 def test_late_pack_is_recorded_and_marked(desk):
     with clock_at(desk.store, LATE):
-        pack = desk.store.register("studio", studio_fields(), "张三", received_at=LATE, checklist=full_checklist(desk, "studio"), pages=20)
+        pack = desk.store.register(
+            "studio", studio_fields(), "张三", received_at=LATE, checklist=full_checklist(desk, "studio"), pages=20
+        )
     assert desk.store.by_receipt(pack.receipt_no) is not None
     assert desk.store.assess(pack).late
 
@@ -52,7 +54,9 @@ def test_update_records_old_new_who_and_why(desk):
 def test_duplicates_are_found_unless_confirmed_distinct(desk):
     first = desk.store.register("studio", studio_fields(), "张三")
     second = desk.store.register("studio", studio_fields(unit="准东某煤化工有限公司 "), "张三")
-    assert [p.receipt_no for p in desk.store.duplicates("2026", second.unit, second.name, exclude=second.id)] == [first.receipt_no]
+    assert [p.receipt_no for p in desk.store.duplicates("2026", second.unit, second.name, exclude=second.id)] == [
+        first.receipt_no
+    ]
     assert "duplicate" in [f.code for f in desk.store.assess(second).flags]
     third = desk.store.register("studio", studio_fields(), "张三", distinct_from=[first.receipt_no, second.receipt_no])
     assert "duplicate" not in [f.code for f in desk.store.assess(third).flags]
@@ -60,7 +64,9 @@ def test_duplicates_are_found_unless_confirmed_distinct(desk):
 
 def test_search_by_chinese_receipt_and_pinyin_initials(desk):
     a = desk.store.register("studio", studio_fields(), "张三")
-    b = desk.store.register("project", {"unit": "新疆某有色金属公司", "name": "铝冶炼人才项目", "leader": "赵强"}, "张三")
+    b = desk.store.register(
+        "project", {"unit": "新疆某有色金属公司", "name": "铝冶炼人才项目", "leader": "赵强"}, "张三"
+    )
     found = lambda q: [p.receipt_no for p in desk.store.search(q)]
     assert found("煤化") == [a.receipt_no]
     assert found("zdmh") == [a.receipt_no]  # initials as a subsequence: 准东某煤化工

@@ -52,7 +52,11 @@ class _Writes(ast.NodeVisitor):
     def __init__(self, tree: ast.Module, writers: set[str]) -> None:
         self.writers = writers
         self.aliases = {  # module-level names bound to a tuple of exceptions (ERRORS = (...))
-            t.id: ast.unparse(n.value) for n in tree.body if isinstance(n, ast.Assign) for t in n.targets if isinstance(t, ast.Name)
+            t.id: ast.unparse(n.value)
+            for n in tree.body
+            if isinstance(n, ast.Assign)
+            for t in n.targets
+            if isinstance(t, ast.Name)
         }
         self.guarded = 0
         self.found: list[tuple[int, str, bool]] = []
@@ -62,7 +66,10 @@ class _Writes(ast.NodeVisitor):
     def _guards(self, handlers: list[ast.ExceptHandler]) -> bool:
         for handler in handlers:
             text = ast.unparse(handler.type) if handler.type is not None else "Exception"
-            text = " ".join(self.aliases.get(part, part) for part in text.replace("(", " ").replace(")", " ").replace(",", " ").split())
+            text = " ".join(
+                self.aliases.get(part, part)
+                for part in text.replace("(", " ").replace(")", " ").replace(",", " ").split()
+            )
             if any(name in text for name in GUARD_NAMES):
                 return True
         return False
@@ -92,14 +99,22 @@ class _Writes(ast.NodeVisitor):
 
     def visit_Call(self, node: ast.Call) -> None:
         name = _called(node)
-        if name == "write" and isinstance(node.func, ast.Attribute) and ast.unparse(node.func.value).endswith(("app", "self")):
+        if (
+            name == "write"
+            and isinstance(node.func, ast.Attribute)
+            and ast.unparse(node.func.value).endswith(("app", "self"))
+        ):
             self.guarded += 1
             self.generic_visit(node)
             self.guarded -= 1
             return
-        if _is_store_write(node) or (name in self.writers and not isinstance(node.func, ast.Attribute) or
-                                     isinstance(node.func, ast.Attribute) and name in self.writers
-                                     and not ast.unparse(node.func.value).endswith(("self", "super()"))):
+        if _is_store_write(node) or (
+            (name in self.writers
+            and not isinstance(node.func, ast.Attribute))
+            or (isinstance(node.func, ast.Attribute)
+            and name in self.writers
+            and not ast.unparse(node.func.value).endswith(("self", "super()")))
+        ):
             item = (node.lineno, ast.unparse(node.func), self.guarded > 0)
             self.found.append(item)
             for fn in self._current[:1]:
@@ -122,9 +137,7 @@ def core_writers() -> set[str]:
             scan = _Writes(tree, writers)
             scan.visit(tree)
             for fn, calls in scan.functions.items():
-                if any(not guarded for _, _, guarded in calls) and not fn.startswith("_"):
-                    grown.add(fn)
-                elif any(not guarded for _, _, guarded in calls):
+                if (any(not guarded for _, _, guarded in calls) and not fn.startswith("_")) or any(not guarded for _, _, guarded in calls):
                     grown.add(fn)
         if grown == writers:
             return writers
@@ -153,7 +166,10 @@ def test_core_writers_are_found() -> None:
 def test_every_screen_write_is_guarded() -> None:
     writers = core_writers()
     unguarded = []
-    sources = [*_modules("screens"), (ROOT / "deskapp/app.py", ast.parse((ROOT / "deskapp/app.py").read_text(encoding="utf-8")))]
+    sources = [
+        *_modules("screens"),
+        (ROOT / "deskapp/app.py", ast.parse((ROOT / "deskapp/app.py").read_text(encoding="utf-8"))),
+    ]
     seen = 0
     for path, tree in sources:
         scan = _Writes(tree, writers)

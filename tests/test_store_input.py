@@ -20,10 +20,19 @@ from .supervisor_helpers import PIN, SUPERVISOR
 from .test_cli import add_supervisor_file, run
 
 CONTROL_LINE = {
-    "kind": "studio", "unit": "准东某\u000b煤化工有限公司", "name": "气化\u0016技能大师工作室", "sector": "煤炭煤电煤化工",
-    "leader": "王建国", "members": 6,
-    "details": {"awards": "全国技术能手\u0007（2021）", "achievements": "攻关\u000c12项\r\n带徒38人",
-                "unit_intro": "成立于2012年\u0000。", "support": "场地120平方米", "goals": "三年培养技师5名"},
+    "kind": "studio",
+    "unit": "准东某\u000b煤化工有限公司",
+    "name": "气化\u0016技能大师工作室",
+    "sector": "煤炭煤电煤化工",
+    "leader": "王建国",
+    "members": 6,
+    "details": {
+        "awards": "全国技术能手\u0007（2021）",
+        "achievements": "攻关\u000c12项\r\n带徒38人",
+        "unit_intro": "成立于2012年\u0000。",
+        "support": "场地120平方米",
+        "goals": "三年培养技师5名",
+    },
 }
 
 
@@ -39,7 +48,9 @@ def test_clean_text_rule():
 
 
 def test_register_lines_with_control_characters_are_stored_clean(tmp_path):
-    out = run(tmp_path, "register", "--clerk", "张三", stdin=json.dumps(CONTROL_LINE) + "\n")  # ASCII escapes, as the case file
+    out = run(
+        tmp_path, "register", "--clerk", "张三", stdin=json.dumps(CONTROL_LINE) + "\n"
+    )  # ASCII escapes, as the case file
     assert out.returncode == 0, out.stderr
     shown = json.loads(run(tmp_path, "show", "ZD2026-GZS-0001", "--json").stdout)
     assert shown["unit"] == "准东某煤化工有限公司" and shown["name"] == "气化技能大师工作室"
@@ -61,8 +72,13 @@ def test_a_lone_surrogate_is_a_line_error_and_the_batch_goes_on(tmp_path):
 
     from .test_cli import ROOT
 
-    out = subprocess.run([sys.executable, "-m", "deskapp", "--data", str(tmp_path), "register", "--clerk", "张三"],
-                         input=stdin, capture_output=True, cwd=ROOT, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "deskapp", "--data", str(tmp_path), "register", "--clerk", "张三"],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+    )
     stderr = out.stderr.decode("utf-8")
     assert out.returncode == 1 and "Traceback" not in stderr
     done = [json.loads(line) for line in out.stdout.decode("utf-8").splitlines()]
@@ -75,7 +91,9 @@ def test_a_lone_surrogate_is_a_line_error_and_the_batch_goes_on(tmp_path):
 def test_every_way_in_passes_the_door(desk, tmp_path):
     pack = desk.store.register("studio", studio_fields(name="气化\ufe0f工作室"), "张三")
     assert pack.name == "气化工作室"
-    updated = desk.store.update(pack.id, {"leader": "王\x07建国", "details.goals": "\ufeff目标\r\n二"}, "张三", reason="改\x00正")
+    updated = desk.store.update(
+        pack.id, {"leader": "王\x07建国", "details.goals": "\ufeff目标\r\n二"}, "张三", reason="改\x00正"
+    )
     assert updated.leader == "王建国" and updated.details["goals"] == "目标\n二"
     assert desk.store.history(pack.id)[-1].reason == "改正"
     with pytest.raises(RegistrationError, match="代理项"):
@@ -86,7 +104,9 @@ def test_every_way_in_passes_the_door(desk, tmp_path):
 
 
 def test_details_file_from_notepad_loses_its_bom(tmp_path):
-    out = run(tmp_path, "register", "--clerk", "张三", stdin='{"kind": "studio", "unit": "准东甲公司", "name": "甲工作室"}\n')
+    out = run(
+        tmp_path, "register", "--clerk", "张三", stdin='{"kind": "studio", "unit": "准东甲公司", "name": "甲工作室"}\n'
+    )
     assert out.returncode == 0
     text = tmp_path / "goals.txt"
     text.write_bytes("\ufeff三年培养技师5名\r\n带徒10人".encode("utf-8"))
@@ -111,8 +131,17 @@ def test_received_time_and_other_clerk_need_the_supervisor(tmp_path: Path):
     clerk_as_sup = run(tmp_path, "register", "--clerk", "张三", "--supervisor", "李四", "--pin", PIN, stdin=backdated)
     assert clerk_as_sup.returncode == 2 and clerk_as_sup.stdout == ""
 
-    out = run(tmp_path, "register", "--clerk", "张三", "--supervisor", SUPERVISOR, "--pin", PIN,
-              stdin=backdated + other + future + late)
+    out = run(
+        tmp_path,
+        "register",
+        "--clerk",
+        "张三",
+        "--supervisor",
+        SUPERVISOR,
+        "--pin",
+        PIN,
+        stdin=backdated + other + future + late,
+    )
     assert out.returncode == 1
     done = {d["line"]: d for d in map(json.loads, out.stdout.splitlines())}
     assert sorted(done) == [1, 2, 4]

@@ -18,7 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 def deskapp(data: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(data), *args],
-        check=False, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=60,
     )
 
 
@@ -61,7 +66,11 @@ def test_a_hand_edited_entry_fails_the_check_naming_it(desk):
     as_json = json.loads(deskapp(desk.locations.data, "check", "--json").stdout)
     assert as_json["ok"] is False
     assert as_json["bad_entry"] == {
-        "line": 2, "seq": 2, "action": "register", "at": at, "why": as_json["bad_entry"]["why"]
+        "line": 2,
+        "seq": 2,
+        "action": "register",
+        "at": at,
+        "why": as_json["bad_entry"]["why"],
     }
     status = check_status(open_desk(desk.locations.data, clock=desk.store.clock).store)
     assert not status.ok and status.last_passed is not None and "发现问题" in status.text()

@@ -28,15 +28,24 @@ def pack_lines(count: int, tag: str) -> str:
     lines = []
     for n in range(count):
         kind = "studio" if n % 3 else "project"
-        lines.append(json.dumps({"kind": kind, "unit": f"准东{tag}单位{n}", "name": f"{tag}工作室{n}", "members": 6}, ensure_ascii=False))
+        lines.append(
+            json.dumps(
+                {"kind": kind, "unit": f"准东{tag}单位{n}", "name": f"{tag}工作室{n}", "members": 6}, ensure_ascii=False
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
 def register_process(data: Path, **popen: object) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "deskapp", "--data", str(data), "register", "--clerk", "张三"],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
-        cwd=ROOT, **popen,  # type: ignore[call-overload]
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        **popen,  # type: ignore[call-overload]
     )
 
 
@@ -180,7 +189,12 @@ def test_full_disk_during_a_write_keeps_the_old_state_and_says_so(data_dir):
     limit = size + entry + 600
     out = subprocess.run(
         [sys.executable, "-c", FULL_DISK_CHILD, str(data_dir), str(limit)],
-        check=False, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
@@ -210,7 +224,9 @@ def test_the_file_size_limit_really_applies_in_the_child(tmp_path):
         "os.write(fd, b'x' * 100)\n"
         "try:\n    os.write(fd, b'y')\nexcept OSError as e:\n    print(e.errno)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code, str(target)], check=False, capture_output=True, text=True, timeout=30)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(target)], check=False, capture_output=True, text=True, timeout=30
+    )
     assert out.stdout.strip() == str(__import__("errno").EFBIG)
     assert resource.RLIMIT_FSIZE is not None
 
@@ -243,7 +259,12 @@ print("not reached", flush=True)
 def test_a_crash_between_issuing_a_number_and_saving_never_issues_it_twice(data_dir, moment):
     out = subprocess.run(
         [sys.executable, "-c", CRASH_CHILD, str(data_dir), moment],
-        check=False, capture_output=True, text=True, encoding="utf-8", cwd=ROOT, timeout=60,
+        check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=60,
     )
     assert out.returncode == -signal.SIGKILL and "not reached" not in out.stdout
     store = open_store(data_dir)
@@ -276,7 +297,9 @@ def test_a_desk_stuck_holding_the_lock_gives_a_clear_message_and_a_killed_one_fr
     store = open_store(data_dir)
     store.register("studio", {"unit": "甲单位", "name": "甲工作室"}, "张三")
     before = (data_dir / "journal.jsonl").read_bytes()
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK_CHILD, str(data_dir / "journal.lock")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK_CHILD, str(data_dir / "journal.lock")], stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
         with pytest.raises(StoreWriteError, match="另一台受理台正占用记录文件.*本次修改未保存"):
@@ -299,7 +322,9 @@ def test_two_desks_on_one_folder_never_issue_the_same_number(data_dir):
     def work(n: int) -> None:
         try:
             for i in range(40):
-                pack = desks[n].register("studio", {"unit": f"准东单位{n}-{i}", "name": f"工作室{n}-{i}", "members": 6}, "张三")
+                pack = desks[n].register(
+                    "studio", {"unit": f"准东单位{n}-{i}", "name": f"工作室{n}-{i}", "members": 6}, "张三"
+                )
                 issued[n].append(pack.receipt_no)
         except BaseException as exc:  # reported below: a thread's exception would be lost otherwise
             failures.append(exc)

@@ -29,7 +29,9 @@ from .test_store_integrity import rewrite_line
 
 def twenty(desk: Desk) -> list[str]:
     """20 journal lines: 20 registrations, each reported (returned) after its commit."""
-    return [desk.store.register("studio", studio_fields(name=f"工作室{n:02d}"), "张三").receipt_no for n in range(1, 21)]
+    return [
+        desk.store.register("studio", studio_fields(name=f"工作室{n:02d}"), "张三").receipt_no for n in range(1, 21)
+    ]
 
 
 def reopen(desk: Desk) -> Desk:
@@ -61,8 +63,16 @@ def test_a_changed_byte_is_found_at_start_and_changes_are_refused(desk):
 def test_forged_lines_are_caught_even_with_a_recomputed_plain_hash(desk):
     twenty(desk)
     last = json.loads(lines_of(desk.locations.journal)[-1])
-    forged = {"action": "update", "actor": "张三", "at": last["at"], "pack": 3, "set": {"unit": "假的"}, "old": {},
-              "seq": 21, "prev": last["hash"]}
+    forged = {
+        "action": "update",
+        "actor": "张三",
+        "at": last["at"],
+        "pack": 3,
+        "set": {"unit": "假的"},
+        "old": {},
+        "seq": 21,
+        "prev": last["hash"],
+    }
     forged["hash"] = entry_hash(last["hash"], forged)  # SHA-256 as an old journal would have it
     with open(desk.locations.journal, "ab") as handle:
         handle.write(canonical(forged) + b"\n")
@@ -84,7 +94,9 @@ async def test_the_desk_says_so_prominently_and_records_the_alarm(desk):
     app = DeskApp(other, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
         for _ in range(100):  # bounded wait for the verification worker
-            if other.store.guard.report is not None and any("记录校验未通过" in str(n.title) for n in app._notifications):
+            if other.store.guard.report is not None and any(
+                "记录校验未通过" in str(n.title) for n in app._notifications
+            ):
                 break
             await pilot.pause(0.05)
         assert any("记录校验未通过" in str(n.title) and "第 11 行" in str(n.message) for n in app._notifications)

@@ -37,7 +37,9 @@ def prepared(data: Path) -> tuple[list[tuple[str, str, str]], list[str]]:
     save_staff(desk.locations, [StaffMember("张三")])
     desk.reload_config()
     packs = [
-        desk.store.register("studio", studio_fields(name=f"工作室{n}"), "张三", checklist=full_checklist(desk, "studio"))
+        desk.store.register(
+            "studio", studio_fields(name=f"工作室{n}"), "张三", checklist=full_checklist(desk, "studio")
+        )
         for n in range(6)
     ] + [desk.store.register("project", studio_fields(name=f"项目{n}", members=None), "张三") for n in range(4)]
     desk.store.close()
@@ -73,16 +75,20 @@ def test_hundred_scans_in_one_burst_in_a_real_terminal(tmp_path: Path) -> None:
     session = f"scan-burst-{os.getpid()}"
     env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
     command = f"{sys.executable} -m tests.tty_desk {data}"
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command],
-                   check=True, cwd=ROOT, env=env)
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command], check=True, cwd=ROOT, env=env
+    )
     try:
+
         def wait_for(test, what: str, seconds: float) -> None:  # type: ignore[no-untyped-def]
             end = time.monotonic() + seconds
             while time.monotonic() < end:
                 if test():
                     return
                 time.sleep(0.2)
-            raise AssertionError(f"{what} never happened; the screen:\n{tmux('capture-pane', '-p', '-t', session, check=False)}")
+            raise AssertionError(
+                f"{what} never happened; the screen:\n{tmux('capture-pane', '-p', '-t', session, check=False)}"
+            )
 
         wait_for(lambda: "本批次共 10 件" in tmux("capture-pane", "-p", "-t", session), "the main screen", 60)
         # One burst: the whole text goes into the terminal at once, as a scanner with a queue types it

@@ -258,7 +258,9 @@ async def test_ctrl_q_twice_quits_and_quits_at_once_when_nothing_is_typed(desk: 
 # -- toasts ------------------------------------------------------------------------------------
 async def test_toasts_are_short_and_paths_shortened(desk: Desk) -> None:
     path = "/home/clerk/desk-data/outbox/2026/ZD2026-GZS-0001-受理回执-第1次.pdf"
-    assert short_paths(f"已保存到 {path}，请稍后打印") == "已保存到 …/2026/ZD2026-GZS-0001-受理回执-第1次.pdf，请稍后打印"
+    assert (
+        short_paths(f"已保存到 {path}，请稍后打印") == "已保存到 …/2026/ZD2026-GZS-0001-受理回执-第1次.pdf，请稍后打印"
+    )
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
         app.notify(f"没有打印：{path}", severity="warning", timeout=20)
@@ -293,5 +295,3 @@ async def test_multi_line_paste_keeps_every_line_in_any_one_line_input(desk: Des
         form = app.screen
         assert isinstance(form, RegisterScreen)
         assert form.value("unit") == "准东某煤化工 有限公司" and form.value("name") == "煤化工工作室"
-
-

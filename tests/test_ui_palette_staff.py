@@ -18,8 +18,20 @@ from tests.ui_keys import shown, type_text
 from .conftest import studio_fields
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-TEXTUAL_WORDS = ("Scroll", "Move cursor", "Focus Next", "Delete", "Copy", "Paste", "Theme", "Quit", "Keys",
-                 "Screenshot", "Maximize", "Select")
+TEXTUAL_WORDS = (
+    "Scroll",
+    "Move cursor",
+    "Focus Next",
+    "Delete",
+    "Copy",
+    "Paste",
+    "Theme",
+    "Quit",
+    "Keys",
+    "Screenshot",
+    "Maximize",
+    "Select",
+)
 
 
 async def palette_hits(app: DeskApp, pilot, query: str = "", open_it: bool = True) -> list[str]:  # type: ignore[no-untyped-def]
@@ -117,7 +129,7 @@ def office_desk(desk: Desk) -> Desk:
 
 
 def comments(text: str) -> list[str]:
-    return [line[line.index("#"):] for line in text.splitlines() if "#" in line]
+    return [line[line.index("#") :] for line in text.splitlines() if "#" in line]
 
 
 def test_a_staff_save_keeps_the_offices_comments(desk: Desk) -> None:
@@ -139,7 +151,10 @@ def test_staff_changes_name_every_kind_of_change() -> None:
     before = [StaffMember("张山"), StaffMember("李四"), StaffMember("王科长", "supervisor", "h1")]
     after = [StaffMember("张三"), StaffMember("王科长", "supervisor", "h2"), StaffMember("赵六")]
     assert staff_changes(before, after, {"张三": "张山"}) == {
-        "added": ["赵六"], "removed": ["李四"], "renamed": [["张山", "张三"]], "pin": ["王科长"],
+        "added": ["赵六"],
+        "removed": ["李四"],
+        "renamed": [["张山", "张三"]],
+        "pin": ["王科长"],
     }
     assert staff_changes(before, before) == {}
 

@@ -102,7 +102,11 @@ async def test_read_into_an_open_pack_accept_one_by_keys(desk, tmp_path):
         await pilot.pause()
         assert isinstance(app.screen, PackScreen)
         info = shown(app.screen.query_one("#pack-info"))
-        assert "工作室名称：煤化工技能大师工作室" in info and "电子版：form1.docx（附件1 工作室申报表；" in info and "填入：工作室名称）" in info
+        assert (
+            "工作室名称：煤化工技能大师工作室" in info
+            and "电子版：form1.docx（附件1 工作室申报表；" in info
+            and "填入：工作室名称）" in info
+        )
         assert "登记成员6人，附件1列出4人（form1.docx）" in shown(app.screen.query_one("#pack-verdict"))
     saved = desk.store.get(pack.id)
     assert saved.name == "煤化工技能大师工作室" and saved.members == 6 and saved.details == {}
@@ -226,7 +230,10 @@ async def test_conflicts_are_listed_up_front_and_v_takes_the_other_files_value(d
         conflicts = shown(review.query_one("#review-conflicts"))
         # without moving the cursor: the typed name against the files, the two award texts side by side
         assert "工作室名称：当前“煤化工工作室”" in conflicts
-        assert "a1.docx（获奖情况）“2021年 全国技术能手" in conflicts and "a2.xlsx（领衔人主要获奖情况）“2021年全国技术能手”" in conflicts
+        assert (
+            "a1.docx（获奖情况）“2021年 全国技术能手" in conflicts
+            and "a2.xlsx（领衔人主要获奖情况）“2021年全国技术能手”" in conflicts
+        )
         rows = rows_of(review)
         assert rows["领衔人主要获奖情况"][0] == "☐！" and rows["依托单位简介"][0] == "☑"
         paths = [p.path for p in review.prefill.proposals]
@@ -236,7 +243,10 @@ async def test_conflicts_are_listed_up_front_and_v_takes_the_other_files_value(d
     saved = desk.store.get(pack.id)
     assert saved.details["awards"] == "2021年全国技术能手" and saved.name == "煤化工工作室"
     sources = desk.store.history(pack.id)[-1].data["sources"]
-    assert sources["details.awards"]["name"] == "a2.xlsx" and sources["details.unit_intro"]["name"] in ("a1.docx", "a2.xlsx")
+    assert sources["details.awards"]["name"] == "a2.xlsx" and sources["details.unit_intro"]["name"] in (
+        "a1.docx",
+        "a2.xlsx",
+    )
 
 
 async def test_register_a_project_from_its_form3_fills_lead_contact_phone_and_funds(desk, tmp_path):
@@ -257,7 +267,12 @@ async def test_register_a_project_from_its_form3_fills_lead_contact_phone_and_fu
         await pilot.press("ctrl+s")
         await pilot.pause()
     (pack,) = desk.store.packs()
-    assert (pack.kind, pack.unit, pack.leader, pack.contact) == ("project", "准东某煤化工有限公司", "孙伟", "手填联系人")
+    assert (pack.kind, pack.unit, pack.leader, pack.contact) == (
+        "project",
+        "准东某煤化工有限公司",
+        "孙伟",
+        "手填联系人",
+    )
     assert pack.details["funds_total"] == "100" and pack.details["funds_requested"] == "60"
     sources = desk.store.history(pack.id)[-1].data["sources"]
     assert sources["leader"]["name"] == "附件3.docx" and "contact" not in sources

@@ -225,7 +225,7 @@ async def test_fast_typing_keeps_each_field_in_its_box(desk: Desk) -> None:
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("f2", "1")
-        await burst(pilot, "准东某煤化工有限公司\r煤化工技能大师工作室\rmt\r王建国\r刘敏\t13900000000\r6\r0" "20\r光")
+        await burst(pilot, "准东某煤化工有限公司\r煤化工技能大师工作室\rmt\r王建国\r刘敏\t13900000000\r6\r020\r光")
         screen = app.screen
         assert isinstance(screen, RegisterScreen)
         values = {key: screen.value(key) for key in ("unit", "name", "sector", "leader", "contact", "phone", "members")}

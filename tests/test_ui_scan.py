@@ -106,7 +106,9 @@ async def test_a_scan_while_the_list_has_focus_opens_the_scanned_pack_not_the_ro
                 for key in ("down", "down"):
                     app.post_message(events.Key(key, None))
                 await scanner(pilot, payload + "\r")
-            await until(pilot, lambda: len(app.scans) == 1 and isinstance(app.screen, PackScreen) and app.screen.scan_ready)
+            await until(
+                pilot, lambda: len(app.scans) == 1 and isinstance(app.screen, PackScreen) and app.screen.scan_ready
+            )
             assert app.screen.pack_id == ids[1], paced
             assert app.scans[0].text == payload and app.scans[0].kind == "payload"
 
@@ -190,7 +192,9 @@ async def test_forged_and_junk_lines_are_refused_whole_and_forged_ones_recorded(
         await scanner(pilot, f"{forged}\rQWERTY42\tZD2026-GZS-0099\n")
         await until(pilot, lambda: len(app.scans) == 3)
         assert [(v.text, v.outcome) for v in app.scans] == [
-            (forged, "refused"), ("QWERTY42", "not_found"), ("ZD2026-GZS-0099", "not_found")
+            (forged, "refused"),
+            ("QWERTY42", "not_found"),
+            ("ZD2026-GZS-0099", "not_found"),
         ]
         assert isinstance(app.screen, MainScreen)
         refused = [h for h in desk.store.history() if h.action == "scan_refused"]

@@ -80,8 +80,9 @@ async def test_altered_payload_is_refused_and_opens_nothing(desk: Desk) -> None:
 
 async def test_pack_screen_reprints_and_prints_the_notice(desk: Desk, no_printer) -> None:
     pack = desk.store.register("studio", studio_fields(), "张三", checklist={"form1": True}, pages=3)
-    done = desk.store.register("studio", studio_fields(name="齐全的工作室"), "张三",
-                               checklist=full_checklist(desk, "studio"), pages=9)
+    done = desk.store.register(
+        "studio", studio_fields(name="齐全的工作室"), "张三", checklist=full_checklist(desk, "studio"), pages=9
+    )
     app = DeskApp(desk, clerk="李四")
     async with app.run_test(size=(120, 36)) as pilot:
         app.open_pack(pack.id)
@@ -93,7 +94,11 @@ async def test_pack_screen_reprints_and_prints_the_notice(desk: Desk, no_printer
         await pilot.press("f12")
         await wait_for_prints(pilot)
         prints = desk.store.get(pack.id).prints
-        assert [(p["doc"], p["copy"], p["by"]) for p in prints] == [("slip", 1, "李四"), ("slip", 2, "李四"), ("notice", 1, "李四")]
+        assert [(p["doc"], p["copy"], p["by"]) for p in prints] == [
+            ("slip", 1, "李四"),
+            ("slip", 2, "李四"),
+            ("notice", 1, "李四"),
+        ]
         assert "补打（第1次）" in pdf_text(desk.locations.outbox / prints[1]["file"].rsplit("/", 1)[-1])
         notice = pdf_text(desk.locations.outbox / prints[2]["file"].rsplit("/", 1)[-1])
         assert "补正告知书" in notice and "佐证材料" in notice

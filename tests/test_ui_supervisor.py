@@ -211,12 +211,16 @@ async def test_clerk_asks_for_a_supplement_listing_every_missing_item(sdesk):
         await pilot.pause()
         assert isinstance(app.screen, PackScreen)
     asked = sdesk.store.get(pack.id)
-    assert asked.status == "supplement" and asked.outcome["missing"] == ["佐证材料", "电子版"] and asked.outcome["by"] == "张三"
+    assert (
+        asked.status == "supplement"
+        and asked.outcome["missing"] == ["佐证材料", "电子版"]
+        and asked.outcome["by"] == "张三"
+    )
 
 
 async def test_export_warns_first_and_escape_writes_nothing_and_dashboard_lists_annex2_content(sdesk):
     packs = known_round(sdesk)
-    full = {k: "内容" for k in ("awards", "achievements", "unit_intro", "support", "goals")}
+    full = dict.fromkeys(("awards", "achievements", "unit_intro", "support", "goals"), "内容")
     sdesk.store.update(packs["accepted"].id, {f"details.{k}": v for k, v in full.items()}, SUPERVISOR, action="details")
     app = make_app(sdesk, SUPERVISOR)
     async with app.run_test(size=SIZE) as pilot:
@@ -241,7 +245,10 @@ async def test_export_warns_first_and_escape_writes_nothing_and_dashboard_lists_
         rows = {table.get_row_at(i)[0]: table.get_row_at(i) for i in range(table.row_count)}
         assert set(rows) == {packs[k].receipt_no for k in ("accepted", "missing", "late")}  # live studios
         assert rows[packs["accepted"].receipt_no][4] == "齐（手工填写）"
-        assert rows[packs["missing"].receipt_no][4] == "缺5栏（未填）" and "依托单位简介" in rows[packs["missing"].receipt_no][5]
+        assert (
+            rows[packs["missing"].receipt_no][4] == "缺5栏（未填）"
+            and "依托单位简介" in rows[packs["missing"].receipt_no][5]
+        )
         assert table.get_row_at(0)[0] != packs["accepted"].receipt_no  # lacking ones first
         await pilot.press("f8")
         await pilot.pause()

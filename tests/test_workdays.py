@@ -66,7 +66,9 @@ def test_a_due_date_on_a_rest_day_is_refused_with_the_next_working_day():
 
 def test_the_calendar_section_is_read_and_checked(tmp_path):
     office = tmp_path / "desk.toml"
-    office.write_text('[calendar]\nrest_days = ["2027-01-01", 2027-02-06]\nwork_days = ["2027-02-14"]\n', encoding="utf-8")
+    office.write_text(
+        '[calendar]\nrest_days = ["2027-01-01", 2027-02-06]\nwork_days = ["2027-02-14"]\n', encoding="utf-8"
+    )
     config = load_config(templates_dir() / "desk.toml", office)
     assert config.calendar.rest_days == {date(2027, 1, 1), date(2027, 2, 6)}
     assert config.calendar.work_days == {date(2027, 2, 14)}
@@ -90,7 +92,9 @@ def test_the_supplement_due_date_follows_the_schedule(desk):
 
 def test_a_notice_into_an_unknown_year_tells_the_clerk(desk, tmp_path):
     pack = desk.store.register("studio", studio_fields(), "张三", checklist={"form1": True}, pages=3)
-    desk.config = replace(desk.config, round=replace(desk.config.round, deadline=datetime(2027, 6, 15, 23, 59, tzinfo=BEIJING)))
+    desk.config = replace(
+        desk.config, round=replace(desk.config.round, deadline=datetime(2027, 6, 15, 23, 59, tzinfo=BEIJING))
+    )
     desk.store.config = desk.config
     desk.store.clock = lambda: datetime(2026, 12, 29, 10, 0, tzinfo=BEIJING)
     result = issue(desk, pack, "李四", "notice", to_printer=False, out=tmp_path)

@@ -178,7 +178,9 @@ class Annex2Plan:
         if self.late_left_out:
             numbers = "、".join(p.receipt_no for p in self.late_left_out[:limit])
             more = f" 等 {len(self.late_left_out)} 件" if len(self.late_left_out) > limit else ""
-            lines.append(f"逾期 {len(self.late_left_out)} 件视为放弃，未列入附件2（见“{STATUS_SHEET}”表）：{numbers}{more}")
+            lines.append(
+                f"逾期 {len(self.late_left_out)} 件视为放弃，未列入附件2（见“{STATUS_SHEET}”表）：{numbers}{more}"
+            )
         return lines
 
 
@@ -242,7 +244,9 @@ def build_template() -> Workbook:
         sample.font = body_font
         sample.border = border
         sample.alignment = Alignment(
-            horizontal="center" if i in CENTERED else "left", vertical="center" if i in CENTERED else "top", wrap_text=True
+            horizontal="center" if i in CENTERED else "left",
+            vertical="center" if i in CENTERED else "top",
+            wrap_text=True,
         )
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.6
@@ -275,7 +279,9 @@ def load_template(path: Path | None) -> Workbook:
         try:
             return load_workbook(path)
         except Exception as exc:  # a damaged template must not stop the export
-            raise ExportError(f"模板 {path} 无法读取（{exc}）。请修复或删除该文件后重试（删除后使用内置样式）。") from exc
+            raise ExportError(
+                f"模板 {path} 无法读取（{exc}）。请修复或删除该文件后重试（删除后使用内置样式）。"
+            ) from exc
     return build_template()
 
 
@@ -284,9 +290,7 @@ def _font_points(ws: Worksheet) -> float:
     return round(float(size) * 1.45, 1)
 
 
-def fill_workbook(
-    wb: Workbook, packs: Sequence[Pack], progress: Progress | None = None
-) -> tuple[Workbook, list[str]]:
+def fill_workbook(wb: Workbook, packs: Sequence[Pack], progress: Progress | None = None) -> tuple[Workbook, list[str]]:
     """Write the packs into the template workbook; returns it and any warnings."""
     ws = wb.worksheets[0]
     ncols = len(COLUMNS)
@@ -352,8 +356,11 @@ def _fit_widths(
     while heights and max(heights) > limit:
         tallest = rows[heights.index(max(heights))]
         short = [
-            i for i in wide
-            if widths[i] < MAX_WIDTH and isinstance(tallest[i], str) and line_count(tallest[i], widths[i]) * line_points + 4 > limit
+            i
+            for i in wide
+            if widths[i] < MAX_WIDTH
+            and isinstance(tallest[i], str)
+            and line_count(tallest[i], widths[i]) * line_points + 4 > limit
         ]
         if not short:
             break

@@ -84,7 +84,9 @@ def line_count(text: str, width: float) -> int:
     return lines
 
 
-def export_path(locations: Locations, stem: str, suffix: str, now: datetime, out: str | os.PathLike[str] | None = None) -> Path:
+def export_path(
+    locations: Locations, stem: str, suffix: str, now: datetime, out: str | os.PathLike[str] | None = None
+) -> Path:
     """Where to write: ``out`` if given and free, else ``exports/<stem>_<time><suffix>``.
 
     An earlier export is never overwritten: a taken timestamped name gets ``-2``, ``-3``...;
@@ -146,7 +148,10 @@ def _release_quietly(exc: BaseException) -> None:
     previous = sys.unraisablehook
 
     def hook(unraisable: Any) -> None:
-        if not isinstance(unraisable.exc_value, OSError) and type(unraisable.exc_value).__name__ != "SerialisationError":
+        if (
+            not isinstance(unraisable.exc_value, OSError)
+            and type(unraisable.exc_value).__name__ != "SerialisationError"
+        ):
             previous(unraisable)
 
     sys.unraisablehook = hook
@@ -220,9 +225,7 @@ class RowWriter:
 
 def clean_row(values: Sequence[Any]) -> list[Any]:
     """Numbers kept, everything else as clean text (see :func:`clean_text`)."""
-    return [
-        v if isinstance(v, (int, float)) and not isinstance(v, bool) else clean_text(v) for v in values
-    ]
+    return [v if isinstance(v, (int, float)) and not isinstance(v, bool) else clean_text(v) for v in values]
 
 
 def row_height(values: Sequence[Any], widths: Sequence[float], line_points: float, padding: float = 4.0) -> float:

@@ -105,7 +105,9 @@ def _read_zip(path: Path, report: FileReport) -> None:
 
     info = check_zip(path)
     if not info.office:
-        report.fail(ZIP_OTHERS.get(info.other, "是压缩包，不是 Word（.docx）或 Excel（.xlsx）文件；请解压后读取其中的文件"))
+        report.fail(
+            ZIP_OTHERS.get(info.other, "是压缩包，不是 Word（.docx）或 Excel（.xlsx）文件；请解压后读取其中的文件")
+        )
         return
     report.kind = info.office
     try:

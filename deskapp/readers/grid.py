@@ -193,7 +193,7 @@ class Extractor:
 
 
 def _record(row: Row, columns: dict[int, str]) -> dict[str, str]:
-    record = {name: "" for name in columns.values()}
+    record = dict.fromkeys(columns.values(), "")
     for cell in row.cells:
         if cell.continued:
             continue

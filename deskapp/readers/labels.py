@@ -93,7 +93,7 @@ class Label:
 
     @cached_property
     def inline(self) -> re.Pattern[str]:
-        """"label: value" or "label   value" inside one cell or paragraph (longest spelling first);
+        """ "label: value" or "label   value" inside one cell or paragraph (longest spelling first);
         compiled on first use (a reading needs few of them)."""
         spellings = sorted((self.name, *self.aliases), key=lambda s: -len(norm(s)))
         alts = "|".join(_loose(s) for s in spellings)

@@ -40,9 +40,43 @@ FORM2_FIELDS = {"申报单位": "unit", "工作室名称": "name", "研究领域
 
 
 UNIT_ENDINGS = (
-    "公司", "集团", "企业", "工厂", "矿业", "煤矿", "电厂", "学校", "小学", "中学", "大学", "学院", "幼儿园",
-    "医院", "卫生院", "中心", "研究院", "研究所", "设计院", "委员会", "管委会", "办公室", "事务所", "合作社",
-    "协会", "学会", "商会", "基金会", "银行", "分行", "支行", "园区", "工作室", "部门", "分局", "支队", "大队",
+    "公司",
+    "集团",
+    "企业",
+    "工厂",
+    "矿业",
+    "煤矿",
+    "电厂",
+    "学校",
+    "小学",
+    "中学",
+    "大学",
+    "学院",
+    "幼儿园",
+    "医院",
+    "卫生院",
+    "中心",
+    "研究院",
+    "研究所",
+    "设计院",
+    "委员会",
+    "管委会",
+    "办公室",
+    "事务所",
+    "合作社",
+    "协会",
+    "学会",
+    "商会",
+    "基金会",
+    "银行",
+    "分行",
+    "支行",
+    "园区",
+    "工作室",
+    "部门",
+    "分局",
+    "支队",
+    "大队",
 )
 """Endings that make a name a unit whatever its length (有限公司, 股份有限公司 end in 公司)."""
 UNIT_CHAR_ENDINGS = ("局", "院", "校", "厂", "矿", "所", "站", "队", "委", "办", "社", "馆", "处", "部", "会", "场")
@@ -162,7 +196,9 @@ def current_values(pack: Pack | None, draft: dict[str, Any] | None = None) -> di
     """The values proposals are compared with: a saved pack's, or a registration draft's."""
     values: dict[str, Any] = {}
     if pack is not None:
-        values.update({k: getattr(pack, k) for k in ("unit", "name", "sector", "leader", "contact", "phone", "members")})
+        values.update(
+            {k: getattr(pack, k) for k in ("unit", "name", "sector", "leader", "contact", "phone", "members")}
+        )
         values.update({f"details.{k}": pack.details.get(k, "") for k in DETAIL_FIELDS})
         values.update({f"details.{k}": pack.details.get(k, "") for k in PROJECT_DETAILS if k in pack.details})
     for key, value in (draft or {}).items():
@@ -197,7 +233,11 @@ def _members(text: str) -> int | None:
     return int(digits) if digits and len(digits) <= 3 else None
 
 
-PROJECT_DETAILS = {"funds_total": "资金总额（万元）", "funds_own": "自筹资金（万元）", "funds_requested": "申请资金（万元）"}
+PROJECT_DETAILS = {
+    "funds_total": "资金总额（万元）",
+    "funds_own": "自筹资金（万元）",
+    "funds_requested": "申请资金（万元）",
+}
 """附件3's 资金 figures, kept in ``pack.details`` of a project (the 台账 and the checks read them)."""
 FUNDS_LABELS = {"funds_total": "资金总额", "funds_own": "自筹资金", "funds_requested": "申请资金"}
 LEAD_TITLES = ("项目负责人", "负责人", "组长", "牵头人", "主持人")
