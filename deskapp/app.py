@@ -137,10 +137,12 @@ class DeskApp(App[int]):
         self.push_screen(ConfirmCancel(question, what), lambda discard: leave() if discard else None)
 
     async def action_quit(self) -> None:
-        """Ctrl+Q: quit, after asking when a registration is not saved."""
-        self.confirm_leaving(
-            "退出受理台？正在登记的材料还没有保存，已填写的内容会丢失。", self.exit, "不保存，退出受理台"
+        """Ctrl+Q: quit, after asking when a registration (or the staff list being edited) is not saved."""
+        what = next(
+            (getattr(s, "UNSAVED_WORDS", "正在登记的材料") for s in self.screen_stack if getattr(s, "has_unsaved", None)),
+            "正在登记的材料",
         )
+        self.confirm_leaving(f"退出受理台？{what}还没有保存，已填写的内容会丢失。", self.exit, "不保存，退出受理台")
 
     @property
     def store(self):  # type: ignore[no-untyped-def]

@@ -257,7 +257,10 @@ def record_lines(round_: Round, pack: Pack, verdict: Assessment, history: Iterab
         lines.append(f"备注：{pack.notes}")
     lines.append(f"收件时间：{show(pack.received_at, True)}  受理人：{pack.clerk}")
     pages = "（未填）" if pack.pages is None else f"{pack.pages} 页"
-    lines.append(f"页数（纸质）：{pages}（一般不超过 {round_.page_limit} 页）")
+    limit = (
+        f"（人才工作室一般不超过 {round_.page_limit} 页）" if pack.kind == "studio" else ""
+    )  # the notice: studios only
+    lines.append(f"页数（纸质）：{pages}{limit}")
     lines.append(f"电子版介质：{pack.ecopy_medium or '（未填）'}")
     lines.append("材料清单：")
     for item in round_.checklist(pack.kind) if pack.kind in round_.checklists else ():

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets.data_table import RowDoesNotExist
 
 from deskapp.config import KIND_LABELS, KINDS
 from deskapp.crosscheck import ORIGIN_LABELS
@@ -25,6 +26,7 @@ from screens.base import DeskScreen, when_alive
 
 KIND_CYCLE: tuple[str | None, ...] = (None, *KINDS)
 SORT_CYCLE = tuple(SORT_LABELS)
+MOVES = ("up", "down", "pageup", "pagedown", "home", "end")
 
 
 def integrity_text(store) -> str:  # type: ignore[no-untyped-def]
@@ -38,6 +40,13 @@ def integrity_text(store) -> str:  # type: ignore[no-untyped-def]
         return str(check_status(store).text())
     except Exception as exc:  # the dashboard must open even if the record is unreadable
         return f"数据校验记录无法读取：{exc}"
+
+
+def _highlighted_key(table: DataTable[str]) -> str | None:
+    """The row key under a row cursor (None when the table is empty)."""
+    if not table.row_count or not table.is_valid_row_index(table.cursor_row):
+        return None
+    return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
 
 class DashboardScreen(DeskScreen[None]):
@@ -61,10 +70,13 @@ class DashboardScreen(DeskScreen[None]):
         self.board: Dashboard | None = None
         self.kind_index = 0
         self.sort_index = 0
-        self.shown: list[IncompleteRow] = []
+        self.incomplete_shown: list[IncompleteRow] = []
+        """The packs missing items now listed (not ``shown``: that is :meth:`DeskScreen.shown`)."""
         self.annex2_view = False
         """F8: the list shows every studio's 附件2 content instead of the packs missing items."""
         self.annex2_shown: list[Annex2Row] = []
+        self.left: str | None = None
+        """The row key of the pack the clerk had highlighted that left the list at a refresh."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="dash-title")
@@ -138,21 +150,54 @@ class DashboardScreen(DeskScreen[None]):
         chart = bar_chart(board.arrivals, width=width)
         late = f"\n截止后收到（逾期）：{board.late_arrivals} 件" if board.late_arrivals else ""
         self.query_one("#dash-chart", Static).update("每日收件（至截止日）\n" + "\n".join(chart) + late)
-        self.fill_list()
+        self.fill_list(refreshed=True)
 
-    def fill_list(self) -> None:
+    def fill_list(self, refreshed: bool = False) -> None:
+        """The list for the view, kind, sort and search now. The highlight stays on the same pack
+        (by its key, not its row position); ``refreshed`` (the data changed, not the clerk's
+        choice): a highlighted pack that left the list is said, and the next Enter opens nothing."""
         if self.board is None:
             return
+        table = self.query_one("#dash-list", DataTable)
+        before = _highlighted_key(table)
         if self.annex2_view:
             self._fill_annex2()
+        else:
+            self._fill_incomplete()
+        self._keep_highlight(table, before, refreshed)
+
+    def _keep_highlight(self, table: DataTable[str], before: str | None, refreshed: bool) -> None:
+        chosen = self.left or before
+        if chosen is None:
             return
+        try:
+            table.move_cursor(row=table.get_row_index(chosen), animate=False)
+            self.left = None  # (back) on the row the clerk chose
+            return
+        except RowDoesNotExist:
+            pass
+        if not refreshed:
+            self.left = None  # the clerk changed the view (search, kind, sort): no choice to keep
+        elif self.left is None and table.has_focus:
+            self.left = chosen
+            self.notify(self.left_message(), title="列表已更新", severity="warning")
+
+    def left_message(self) -> str:
+        table = self.query_one("#dash-list", DataTable)
+        gone = self.desk.store.get(int(self.left)).receipt_no if self.left else ""
+        now = _highlighted_key(table)
+        where = f"光标现在在 {self.desk.store.get(int(now)).receipt_no}，确认后再按 Enter 打开" if now else "列表已空"
+        return f"刚才选中的 {gone} 已不在这个清单中（其他受理台刚修改了材料）：{where}。"
+
+    def _fill_incomplete(self) -> None:
+        assert self.board is not None
         kind = KIND_CYCLE[self.kind_index]
         sort = SORT_CYCLE[self.sort_index]
         text = self.query_one("#dash-search", Input).value
-        self.shown = filter_rows(self.board.incomplete_rows, text=text, kind=kind, sort=sort)
+        self.incomplete_shown = filter_rows(self.board.incomplete_rows, text=text, kind=kind, sort=sort)
         table = self.query_one("#dash-list", DataTable)
         table.clear()
-        for row in self.shown:
+        for row in self.incomplete_shown:
             status = row.status_label + (f"（截止 {row.due}）" if row.due else "") + ("·逾期" if row.late else "")
             table.add_row(
                 row.receipt_no,
@@ -168,7 +213,7 @@ class DashboardScreen(DeskScreen[None]):
             )
         scope = KIND_LABELS.get(kind, "全部") if kind else "全部"
         self.query_one("#dash-list-head", Static).update(
-            f"缺件清单：{len(self.shown)} / {len(self.board.incomplete_rows)} 件 · 类别：{scope}（F3） · "
+            f"缺件清单：{len(self.incomplete_shown)} / {len(self.board.incomplete_rows)} 件 · 类别：{scope}（F3） · "
             f"排序：{SORT_LABELS[sort]}（F4） · Enter 打开"
         )
 
@@ -211,16 +256,25 @@ class DashboardScreen(DeskScreen[None]):
         if event.key == "down" and self.focused is self.query_one("#dash-search", Input):
             self.query_one("#dash-list", DataTable).focus()
             event.stop()
+        elif event.key in MOVES:
+            self.left = None  # the clerk moves on: the row they reach is their choice
 
     @on(DataTable.RowSelected, "#dash-list")
     def row_chosen(self, event: DataTable.RowSelected) -> None:
-        self.app.open_pack(int(str(event.row_key.value)))  # type: ignore[attr-defined]
+        self._open(str(event.row_key.value))
 
     def action_open(self) -> None:
-        table = self.query_one("#dash-list", DataTable)
-        rows: list[Annex2Row] | list[IncompleteRow] = self.annex2_shown if self.annex2_view else self.shown
-        if rows and 0 <= table.cursor_row < len(rows):
-            self.app.open_pack(rows[table.cursor_row].pack_id)  # type: ignore[attr-defined]
+        key = _highlighted_key(self.query_one("#dash-list", DataTable))
+        if key is not None:
+            self._open(key)
+
+    def _open(self, key: str) -> None:
+        """Open the pack of row ``key``, unless the pack the clerk chose has left the list meanwhile."""
+        if self.left is not None:
+            self.notify(self.left_message(), title="没有打开", severity="warning")
+            self.left = None
+            return
+        self.app.open_pack(int(key))  # type: ignore[attr-defined]
 
     def action_toggle_list(self) -> None:
         self.annex2_view = not self.annex2_view

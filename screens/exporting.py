@@ -18,6 +18,7 @@ from textual.widgets import Footer, Label, ProgressBar, Static
 
 from deskapp.exports.common import ExportError, ExportResult
 from screens.base import screen_alive, when_alive
+from screens.keygate import Confirmation
 
 KINDS: dict[str, tuple[str, str]] = {
     "annex2": ("附件2 汇总表（Excel）", "deskapp.exports.annex2:write_annex2"),
@@ -60,7 +61,7 @@ class ExportProgress(Widget):
 ANNEX2_KINDS = ("annex2", "annex2_docx")
 
 
-class ConfirmExport(ModalScreen[bool]):
+class ConfirmExport(Confirmation, ModalScreen[bool]):
     """Before a 附件2 export: which rows lack 附件2 content, which late packs are left out.
     Enter exports all the same (the table is still wanted for the meeting), Esc goes back."""
 

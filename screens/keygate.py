@@ -21,17 +21,34 @@ and goes straight on. In a burst, plain characters for the focused input go on t
 
 Also here, for the same one place: a multi-line paste into a one-line input keeps all its
 lines, joined with a space (:func:`paste_for`).
+
+**A confirmation dialog is answered deliberately** (:class:`Confirmation`: leaving unsaved work,
+questionable values, a suspected duplicate, an export with gaps). Such a dialog opens because of
+a key the clerk did not expect to be asked about, often in the middle of a burst (``Escape F2 1
+新单位 Enter …``): the keys typed after it were meant for the screens the clerk expected, never
+as its answer (an Enter meant for the next field must not answer 继续填写, and the rest of the
+burst must not land in the old form). So a key reaches such a dialog only when the clerk paused
+first — :data:`ANSWER_PAUSE` after the dialog appeared *and* after the key before; the keys of
+the burst are set aside, and the dialog says which (never swallowed silently).
+
+**Esc followed at once by a key** (a burst, or a fast typist within the terminal's escape delay)
+reaches Textual as one sequence ``ESC z``, which its parser reads as Alt+z: the Esc was lost.
+The desk binds no Alt keys, so :func:`split_escape` makes the parser read it as Esc, then the key.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import deque
+from collections.abc import Iterable
 from typing import Any
 
-from textual import events, messages
+from textual import _time, events, messages
+from textual._xterm_parser import XTermParser
+from textual.app import ScreenStackError
+from textual.css.query import NoMatches
 from textual.message_pump import MessagePump
-from textual.widgets import Footer, Input
+from textual.widgets import Footer, Input, Static
 
 SETTLE_LIMIT = 10.0
 """Seconds one key may wait for the screen to settle; after that it is handed on anyway
@@ -39,6 +56,11 @@ SETTLE_LIMIT = 10.0
 is always waited for (at most :data:`MOUNT_LIMIT`): a key handed to it would be lost."""
 
 MOUNT_LIMIT = 60.0
+
+ANSWER_PAUSE = 0.4
+"""Seconds of pause before a key that answers a confirmation dialog: after the dialog appeared
+and after the key before. Faster keys are the rest of a burst typed before the clerk could read
+the question (people take longer than this to read a dialog and answer it)."""
 
 
 DRAWING = (
@@ -123,10 +145,15 @@ class KeyGate:
         self.app = app
         self.waiting: deque[events.Event] = deque()
         """Keys and pastes received and not yet handed on, oldest first."""
+        self._last_typed: float | None = None
+        """When the key (or paste) received before the newest one was typed (``event.time``)."""
+        self._pause_before: dict[int, float] = {}
+        """id(event) -> seconds since the key typed before it (for :meth:`answers_dialog`)."""
         self._passing: list[events.Event] = []
         self._in_hand = asyncio.Event()
         self._in_hand.set()
         self._task: asyncio.Task[None] | None = None
+        split_escape()
 
     @staticmethod
     def applies(event: events.Event) -> bool:
@@ -139,7 +166,10 @@ class KeyGate:
             self._passing = [p for p in self._passing if p is not event]
             self._in_hand.clear()
             return False
+        self._note_pause(event)
         if not self.waiting and not self._passing and self._in_hand.is_set() and self._quiet():
+            if self.set_aside(event):
+                return True  # the rest of a burst, not an answer to the dialog now up
             # Typed at human pace (or the last key has visibly taken effect): it goes on now.
             self._in_hand.clear()
             self._start()  # and the next waits until this one took effect
@@ -225,6 +255,35 @@ class KeyGate:
             return False
         return not any(bindings.key_to_bindings.get(event.key) for _, bindings in chain)
 
+    # -- confirmation dialogs: answered deliberately ----------------------------------------
+    def _note_pause(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)):
+            previous, self._last_typed = self._last_typed, event.time
+            self._pause_before[id(event)] = event.time - previous if previous is not None else float("inf")
+
+    def answers_dialog(self, event: events.Event, dialog: Confirmation) -> bool:
+        """``event`` was typed after a pause, with ``dialog`` on screen: a deliberate answer."""
+        pause = self._pause_before.get(id(event), float("inf"))
+        shown = dialog.shown_at
+        return shown is not None and event.time - shown >= dialog.answer_pause and pause >= dialog.answer_pause
+
+    def set_aside(self, event: events.Event) -> bool:
+        """A key of a burst arriving at a confirmation dialog: kept from it, and the dialog says so.
+        ``False``: ``event`` goes on (no such dialog, or typed deliberately)."""
+        try:
+            screen = self.app.screen
+        except ScreenStackError:  # no screen (the app is closing)
+            return False
+        if not isinstance(screen, Confirmation) or not isinstance(event, (events.Key, events.Paste)):
+            self._pause_before.pop(id(event), None)
+            return False
+        if self.answers_dialog(event, screen):
+            self._pause_before.pop(id(event), None)
+            return False
+        self._pause_before.pop(id(event), None)
+        screen.set_aside(event)
+        return True
+
     def _pass(self, event: events.Event) -> bool:
         self._passing.append(event)
         if self.app.post_message(event):
@@ -238,6 +297,8 @@ class KeyGate:
             await self.settled()
             while self.waiting and self.app.is_running:
                 event = self.waiting.popleft()
+                if self.set_aside(event):
+                    continue
                 if not self._pass(event):
                     break
                 if self.typing_in_place(event):
@@ -266,3 +327,81 @@ def paste_for(event: events.Event, focused: object) -> events.Event:
     if isinstance(event, events.Paste) and isinstance(focused, Input) and ("\n" in event.text or "\r" in event.text):
         return events.Paste(one_line(event.text))
     return event
+
+
+def key_words(event: events.Event) -> str:
+    """A key (or paste) as the clerk reads it: ``F2``, ``Enter``, ``Ctrl+S``, ``字``."""
+    if isinstance(event, events.Paste):
+        return event.text
+    if not isinstance(event, events.Key):
+        return ""
+    if event.is_printable and event.character:
+        return event.character
+    names = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "空格", "backspace": "退格"}
+    return names.get(event.key) or "+".join(
+        part.capitalize() if len(part) > 1 else part.upper() for part in event.key.split("+")
+    )
+
+
+class Confirmation:
+    """Mixin of a dialog that must be answered deliberately (see the module's docstring).
+
+    The key gate keeps from it every key typed before the clerk paused (:data:`ANSWER_PAUSE`
+    after it appeared and after the key before); the dialog then shows which keys were set aside,
+    so nothing typed vanishes unexplained. Mix in before ``ModalScreen``.
+    """
+
+    answer_pause = ANSWER_PAUSE
+    shown_at: float | None = None
+    """When the dialog was mounted (Textual's clock, the one of ``event.time``)."""
+    aside: list[str]
+
+    def _on_mount(self, event: events.Mount) -> None:
+        self.shown_at = _time.get_time()
+        self.aside = []
+
+    def set_aside(self, event: events.Event) -> None:
+        """Keep ``event`` from the dialog and say so on it (one line, updated as keys come)."""
+        words = key_words(event)
+        if not hasattr(self, "aside"):
+            self.aside = []
+        self.aside.append(words)
+        typed = " ".join(self.aside)
+        if len(typed) > 40:
+            typed = typed[:39] + "…"
+        text = (
+            f"对话框出现时还在输入的 {len(self.aside)} 个键没有用上：{typed}。"
+            "这些键没有输入到任何地方；请看清上面的问题，停一下再按键回答。"
+        )
+        screen: Any = self
+        try:
+            line = screen.query_one("#typed-aside", Static)
+        except NoMatches:  # not shown yet: add the line under the dialog's own text
+            line = Static(text, id="typed-aside", classes="hint")
+            hosts = [*screen.query(".dialog"), *screen.query("Vertical")]
+            (hosts[0] if hosts else screen).mount(line)
+            return
+        line.update(text)
+
+
+def _split_escape(self: XTermParser, sequence: str, alt: bool = False) -> Iterable[events.Key]:
+    """``ESC`` + one key arriving together: Esc, then that key (never Alt+key, never a key of its own).
+
+    A sequence that only starts like one (``ESC [`` …, ``ESC O`` …) is left to Textual.
+    """
+    if len(sequence) == 2 and sequence[0] == "\x1b" and sequence[1] not in "[O\x1b":
+        yield events.Key("escape", "\x1b")
+        yield from _textual_keys(self, sequence[1])
+        return
+    if alt:  # the parser gave up on a sequence and reissues it key by key: keep its Esc
+        yield events.Key("escape", "\x1b")
+    yield from _textual_keys(self, sequence)
+
+
+_textual_keys = XTermParser._sequence_to_key_events
+
+
+def split_escape() -> None:
+    """Make the terminal's parser read ``ESC`` + key as Esc then the key (see the module's docstring).
+    Done once, when the desk's screen starts; the desk has no Alt bindings to lose."""
+    XTermParser._sequence_to_key_events = _split_escape  # type: ignore[method-assign]

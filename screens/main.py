@@ -12,7 +12,7 @@ from deskapp.listing import Page
 from deskapp.scan_route import ScanVerdict
 from deskapp.timeutil import show
 from screens.scanning import ScanScreen
-from screens.widgets import Line, ListRow, PackList, ScanBox
+from screens.widgets import Line, ListRow, PackList, ScanBox, header_line
 
 COLUMNS = (
     ("收件编号", 15, 0),
@@ -27,9 +27,10 @@ COLUMNS = (
 
 
 def deadline_text(desk_deadline, now) -> str:  # type: ignore[no-untyped-def]
+    """The deadline state, the words that matter first (a narrow header cuts from the end)."""
     days = (desk_deadline.date() - now.date()).days
     if now > desk_deadline:
-        return f"截止 {show(desk_deadline)}，已过截止时间：此后收到的材料标记逾期"
+        return f"已过截止时间（{show(desk_deadline)}）：此后收到的材料标记逾期"
     if days == 0:
         return f"今天 {desk_deadline:%H:%M} 截止"
     return f"截止 {desk_deadline:%Y-%m-%d}，还有 {days} 天"
@@ -88,15 +89,20 @@ class MainScreen(ScanScreen):
         now = store.clock()
         total = len(store.ids(round_.id))
         clerk = self.app.clerk or ""  # type: ignore[attr-defined]
-        line = Content.assemble(
-            (round_.name, "bold"),
-            "  ·  ",
-            deadline_text(round_.deadline, now),
-            "  ·  受理人 ",
-            (clerk, "bold $accent"),
-            f"  ·  本批次 {total} 件",
+        late = now > round_.deadline
+        state = Content.styled(deadline_text(round_.deadline, now), "bold $error" if late else "")
+        name = Content.styled(round_.name, "bold")
+        parts = [state, Content.assemble("受理人 ", (clerk, "bold $accent")), Content(f"本批次 {total} 件")]
+        width = self.app.size.width
+        whole = header_line([name, *parts], 0)
+        # Narrower than the whole line: the deadline state and the clerk's name first (at 80 columns
+        # they must still show), the round's name last.
+        self.query_one("#status", Line).update(
+            whole if whole.cell_length <= width else header_line([*parts, name], width)
         )
-        self.query_one("#status", Line).update(line)
+
+    def on_resize(self) -> None:
+        self.update_status()
 
     def show_rows(self, force: bool = False) -> None:
         """The list for what is in the box now (skipped when nothing changed)."""
@@ -166,6 +172,19 @@ class MainScreen(ScanScreen):
     @on(PackList.Selected, "#packs")
     def row_chosen(self, event: PackList.Selected) -> None:
         self.app.open_pack(event.pack_id)  # type: ignore[attr-defined]
+
+    @on(PackList.Left, "#packs")
+    def highlighted_pack_left(self, event: PackList.Left) -> None:
+        """The pack the clerk had highlighted left the list (another desk's work): say so; the
+        next Enter opens nothing (never another pack in its place)."""
+        listing = self.app.listing  # type: ignore[attr-defined]
+        gone = self.desk.store.get(event.pack_id).receipt_no
+        now = (
+            f"光标现在在 {listing.row(event.now).receipt_no}，确认后再按 Enter 打开"
+            if event.now is not None
+            else "列表已空"
+        )
+        self.say(f"刚才选中的 {gone} 已不在列表中（其他受理台刚修改了材料）：{now}。", "$warning")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         on_table = isinstance(self.focused, PackList)

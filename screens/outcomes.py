@@ -283,6 +283,17 @@ def _print_notice(app: Any, pack: Pack) -> None:
     print_document(app, pack.id, "notice")
 
 
+def outcome_done_text(action: str, pack: Pack) -> str:
+    """The toast after an outcome dialog saved: what was done, in words that cannot be misread
+    (a void is not "registered": the pack is out of the round, its number kept and never reused)."""
+    if action == "details":
+        return f"{pack.receipt_no} 附件2内容已保存，当前状态：{outcomes.status_text(pack)}"
+    if action == "void":
+        reason = f"（原因：{pack.void_reason}）" if pack.void_reason else ""
+        return f"{pack.receipt_no} 已作废{reason}：编号保留、不再使用，此后不能再登记结论。"
+    return f"{pack.receipt_no} 已记下结论：{outcomes.ACTIONS[action]}，当前状态：{outcomes.status_text(pack)}"
+
+
 def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
     """Open the dialog of ``action`` on the pack (or refuse a clerk a supervisor action)."""
     app: Any = screen.app
@@ -293,8 +304,7 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
     def done(result: Pack | None) -> None:
         if result is None:
             return
-        label = "附件2内容已保存" if action == "details" else f"已登记：{outcomes.ACTIONS[action]}"
-        app.notify(f"{result.receipt_no} {label}，当前状态：{outcomes.status_text(result)}", timeout=6)
+        app.notify(outcome_done_text(action, result), timeout=6)
         if action == "supplement_request":
             _print_notice(app, result)
         refresh = getattr(screen, "refresh_data", None)

@@ -15,7 +15,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from deskapp import outcomes
 from deskapp.config import Round
-from deskapp.forms import MEDIUMS, expand_medium
+from deskapp.forms import MEDIUMS, expand_medium, value_problem, whole_number
 from deskapp.history_text import change_label, describe
 from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
 from deskapp.scan_route import looks_like_scan
@@ -23,7 +23,7 @@ from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
 from screens.read_files import file_lines
 from screens.scanning import ScanScreen
-from screens.widgets import Checklist, ScanBox
+from screens.widgets import Checklist, NumberBox, ScanBox
 
 
 def history_line(round_: Round, kind: str, entry: HistoryEntry) -> Content:
@@ -40,6 +40,10 @@ def history_line(round_: Round, kind: str, entry: HistoryEntry) -> Content:
     if line.reason:
         parts.append(Content.assemble("\n    原因：", (line.reason, "italic")))
     return Content.assemble(*parts)
+
+
+def _pages_text(pages: int | None) -> str:
+    return "" if pages is None else str(pages)
 
 
 class PackScreen(ScanScreen):
@@ -85,12 +89,10 @@ class PackScreen(ScanScreen):
                 yield Checklist(self.desk.config.round.checklist(pack.kind), pack.checklist, id="checklist")
                 with Horizontal(classes="field"):
                     yield Label("页数（纸质）", classes="field-label")
-                    yield Input(
-                        str(pack.pages or ""),
+                    yield NumberBox(
+                        _pages_text(pack.pages),
                         id="e-pages",
                         compact=True,
-                        type="integer",
-                        valid_empty=True,
                         placeholder="输入后按 Enter 保存",
                     )
                 with Horizontal(classes="field"):
@@ -150,6 +152,7 @@ class PackScreen(ScanScreen):
             )
         self.query_one("#pack-verdict", Static).update(summary)
         self.query_one(Checklist).set_state(pack.checklist)
+        self.show_saved_values()
         history = self.desk.store.history(pack.id)
         self.query_one("#history", Static).update(
             Content("\n").join(history_line(round_, pack.kind, e) for e in reversed(history))
@@ -162,10 +165,12 @@ class PackScreen(ScanScreen):
         box.value = ""
         return reason
 
-    def change(self, changes: dict[str, Any], done: str) -> bool:
-        """Write ``changes`` through the store with the signed-in clerk and the reason typed."""
+    def change(self, changes: dict[str, Any], done: str, noted: str = "") -> bool:
+        """Write ``changes`` through the store with the signed-in clerk and the reason typed
+        (``noted``: what the clerk was shown before confirming, recorded with it)."""
+        reason = "；".join(r for r in (self.take_reason(), noted) if r)
         try:
-            self.desk.store.update(self.pack_id, changes, self.app.clerk, reason=self.take_reason())  # type: ignore[attr-defined]
+            self.desk.store.update(self.pack_id, changes, self.app.clerk, reason=reason)  # type: ignore[attr-defined]
         except (RegistrationError, StoreWriteError) as exc:
             self.notify(f"没有保存：{exc}", title="没有保存", severity="error", timeout=10)
             self.refresh_data()
@@ -196,12 +201,101 @@ class PackScreen(ScanScreen):
             self.desk_app.take_scan(text)
             return
         if box.id == "e-pages":
-            self.change({"pages": box.value.strip() or None}, "页数已保存")
+            self.commit_count(box, "pages")
         elif box.id == "e-ecopy_medium":
             box.value = expand_medium(box.value)
-            self.change({"ecopy_medium": box.value}, "电子版介质已保存")
+            if self.change({"ecopy_medium": box.value}, "电子版介质已保存"):
+                self._show_saved(box)
+            else:
+                self._back_to(box)
         elif box.value.strip():
             self.notify("原因会记入下一次修改", timeout=3)
+
+    confirming: tuple[str, str] | None = None
+    """(field, text) shown as questionable at the last Enter: the same Enter again saves it as typed."""
+
+    def commit_count(self, box: Input, key: str) -> None:
+        """页数 (and any count) through the core's check, as the registration form does: a refusal
+        or a questionable value keeps the focus in the field, with the field's Chinese name."""
+        text = box.value.strip()
+        pack = self.pack
+        label = field_label(pack.kind, key)
+        problem, refused = value_problem(self.desk.config.round, pack.kind, key, text)
+        if refused:
+            self.confirming = None
+            self._back_to(box)
+            self.notify(f"{label}“{text}”{problem}：没有保存，请改正后按 Enter。", title="没有保存", severity="error")
+            return
+        noted = ""
+        if problem:
+            if self.confirming != (key, text):
+                self.confirming = (key, text)
+                self._back_to(box)
+                self.notify(
+                    f"{label}“{text}”：{problem}。再按一次 Enter 按原样保存，或改正后按 Enter。",
+                    title="还没有保存",
+                    severity="warning",
+                )
+                return
+            noted = f"按原样记录（已提示有疑问）：{label}“{text}”：{problem}"
+        self.confirming = None
+        number = whole_number(text) if text else None
+        if self.change({key: number}, f"{label}已保存", noted):
+            self._show_saved(box)
+        else:
+            self._back_to(box)
+
+    def _show_saved(self, box: Input) -> None:
+        """``box`` shows the value as saved (``２０`` → ``20``, ``u`` → ``U盘``)."""
+        saved = self.saved_texts()
+        box.value = saved[str(box.id)]
+        self._filled = saved
+
+    def _back_to(self, box: Input) -> None:
+        """The focus back in ``box`` with its text selected: the correction typed next replaces it."""
+        self.set_focus(box)
+        box.select_all()
+
+    def saved_texts(self) -> dict[str, str]:
+        """What the edit fields show when nothing is typed in them: the pack's saved values."""
+        pack = self.pack
+        return {"e-pages": _pages_text(pack.pages), "e-ecopy_medium": pack.ecopy_medium}
+
+    def show_saved_values(self) -> None:
+        """Fill the edit fields the clerk is not editing with the saved values (another desk may
+        have changed them); a field with an edit typed and not saved keeps it."""
+        filled = getattr(self, "_filled", {})
+        for box_id, text in self.saved_texts().items():
+            box = self.query_one(f"#{box_id}", Input)
+            if box.value == filled.get(box_id, box.value):
+                box.value = text
+        self._filled = self.saved_texts()
+
+    def unsaved_edits(self) -> list[str]:
+        """What is typed in 页数 / 电子版介质 and not saved (Enter saves), in the clerk's words."""
+        pack = self.pack
+        found = []
+        saved = self.saved_texts()
+        if self.query_one("#e-pages", Input).value.strip() != saved["e-pages"]:
+            found.append(f"页数（仍为 {saved['e-pages'] or '未填'}）")
+        medium = self.query_one("#e-ecopy_medium", Input).value
+        if expand_medium(medium) != pack.ecopy_medium:
+            found.append(f"电子版介质（仍为 {pack.ecopy_medium or '未填'}）")
+        return found
+
+    def drop_unsaved(self) -> bool:
+        """Esc with an edit not saved: say so and put the saved values back (True: there was one)."""
+        unsaved = self.unsaved_edits()
+        if not unsaved:
+            return False
+        for box_id, text in self.saved_texts().items():
+            self.query_one(f"#{box_id}", Input).value = text
+        self._filled = self.saved_texts()
+        self.confirming = None
+        self.notify(
+            "没有保存：" + "、".join(unsaved) + "。要修改请重新输入后按 Enter。", title="修改未保存", severity="warning"
+        )
+        return True
 
     # -- actions ---------------------------------------------------------------------------
     def action_edit(self, what: str) -> None:
@@ -234,7 +328,10 @@ class PackScreen(ScanScreen):
         return action != "focus_table"  # the scan box's "to the list" belongs to the main screen
 
     def action_back(self) -> None:
-        if isinstance(self.focused, Input) and self.focused.id != "pack-scan":
-            self.query_one(Checklist).focus()
+        """Esc: out of an edit field to the checklist, else back to the list. An edit typed and not
+        saved (no Enter) is never left looking saved: Esc puts the saved value back and says so."""
+        in_field = isinstance(self.focused, Input) and self.focused.id != "pack-scan"
+        if self.drop_unsaved() or in_field:
+            self.set_focus(self.query_one(Checklist))
             return
         self.dismiss()

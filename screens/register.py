@@ -17,13 +17,14 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 
 from deskapp.config import KIND_LABELS
-from deskapp.forms import MEDIUMS, expand_medium, phone_problem, sector_hint
+from deskapp.forms import MEDIUMS, expand_medium, sector_hint, value_problem
 from deskapp.models import Pack, field_label
 from deskapp.readers.prefill import Decision
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
+from screens.keygate import Confirmation
 from screens.read_files import accepted_details, read_into_form, record_files
-from screens.widgets import BigText, Checklist
+from screens.widgets import BigText, Checklist, NumberBox, header_line
 
 KIND_KEYS = {"1": "studio", "2": "project"}
 
@@ -122,7 +123,8 @@ class RegisterScreen(Screen[None]):
     def _field(self, key: str) -> ComposeResult:
         with Horizontal(classes="field"):
             yield Label(self.label(key), classes="field-label")
-            yield Input(id=f"f-{key}", compact=True, select_on_focus=False, **_input_options(key))
+            box = NumberBox if key in ("members", "pages") else Input  # counts: nothing typed is dropped
+            yield box(id=f"f-{key}", compact=True, select_on_focus=False, **_input_options(key))
             if key in CHECKED_FIELDS:
                 yield Label("", id=f"note-{key}", classes="field-note")
 
@@ -132,16 +134,7 @@ class RegisterScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         round_ = self.desk.config.round
         self.received_at = self.desk.store.clock()
-        clerk = self.app.clerk  # type: ignore[attr-defined]
-        yield Static(
-            Content.assemble(
-                (f"登记{KIND_LABELS[self.kind]}", "bold"),
-                f"  ·  收件时间 {show(self.received_at)}  ·  受理人 ",
-                (clerk or "", "bold $accent"),
-                f"  ·  保存后取得编号（下一个约为 {self.desk.store.next_receipt(self.kind)}）",
-            ),
-            id="reg-title",
-        )
+        yield Static(self.title_line(), id="reg-title")
         with FormScroll(id="reg-form"):
             for key in form_fields(self.kind):
                 if key == "notes":
@@ -160,6 +153,24 @@ class RegisterScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#f-unit", Input).focus()
+
+    def title_line(self) -> Content:
+        """The form's header, what matters first: the kind, 逾期 after the deadline (before saving,
+        not only on the number screen), the clerk; the rest as the width allows."""
+        round_ = self.desk.config.round
+        clerk = self.app.clerk or ""  # type: ignore[attr-defined]
+        parts = [Content.styled(f"登记{KIND_LABELS[self.kind]}", "bold")]
+        if self.received_at is not None and self.received_at > round_.deadline:
+            parts.append(Content.styled(f"已过截止时间：这件将标记{round_.late_wording}", "bold $error"))
+        parts += [
+            Content.assemble("受理人 ", (clerk, "bold $accent")),
+            Content(f"收件时间 {show(self.received_at)}"),
+            Content(f"保存后取得编号（下一个约为 {self.desk.store.next_receipt(self.kind)}）"),
+        ]
+        return header_line(parts, self.app.size.width - 2)
+
+    def on_resize(self) -> None:
+        self.query_one("#reg-title", Static).update(self.title_line())
 
     # -- moving around -----------------------------------------------------------------------
     def _widget(self, key: str) -> Widget:
@@ -218,26 +229,13 @@ class RegisterScreen(Screen[None]):
         return self.query_one(f"#f-{key}", Input).value.strip()
 
     def problems_of(self, key: str) -> str:
-        """What is questionable in field ``key`` as typed now ('' when nothing); the round's rules."""
-        text = self.value(key)
-        if not text:
-            return ""
-        round_ = self.desk.config.round
-        if key == "phone":
-            return phone_problem(text) or ""
-        if key == "sector":
-            chosen, hint = sector_hint(round_.sectors, text)
-            return "" if chosen else hint
-        if not text.isdigit():
-            return "应为整数"
-        number = int(text)
-        if key == "members" and not round_.members_min <= number <= round_.members_max:
-            return f"应为 {round_.members_min}—{round_.members_max} 人（不含领衔人）"
-        if key == "pages" and number == 0:
-            return "页数为 0"
-        if key == "pages" and self.kind == "studio" and number > round_.page_limit:
-            return f"超过一般 {round_.page_limit} 页"
-        return ""
+        """What is questionable in field ``key`` as typed now ('' when nothing): the core's check
+        (:func:`deskapp.forms.value_problem`), the same on the pack screen."""
+        return value_problem(self.desk.config.round, self.kind, key, self.value(key))[0]
+
+    def refused(self, key: str) -> bool:
+        """The value of ``key`` cannot be saved as typed (not a whole number, an ambiguous sector)."""
+        return value_problem(self.desk.config.round, self.kind, key, self.value(key))[1]
 
     def collect(self) -> dict[str, Any]:
         """The form as arguments of ``store.register`` (raises RegistrationError for the clerk)."""
@@ -265,8 +263,7 @@ class RegisterScreen(Screen[None]):
                 continue
             problem = self.problems_of(key)
             if problem:
-                blocks = problem == "应为整数" or problem.startswith("可能是")
-                found.append((key, f"{self.label(key)}“{self.value(key)}”：{problem}", blocks))
+                found.append((key, f"{self.label(key)}“{self.value(key)}”：{problem}", self.refused(key)))
         order = [*form_fields(self.kind), "pages", "ecopy_medium"]
         return sorted(found, key=lambda f: order.index(f[0]))
 
@@ -424,13 +421,13 @@ CHECKED_FIELDS = ("sector", "phone", "members", "pages")
 
 def _input_options(key: str) -> dict[str, Any]:
     if key == "members":
-        return {"type": "integer", "valid_empty": True, "placeholder": "不含领衔人，应为 5—10 人"}
+        return {"placeholder": "不含领衔人，应为 5—10 人"}
     if key == "sector":
         return {"placeholder": "序号或拼音首字母，如 1 或 mt"}
     if key == "phone":
         return {"placeholder": "手机或座机"}
     if key == "pages":
-        return {"type": "integer", "valid_empty": True, "placeholder": "数字"}
+        return {"placeholder": "数字"}
     if key == "ecopy_medium":
         return {"placeholder": "U盘 / 光盘 / 邮件 …（没有电子版就空着）", "suggester": SuggestFromList(list(MEDIUMS))}
     if key == "notes":
@@ -438,7 +435,7 @@ def _input_options(key: str) -> dict[str, Any]:
     return {}
 
 
-class ConfirmCancel(ModalScreen[bool]):
+class ConfirmCancel(Confirmation, ModalScreen[bool]):
     """Leaving a half-filled form must be a choice, not a slip of the finger."""
 
     BINDINGS = [
@@ -465,7 +462,7 @@ class ConfirmCancel(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class QuestionableDialog(ModalScreen[bool]):
+class QuestionableDialog(Confirmation, ModalScreen[bool]):
     """Values the rules question, listed before anything is saved: fix them, or record them as typed."""
 
     BINDINGS = [
@@ -497,7 +494,7 @@ class QuestionableDialog(ModalScreen[bool]):
         self.dismiss(True)
 
 
-class DuplicateDialog(ModalScreen[str | None]):
+class DuplicateDialog(Confirmation, ModalScreen[str | None]):
     """Same unit and same name already in the round: a different pack, or a supplement?"""
 
     BINDINGS = [

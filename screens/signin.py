@@ -96,7 +96,11 @@ class StaffSetupScreen(Screen[None]):
         Binding("f5", "rename", "改名", id="staff.rename"),
         Binding("f8", "remove", "删去此人", id="staff.remove"),
         Binding("ctrl+s", "save", "保存名单", id="save", priority=True),
+        Binding("escape", "leave", "返回", id="staff.back"),
     ]
+
+    UNSAVED_WORDS = "人员名单的修改"
+    """What Ctrl+Q says is not saved (the app's question when leaving with unsaved work)."""
 
     def __init__(self, by: str = "") -> None:
         super().__init__()
@@ -266,6 +270,31 @@ class StaffSetupScreen(Screen[None]):
             self.query_one("#s-name", Input).value = ""
         self.say("")
         self.show(min(index, len(self.staff) - 1) if self.staff else None)
+
+    def has_unsaved(self) -> bool:
+        """Names added, renamed, removed or re-roled, or a name typed, and not saved (Ctrl+S)."""
+        saved = list(self.app.desk.config.staff)  # type: ignore[attr-defined]
+        typed = any(self.query_one(f"#{i}", Input).value.strip() for i in ("s-name", "s-pin", "s-pin2"))
+        return typed or self.staff != saved or bool(self.renamed)
+
+    def action_leave(self) -> None:
+        """Esc: back to signing in; with changes not saved, only after the clerk confirms."""
+        if self.editing is not None:  # Esc in the middle of a correction: the correction only
+            self.editing = None
+            self.query_one("#s-name", Input).value = ""
+            self.say("改名已取消。")
+            self.show()
+            return
+        if not self.app.desk.config.staff:  # type: ignore[attr-defined]
+            self.say("名单还是空的：至少加入一人后按 Ctrl+S 保存，才能登录（Ctrl+Q 退出受理台）。")
+            return
+
+        def leave() -> None:
+            self.app.switch_screen(SignInScreen())
+
+        self.app.confirm_leaving(  # type: ignore[attr-defined]
+            "放弃对人员名单的修改？还没有按 Ctrl+S 保存，修改不会生效。", leave, "不保存，返回登录"
+        )
 
     def action_save(self) -> None:
         if self.query_one("#s-name", Input).value.strip():

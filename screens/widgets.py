@@ -72,6 +72,20 @@ class ScanBox(Input):
         self.post_message(self.Submitted(self, value))
 
 
+class NumberBox(Input):
+    """A count (页数, 成员人数): every character typed stays in the box, so nothing is dropped
+    silently (``7.5`` is not ``75``, ``七`` not empty); the core's check says what is wrong
+    (:func:`deskapp.forms.value_problem`). Full-width digits are digits.
+
+    On a screen that takes scans, an ASCII letter is the start of a scan (receipt numbers and slip
+    codes begin with letters), not part of a count: the scan reader sends it to the scan box.
+    """
+
+    def takes_key(self, key: str) -> bool:
+        """Any printable key but an ASCII letter (``key`` is the key's name: ``7``, ``２``, ``full_stop``)."""
+        return not (len(key) == 1 and key.isascii() and key.isalpha())
+
+
 @dataclass(frozen=True)
 class ListRow:
     """One row of a :class:`PackList`: the pack it opens, its cells, and how to colour the last."""
@@ -158,6 +172,19 @@ class PackList(ScrollView, can_focus=True):
         def control(self) -> PackList:
             return self.pack_list
 
+    @dataclass
+    class Left(Message):
+        """The highlighted pack ``pack_id`` left the list when it was rebuilt (another desk's work):
+        the cursor moved to ``now`` (None: the list is empty). The next Enter opens nothing; it says so."""
+
+        pack_list: PackList
+        pack_id: int
+        now: int | None
+
+        @property
+        def control(self) -> PackList:
+            return self.pack_list
+
     MIN_REST = 24
     """Cells the last (flexible) column keeps, dropping optional columns on narrow terminals."""
 
@@ -166,6 +193,8 @@ class PackList(ScrollView, can_focus=True):
         self.columns = columns
         """(label, width — 0 for the rest —, drop order: 1 is left out first on a narrow terminal, 0 never)."""
         self.ids: tuple[int, ...] = ()
+        self.left: int | None = None
+        """The pack the clerk had highlighted, gone from the list since (the next Enter says so)."""
         self._make_row: Callable[[int], ListRow] | None = None
         self._strips: LRUCache[tuple[ListRow, bool, int, bool], Strip] = LRUCache(1024)
 
@@ -207,14 +236,31 @@ class PackList(ScrollView, can_focus=True):
         """Show the packs ``ids``; ``make_row(pack_id)`` builds a row when it comes into view.
 
         ``changed=False`` says no pack changed since the last call: same ids, nothing to redraw.
+
+        The highlight stays on the same pack, wherever the rebuild put it (never on the row
+        position: a pack registered meanwhile would take it). A highlighted pack that left the
+        list while the clerk was on it is reported (:class:`PackList.Left`) and not opened by
+        the next Enter.
         """
         if not changed and ids == self.ids:
             return
+        before = self.highlighted
         self.ids = ids
         self._make_row = make_row
         self.virtual_size = Size(self.size.width, len(ids) + 1)
-        self.cursor = min(self.cursor, max(0, len(ids) - 1))
+        if before is not None and before in ids:
+            self.cursor = ids.index(before)
+        else:
+            self.cursor = min(self.cursor, max(0, len(ids) - 1))
+            if before is not None and self.has_focus:
+                self.left = before
+                self.post_message(self.Left(self, before, self.highlighted))
         self.refresh()
+
+    @property
+    def highlighted(self) -> int | None:
+        """The pack under the cursor (None when the list is empty)."""
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
     def _line(self, cells: tuple[str, ...], style: Style, last: Style | None = None) -> Strip:
         segments = [Segment(" ", style)]
@@ -251,6 +297,8 @@ class PackList(ScrollView, can_focus=True):
         self._strips.clear()  # theme or CSS changed: colours are baked into the cached lines
 
     def watch_cursor(self, old: int, new: int) -> None:
+        if old != new:
+            self.left = None  # the clerk moved on: the row now highlighted is their choice
         top = self.scroll_offset.y
         visible = max(1, self.size.height - 1)
         if new < top:
@@ -271,8 +319,13 @@ class PackList(ScrollView, can_focus=True):
             self.cursor = index % len(self.ids)
 
     def action_select(self) -> None:
-        if self.ids:
-            self.post_message(self.Selected(self, self.ids[self.cursor]))
+        if not self.ids:
+            return
+        if self.left is not None:  # the pack chosen left the list: never open another in its place
+            self.post_message(self.Left(self, self.left, self.highlighted))
+            self.left = None
+            return
+        self.post_message(self.Selected(self, self.ids[self.cursor]))
 
     def on_click(self, event: events.Click) -> None:
         index = event.y - 1 + self.scroll_offset.y
@@ -286,6 +339,18 @@ class PackList(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self.refresh()
+
+
+def header_line(parts: list[Content], width: int) -> Content:
+    """``parts`` (most important first) joined with `` · ``, as many as fit in ``width`` cells:
+    the first always, each later one only whole (never a half-cut clerk's name)."""
+    line = parts[0]
+    for part in parts[1:]:
+        joined = Content.assemble(line, "  ·  ", part)
+        if width and joined.cell_length > width:
+            continue
+        line = joined
+    return line
 
 
 class Line(Widget):

@@ -38,9 +38,13 @@ async def test_checklist_change_later_shows_in_history(desk: Desk) -> None:
         await pilot.pause()
         assert desk.store.history(pack.id)[-1].reason == ""
         await pilot.press("f3")
-        await type_text(pilot, "26", enter=True)
+        await type_text(pilot, "26", enter=True)  # over the studios' 25 pages: asked first, as in the form
+        await pilot.pause()
+        assert desk.store.get(pack.id).pages == 20
+        await pilot.press("enter")  # the same again: recorded as typed
         await pilot.pause()
         assert desk.store.get(pack.id).pages == 26
+        assert "超过一般 25 页" in desk.store.history(pack.id)[-1].reason
         assert "页数：20 → 26" in shown(app.screen.query_one("#history"))
         await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)

@@ -12,7 +12,7 @@ from screens.main import MainScreen
 from screens.pack import PackScreen
 from screens.register import DuplicateDialog, KindDialog, RegisterScreen, SavedScreen
 from tests.conftest import ON_TIME, full_checklist, studio_fields
-from tests.ui_keys import burst, shown, type_text
+from tests.ui_keys import burst, settle, shown, type_text
 
 STUDIO_TYPED = [
     "准东某煤化工有限公司",
@@ -168,7 +168,7 @@ async def test_duplicate_registered_as_different_pack(desk: Desk) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await fill_studio(pilot)
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)  # a confirmation: answered after a pause
         assert isinstance(app.screen, DuplicateDialog)
         assert [p.receipt_no for p in app.screen.earlier] == ["ZD2026-GZS-0001"]
         await pilot.press("1")
@@ -191,7 +191,7 @@ async def test_duplicate_recorded_as_supplement(desk: Desk) -> None:
         await pilot.press("enter", "enter")
         await type_text(pilot, "u")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await settle(pilot)  # a confirmation: answered after a pause
         assert isinstance(app.screen, DuplicateDialog)
         await pilot.press("2")
         await pilot.pause()
@@ -212,10 +212,13 @@ async def test_cancel_asks_before_dropping_typed_text(desk: Desk) -> None:
         await pilot.press("f2", "1")
         await type_text(pilot, "准东某单位")
         await pilot.press("escape")
+        await settle(pilot)  # the clerk reads the question (keys typed on at once do not answer it)
         await pilot.press("enter")  # keep typing
         assert isinstance(app.screen, RegisterScreen)
         assert app.screen.query_one("#f-unit").value == "准东某单位"
-        await pilot.press("escape", "escape")
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("escape")
         assert isinstance(app.screen, MainScreen)
 
 
@@ -252,7 +255,7 @@ async def test_fast_enter_in_pack_fields_saves_then_ticks(desk: Desk) -> None:
         app.open_pack(pack.id)
         await pilot.pause()
         await pilot.press("f3")
-        await burst(pilot, "26\r9")  # page count, Enter, then 9 = 电子版 on the checklist
+        await burst(pilot, "24\r9")  # page count, Enter, then 9 = 电子版 on the checklist
         changed = desk.store.get(pack.id)
-        assert changed.pages == 26 and changed.checklist["ecopy"] is True
+        assert changed.pages == 24 and changed.checklist["ecopy"] is True
         assert [list(h.changes) for h in desk.store.history(pack.id)[1:]] == [["pages"], ["checklist.ecopy"]]

@@ -12,6 +12,8 @@ from screens.exporting import ConfirmExport
 from screens.main import MainScreen
 from screens.pack import PackScreen
 
+from tests.ui_keys import pause_to_answer
+
 from .supervisor_helpers import PIN, SUPERVISOR, add_supervisor, complete_studio, incomplete_studio, known_round
 
 SIZE = (120, 36)
@@ -25,6 +27,7 @@ async def wait_workers(app, pilot) -> None:
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
+    await pause_to_answer(pilot)  # a confirmation dialog takes a key only after the clerk paused
 
 
 @pytest.fixture

@@ -23,7 +23,11 @@ async def type_text(pilot: Pilot, text: str, enter: bool = False) -> None:
 
 
 async def settle(pilot: Pilot, limit: float = 90.0) -> None:
-    """Wait (at most ``limit`` s) until every key sent has been handed on and the screen is idle."""
+    """Wait (at most ``limit`` s) until every key sent has been handed on and the screen is idle.
+
+    On a confirmation dialog, also as long as a clerk pauses before answering one
+    (:func:`pause_to_answer`): the next key pressed is a deliberate answer.
+    """
     gate = getattr(pilot.app, "key_gate", None)
     end = time.monotonic() + limit
     await pilot.pause()  # the app has taken the keys posted to it (the gate holds what must wait)
@@ -31,6 +35,24 @@ async def settle(pilot: Pilot, limit: float = 90.0) -> None:
         await asyncio.sleep(0.01)
     await pilot.pause()
     await pilot.pause()
+    await pause_to_answer(pilot)
+
+
+async def pause_to_answer(pilot: Pilot) -> None:
+    """On a confirmation dialog: wait as a clerk does before answering it (the key gate takes a key
+    as its answer only :data:`screens.keygate.ANSWER_PAUSE` after the dialog and the last key)."""
+    from textual import _time
+
+    from screens.keygate import Confirmation
+
+    screen = pilot.app.screen
+    gate = getattr(pilot.app, "key_gate", None)
+    if not isinstance(screen, Confirmation) or screen.shown_at is None:
+        return
+    last = max(screen.shown_at, getattr(gate, "_last_typed", None) or 0.0)
+    wait = last + screen.answer_pause - _time.get_time()
+    if wait > 0:
+        await asyncio.sleep(wait + 0.01)  # the pause itself is the rule under test, not a race
 
 
 Keystroke = tuple[str, "str | None"]
