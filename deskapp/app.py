@@ -139,7 +139,11 @@ class DeskApp(App[int]):
     async def action_quit(self) -> None:
         """Ctrl+Q: quit, after asking when a registration (or the staff list being edited) is not saved."""
         what = next(
-            (getattr(s, "UNSAVED_WORDS", "正在登记的材料") for s in self.screen_stack if getattr(s, "has_unsaved", None)),
+            (
+                getattr(s, "UNSAVED_WORDS", "正在登记的材料")
+                for s in self.screen_stack
+                if getattr(s, "has_unsaved", None)
+            ),
             "正在登记的材料",
         )
         self.confirm_leaving(f"退出受理台？{what}还没有保存，已填写的内容会丢失。", self.exit, "不保存，退出受理台")
