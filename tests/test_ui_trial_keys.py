@@ -138,6 +138,45 @@ async def test_data_changes_under_and_on_every_screen_never_crash(desk: Desk) ->
         assert app.is_running
 
 
+def _on_top(desk: Desk, name: str):  # type: ignore[no-untyped-def]
+    from screens.outcomes import OutcomeMenu
+    from screens.register import KindDialog
+
+    pack = desk.store.get(1)
+    return {
+        "saved": lambda: SavedScreen(pack.id),
+        "kind": KindDialog,
+        "outcome menu": lambda: OutcomeMenu(pack, False),
+        "pack": lambda: PackScreen(pack.id),
+        "form": lambda: RegisterScreen("studio"),
+        "questionable": lambda: QuestionableDialog(["研究领域“fdc”：不在申报范围内"]),
+        "duplicate": lambda: DuplicateDialog([pack]),
+        "staff": StaffSetupScreen,
+        "dashboard": DashboardScreen,
+    }[name]()
+
+
+@pytest.mark.parametrize(
+    "name", ["saved", "kind", "outcome menu", "pack", "form", "questionable", "duplicate", "staff", "dashboard"]
+)
+async def test_another_desks_register_and_own_tick_with_any_screen_over_the_dashboard(desk: Desk, name: str) -> None:
+    desk.store.register("studio", studio_fields(), "李四")
+    app = DeskApp(desk, clerk="张三")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await burst_keys(pilot, named("ctrl+o"))
+        dashboard = await dashboard_rows(pilot, app)
+        app.push_screen(_on_top(desk, name))
+        await settle(pilot)
+        await changed_by_another_desk(pilot, app, desk, 0)
+        desk.store.update(1, {"pages": 21}, "张三")  # this desk's own write, as a tick on a pack is
+        app.data_changed()
+        await settle(pilot)
+        assert app.is_running
+        app.pop_screen()
+        await until(pilot, lambda: dashboard.board is not None and dashboard.board.total == 2)
+        assert app.is_running and app.screen is dashboard
+
+
 # -- 10. the highlight stays on the pack chosen ------------------------------------------------------
 def register_some(desk: Desk, count: int, unit: str = "癸") -> list[int]:
     return [
@@ -317,9 +356,16 @@ async def test_export_confirmation_is_not_answered_by_the_enter_typed_with_ctrl_
     desk.store.register("studio", studio_fields(), "李四")  # its 附件2 long columns are empty: asked first
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
-        await burst_keys(pilot, named("ctrl+g", "enter"))
-        assert isinstance(app.screen, ConfirmExport)
-        assert getattr(app, "last_export", None) is None
+        post_keys(pilot, named("ctrl+g"))
+        end = time.monotonic() + 30
+        while not isinstance(app.screen, ConfirmExport) and time.monotonic() < end:
+            await asyncio.sleep(0.001)  # the dialog comes after the check's worker: type on the moment it shows
+        await burst_keys(pilot, named("enter"))  # typed on at once: not "仍然导出"
+        await app.workers.wait_for_complete()
+        assert isinstance(app.screen, ConfirmExport) and getattr(app, "last_export", None) is None
+        await pilot.press("enter")  # after a pause (settle): exports all the same
+        await app.workers.wait_for_complete()
+        await until(pilot, lambda: getattr(app, "last_export", None) is not None)
 
 
 # -- 12. Esc followed at once by letters --------------------------------------------------------------
