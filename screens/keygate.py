@@ -343,6 +343,21 @@ def key_words(event: events.Event) -> str:
     )
 
 
+def typed_text(keys: list[str], limit: int = 48) -> str:
+    """Keys as typed: characters run together, named keys apart (``F2 1新单位公司 Enter``), cut with …."""
+    words: list[str] = []
+    last_was_char = False
+    for key in keys:
+        is_char = len(key) == 1
+        if is_char and last_was_char:
+            words[-1] += key
+        else:
+            words.append(key)
+        last_was_char = is_char
+    text = " ".join(words)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class Confirmation:
     """Mixin of a dialog that must be answered deliberately (see the module's docstring).
 
@@ -362,15 +377,11 @@ class Confirmation:
 
     def set_aside(self, event: events.Event) -> None:
         """Keep ``event`` from the dialog and say so on it (one line, updated as keys come)."""
-        words = key_words(event)
         if not hasattr(self, "aside"):
             self.aside = []
-        self.aside.append(words)
-        typed = " ".join(self.aside)
-        if len(typed) > 40:
-            typed = typed[:39] + "…"
+        self.aside.append(key_words(event))
         text = (
-            f"对话框出现时还在输入的 {len(self.aside)} 个键没有用上：{typed}。"
+            f"对话框出现时还在输入的 {len(self.aside)} 个键没有用上：{typed_text(self.aside)}。"
             "这些键没有输入到任何地方；请看清上面的问题，停一下再按键回答。"
         )
         screen: Any = self
