@@ -81,6 +81,8 @@ class NumberBox(Input):
     codes begin with letters), not part of a count: the scan reader sends it to the scan box.
     """
 
+    BINDINGS = []  # noqa: RUF012 - Textual's class-level list; Input's own keys are inherited as they are
+
     def takes_key(self, key: str) -> bool:
         """Any printable key but an ASCII letter (``key`` is the key's name: ``7``, ``２``, ``full_stop``)."""
         return not (len(key) == 1 and key.isascii() and key.isalpha())
