@@ -11,7 +11,6 @@ from screens.dashboard import DashboardScreen
 from screens.exporting import ConfirmExport
 from screens.main import MainScreen
 from screens.pack import PackScreen
-
 from tests.ui_keys import pause_to_answer
 
 from .supervisor_helpers import PIN, SUPERVISOR, add_supervisor, complete_studio, incomplete_studio, known_round

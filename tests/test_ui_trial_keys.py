@@ -358,8 +358,9 @@ async def test_export_confirmation_is_not_answered_by_the_enter_typed_with_ctrl_
     async with app.run_test(size=(120, 36)) as pilot:
         post_keys(pilot, named("ctrl+g"))
         end = time.monotonic() + 30
-        while not isinstance(app.screen, ConfirmExport) and time.monotonic() < end:
-            await asyncio.sleep(0.001)  # the dialog comes after the check's worker: type on the moment it shows
+        # The dialog comes after the check's worker: type on the moment it shows (a poll as tight as a key).
+        while not isinstance(app.screen, ConfirmExport) and time.monotonic() < end:  # noqa: ASYNC110
+            await asyncio.sleep(0.001)
         await burst_keys(pilot, named("enter"))  # typed on at once: not "仍然导出"
         await app.workers.wait_for_complete()
         assert isinstance(app.screen, ConfirmExport) and getattr(app, "last_export", None) is None
