@@ -180,8 +180,8 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     print(
         f"附件2内容：{len(board.annex2_rows)} 个工作室，齐 {len(board.annex2_rows) - len(lacking)}，缺 {len(lacking)}"
     )
-    for row in lacking:
-        print(f"  {row.receipt_no}\t{row.unit}\t{row.name}\t附件2{row.content.text()}")
+    for studio in lacking:
+        print(f"  {studio.receipt_no}\t{studio.unit}\t{studio.name}\t附件2{studio.content.text()}")
     return 0
 
 

@@ -74,11 +74,11 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
     total = sum(weights)
     widths = [int(usable * w / total) for w in weights]
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the table grid: LibreOffice and WPS lay the table out from it
     header = table.rows[0]
     _repeat_header(header)
-    for cell, text, width in zip(header.cells, HEADERS, widths):
+    for cell, text, width in zip(header.cells, HEADERS, widths, strict=True):
         cell.width = width
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -86,7 +86,7 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
 
     # One prototype data row, copied per pack: much faster than python-docx building each cell.
     proto_row = table.add_row()
-    for i, (cell, width) in enumerate(zip(proto_row.cells, widths)):
+    for i, (cell, width) in enumerate(zip(proto_row.cells, widths, strict=True)):
         cell.width = width
         if i in CENTERED:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -97,7 +97,7 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
     step = max(1, len(packs_rows) // 50)
     for n, values in enumerate(packs_rows):
         tr = deepcopy(proto)
-        for tc, value in zip(tr.iterchildren(qn("w:tc")), values):
+        for tc, value in zip(tr.iterchildren(qn("w:tc")), values, strict=True):
             _set_cell_text(tc, clean_text(value))
         tbl.append(tr)
         if progress is not None and n % step == 0:
