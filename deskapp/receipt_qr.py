@@ -252,8 +252,8 @@ def find_by_code(store: DeskStore, signer: ReceiptSigner, code: str) -> Pack | N
                 table[signer.office + signer._tag(key)] = pack_id
         cached = (len(numbers), signer.office, table)
         _codes[store] = cached
-    pack_id = cached[2].get(code)
-    return None if pack_id is None else store.get(pack_id)
+    found = cached[2].get(code)
+    return None if found is None else store.get(found)
 
 
 def read_scan(store: DeskStore, secret_path: Path, scanned: str, actor: str) -> ScanOutcome:

@@ -80,8 +80,7 @@ def _form3(report: FileReport, found: Extracted) -> None:
     report.fields = {
         k: v
         for k, v in found.fields.items()
-        if (v
-        and k in ("项目名称", "项目申报单位", "项目起止时间"))
+        if (v and k in ("项目名称", "项目申报单位", "项目起止时间"))
         or (
             v
             and k

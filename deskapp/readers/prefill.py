@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskapp.crosscheck import match_sector, value_digest
 from deskapp.models import DETAIL_FIELDS, Pack, field_label
 from deskapp.readers.labels import norm
 from deskapp.readers.report import FileReport
+
+if TYPE_CHECKING:
+    from deskapp.store import DeskStore
 
 __all__ = [
     "Choice",
@@ -489,7 +492,7 @@ def changed_since(pack: Pack, report: FileReport) -> str | None:
 
 
 def apply(
-    store: Any,
+    store: DeskStore,
     pack_id: int,
     accepted: Iterable[Proposal],
     reports: Sequence[FileReport],

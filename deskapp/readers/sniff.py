@@ -149,7 +149,7 @@ def check_zip(path: Path | IO[bytes]) -> ZipInfo:
     from deskapp.readers.package import Package
 
     if hasattr(path, "seek"):
-        path.seek(0)  # type: ignore[union-attr]
+        path.seek(0)
     with Package.open(path) as package:  # type: ignore[arg-type]
         main, office = package.main_part()
         if office:
