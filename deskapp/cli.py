@@ -183,9 +183,8 @@ def cmd_register(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     bad = 0
-    for line_no, raw in enumerate(sys.stdin.buffer, 1):
-        if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # a byte-order mark from Notepad
+    for line_no, line in enumerate(sys.stdin.buffer, 1):
+        raw = line[3:] if line_no == 1 and line.startswith(b"\xef\xbb\xbf") else line  # Notepad's byte-order mark
         if not raw.strip():
             continue
         try:

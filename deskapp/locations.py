@@ -167,7 +167,7 @@ def filesystem_of(path: Path, mountinfo: Path | None = None) -> tuple[str, str]:
 def is_network_fs(fstype: str) -> bool:
     """Whether the desk distrusts locks on this filesystem type (see :data:`NETWORK_FS`)."""
     kind = fstype.lower()
-    return kind in NETWORK_FS or kind.startswith("fuse.") or kind.startswith("nfs")
+    return kind in NETWORK_FS or kind.startswith(("fuse.", "nfs"))
 
 
 def check_local(folder: Path, mountinfo: Path | None = None) -> None:

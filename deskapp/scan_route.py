@@ -145,7 +145,7 @@ def _opened(text: str, kind: str, pack_id: int, receipt_no: str, message: str) -
 def _dashless_receipt(desk: Desk, wanted: str) -> bool:
     """``wanted`` is a receipt number of the round typed without its dashes (``ZD2026XM0099``)."""
     round_ = desk.config.round
-    for kind, fmt in round_.receipt_formats.items():
+    for fmt in round_.receipt_formats.values():
         sample = fmt.format(year=round_.year, round=round_.id, seq=1)
         prefix = receipt_key(sample.rstrip("0123456789"))
         if wanted.startswith(prefix) and wanted[len(prefix) :].isdigit():

@@ -151,4 +151,4 @@ def split_labelled(text: str, labels: LabelSet) -> list[str]:
         return [text]
     if starts[0] != 0 and text[: starts[0]].strip():
         starts.insert(0, 0)
-    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]

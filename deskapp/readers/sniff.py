@@ -56,7 +56,7 @@ def sniff(head: bytes) -> str:
     for magic, kind in (*IMAGE_MAGIC, *ARCHIVE_MAGIC):
         if head.startswith(magic):
             return kind
-    if head.lstrip()[:5].lower() in (b"{\\rtf",):
+    if head.lstrip()[:5].lower() == b"{\\rtf":
         return "rtf"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<") and (b"<html" in head[:2048].lower() or b"<table" in head[:2048].lower()):

@@ -168,8 +168,7 @@ def _block_lines(container: Any) -> list[str]:
         if item is None or item.tag == P:
             lines.append(text)
         elif item.tag == TBL:
-            for tr in table_rows(item):
-                lines.append("\t".join("\n".join(_block_lines(tc)) for tc, _ in row_cells(tr)))
+            lines.extend("\t".join("\n".join(_block_lines(tc)) for tc, _ in row_cells(tr)) for tr in table_rows(item))
     return lines
 
 
