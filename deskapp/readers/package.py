@@ -11,6 +11,7 @@ Only called after :func:`deskapp.readers.sniff.check_zip` has bounded the zip's 
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import zipfile
@@ -95,6 +96,8 @@ def parse_xml(data: bytes, name: str) -> Any:
 
 @dataclass(frozen=True)
 class Relationship:
+    """One entry of a ``.rels`` part: how a part refers to another (or to a URL)."""
+
     id: str
     type: str
     target: str
@@ -114,7 +117,9 @@ class Package:
     strict: bool = False
 
     @classmethod
-    def open(cls, source: str | IO[bytes]) -> Package:
+    def open(cls, source: str | os.PathLike[str] | IO[bytes]) -> Package:
+        """Open a zip package (a path or a binary file) and read its content types; raises
+        :class:`UnsafeFile` (Chinese message) when it is not a readable zip."""
         try:
             archive = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -134,6 +139,7 @@ class Package:
         return package
 
     def close(self) -> None:
+        """Close the zip (also on leaving ``with``)."""
         self.archive.close()
 
     def __enter__(self) -> Self:
@@ -143,6 +149,7 @@ class Package:
         self.close()
 
     def has(self, name: str) -> bool:
+        """Whether the package holds part ``name`` (case-insensitive, as Office reads it)."""
         return name.lower() in self.names
 
     def raw(self, name: str) -> bytes | None:
@@ -163,6 +170,7 @@ class Package:
         return None if data is None else parse_xml(to_transitional(data), name)
 
     def content_type(self, name: str) -> str:
+        """Part ``name``'s content type from ``[Content_Types].xml`` (override, else by extension; "" if none)."""
         key = name.lower()
         if key in self.overrides:
             return self.overrides[key]
@@ -194,6 +202,8 @@ class Package:
 
 
 def office_kind(content_type: str, name: str = "") -> str:
+    """``docx`` or ``xlsx`` for a main part's content type (or, failing that, its folder ``word/`` or
+    ``xl/``); "" for anything else."""
     lowered = content_type.lower()
     if any(t in lowered for t in WORD_TYPES):
         return "docx"

@@ -176,6 +176,9 @@ def _one_line(value: Any, width: int = 40) -> str:
 
 @dataclass
 class Prefill:
+    """What the files offer for a pack's form: one :class:`Proposal` per field they fill, remarks, and
+    the reports of every file read."""
+
     proposals: list[Proposal]
     notes: list[str]
     """Chinese remarks for the clerk: problems of the files, changed files, kind mismatches."""

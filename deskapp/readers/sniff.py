@@ -91,6 +91,7 @@ def ole2_is_encrypted_office(path: Path) -> bool:
 
 
 def read_head(path: Path, size: int = 2048) -> bytes:
+    """The file's first ``size`` bytes (fewer if it is shorter), to tell its format by content; OSError."""
     with open(path, "rb") as handle:
         return handle.read(size)
 
@@ -150,7 +151,7 @@ def check_zip(path: Path | IO[bytes]) -> ZipInfo:
 
     if hasattr(path, "seek"):
         path.seek(0)
-    with Package.open(path) as package:  # type: ignore[arg-type]
+    with Package.open(path) as package:
         main, office = package.main_part()
         if office:
             return ZipInfo(office, main, package.strict)

@@ -256,6 +256,9 @@ class Walker:
         """The last paragraph read, to say where a table is."""
 
     def read(self) -> list[Row]:
+        """The rows of the part's ``w:body`` in reading order (paragraphs, table rows, pulled-in chunks).
+        Raises :class:`UnsafeFile` when the part or its body is missing, or past :data:`MAX_CELLS` cells /
+        :data:`MAX_ROWS` rows; an odd table is skipped with a remark in ``problems`` instead."""
         document = self.package.xml(self.part)
         if document is None:
             raise UnsafeFile(f"文件中找不到正文部件（{self.part}），可能已损坏；请让单位重新另存后再拷贝")
@@ -271,6 +274,7 @@ class Walker:
             raise UnsafeFile(f"文件中的表格超过 {MAX_CELLS} 个单元格或 {MAX_ROWS} 行，远超申报表，疑似恶意文件，未读取")
 
     def walk(self, container: Any) -> None:
+        """Append the rows of a block container (the body, a text box) to :attr:`rows`."""
         for item, text in joined_paragraphs(blocks(container)):
             if item is None or item.tag == P:
                 self.block += 1
@@ -285,11 +289,14 @@ class Walker:
 
     # -- tables ------------------------------------------------------------------------------
     def where(self, number: int) -> str:
+        """Where table ``number`` is, for the clerk: 第 N 个表格（“last paragraph before it”之后）."""
         after = self.last_text.replace("\n", " ")
         after = after if len(after) <= 16 else after[:15] + "…"
         return f"第 {number} 个表格" + (f"（“{after}”之后）" if after else "")
 
     def table(self, table: Any) -> None:
+        """Append a ``w:tbl``'s rows (merged cells once, nested tables after their row); a table that
+        cannot be read is dropped with a remark, never the whole file."""
         self.tables += 1
         number = self.tables
         start = len(self.rows)
@@ -353,6 +360,8 @@ class Walker:
 
     # -- altChunk ----------------------------------------------------------------------------
     def alt_chunk(self, chunk: Any) -> None:
+        """Append the rows of a ``w:altChunk`` (HTML, text or a whole .docx pulled into the document,
+        bounded in depth); a missing target is a remark."""
         rel_id = chunk.get(R_ID, "")
         rel = next((r for r in self.package.rels(self.part) if r.id == rel_id), None)
         if rel is None or rel.external or not self.package.has(rel.target):
