@@ -115,6 +115,7 @@ class DeskHelpFormatter(argparse.HelpFormatter):
     at the terminal's width (argparse counts characters: a Chinese one is two columns)."""
 
     def add_argument(self, action: argparse.Action) -> None:
+        """As argparse's, with the invocation's width in terminal columns (:func:`cells`), not characters."""
         if action.help is not argparse.SUPPRESS:
             invocations = [self._format_action_invocation(a) for a in (action, *self._iter_indented_subactions(action))]
             self._action_max_length = max(self._action_max_length, max(map(cells, invocations)) + self._current_indent)

@@ -72,6 +72,7 @@ class ScanResult:
 
     @property
     def message(self) -> str:
+        """The verdict in Chinese for the clerk: 真实回执：number, or why it was refused (:data:`REFUSALS`)."""
         if self.genuine:
             return f"真实回执：{self.receipt_key}"
         return REFUSALS.get(self.code, "回执二维码无效。")
@@ -211,10 +212,12 @@ class ScanOutcome:
 
     @property
     def genuine(self) -> bool:
+        """Whether the slip is the office's and its pack is on file (a forged or unknown one is not)."""
         return self.pack is not None
 
     @property
     def message(self) -> str:
+        """What the clerk reads: the pack opened, or why the scan was refused."""
         if self.pack is not None:
             return f"真实回执，已打开 {self.pack.receipt_no}（{self.pack.unit} · {self.pack.name}）"
         return self.result.message

@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -153,8 +154,9 @@ def _dashless_receipt(desk: Desk, wanted: str) -> bool:
     return False
 
 
-def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: Any) -> str:
-    """Append one line to the scan log (JSON lines; ``at`` a datetime). Returns "" or, when the
+def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: datetime) -> str:
+    """Append one line to the scan log (JSON lines: at (ISO, Beijing time), actor, read, kind, outcome,
+    receipt, recorded). Returns "" or, when the
     file cannot be written (full disk, no permission), the reason — the scan itself goes on, and
     the journal still holds every refusal."""
     line = {
@@ -176,9 +178,21 @@ def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: Any) -> str:
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
-    """The scan log's lines, oldest first (empty when there is none yet)."""
+    """The scan log's lines, oldest first (empty when there is none yet).
+
+    Read while a desk appends, the last line may be half written; a crash mid-write leaves a line that
+    is no JSON. Both are left out (the journal, not this log, is the record), so a reader never fails
+    on them."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return []
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    lines: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            lines.append(entry)
+    return lines

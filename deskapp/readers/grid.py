@@ -32,6 +32,8 @@ class Cell:
 
 @dataclass
 class Row:
+    """One table row or body paragraph of a document, in reading order."""
+
     block: int
     """Rows of one table share a block number; each body paragraph has its own."""
     cells: list[Cell]
