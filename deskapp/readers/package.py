@@ -16,10 +16,13 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO, Any, Self
+from typing import IO, TYPE_CHECKING, Self
 from urllib.parse import unquote
 
 from deskapp.readers.sniff import UnsafeFile
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -77,7 +80,7 @@ def refuse_dtd(data: bytes, name: str) -> None:
         raise BadXml(f"文件内部格式错误（XML 无法解析：部件 {name} 含有不允许的 DTD/实体声明），疑似恶意文件，未读取")
 
 
-def parse_xml(data: bytes, name: str) -> Any:
+def parse_xml(data: bytes, name: str) -> _Element:
     """A part's XML tree; no DTD, entities or network. Raises :class:`UnsafeFile` for a DTD or bad XML."""
     from lxml import etree
 
@@ -164,7 +167,7 @@ class Package:
                 f"部件 {name} 已损坏，无法解压（{type(exc).__name__}）；请让单位重新另存后再拷贝"
             ) from None
 
-    def xml(self, name: str) -> Any:
+    def xml(self, name: str) -> _Element | None:
         """A part's XML tree with Strict namespaces mapped to Transitional (None when absent)."""
         data = self.raw(name)
         return None if data is None else parse_xml(to_transitional(data), name)
