@@ -112,7 +112,8 @@ class ReceiptSigner:
         return _base32(digest[:10], TAG_LEN)
 
     def payload(self, receipt_no: str) -> str:
-        """The QR payload for a receipt number: letters and digits only."""
+        """The QR payload for a receipt number: ``<receipt key>U<office><tag>``, letters and digits only
+        (what a scanner types reliably). ValueError when the number has no letters or digits."""
         key = receipt_key(receipt_no)
         if not key:
             raise ValueError(f"收件编号无效：{receipt_no!r}")
@@ -145,7 +146,9 @@ class ReceiptSigner:
 
 
 def load_secret(path: Path) -> bytes:
-    """The office's secret, created (32 random bytes, hex, mode 0600) the first time."""
+    """The office's secret, created (32 random bytes, hex, mode 0600) the first time. Raises
+    :class:`SecretError` (Chinese message: restore it from a backup) when it cannot be read or created, or
+    is not 64 hex digits — never replaces it, since every slip issued would stop verifying."""
     try:
         return _read_secret(path)
     except FileNotFoundError:

@@ -113,7 +113,9 @@ STATUS_HEADERS: tuple[tuple[str, float], ...] = (
 
 
 def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
-    """Status keys from keys or Chinese labels (``accepted``, ``受理``, ``已作废``...)."""
+    """Status keys from keys or Chinese labels (``accepted``, ``受理``, ``已作废``...), each value possibly a
+    comma-separated list (, or ，); repeats dropped, order kept. :class:`ExportError` naming the choices for
+    an unknown one."""
     by_label = {label: key for key, label in STATUS_LABELS.items()} | {"已作废": "voided", "作废": "voided"}
     chosen = []
     for value in values:

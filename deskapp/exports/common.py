@@ -100,7 +100,8 @@ def export_path(
     """Where to write: ``out`` if given and free, else ``exports/<stem>_<time><suffix>``.
 
     An earlier export is never overwritten: a taken timestamped name gets ``-2``, ``-3``...;
-    a taken ``out`` is refused.
+    a taken ``out`` is refused. The time in the name is Beijing time (``YYYYmmdd-HHMMSS``).
+    Raises :class:`ExportError` when ``out`` exists or its folder does not.
     """
     if out is not None:
         path = Path(out).expanduser()
@@ -121,7 +122,10 @@ def export_path(
 
 
 def save_new(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write through a temporary file so a crash or full disk never leaves half a file."""
+    """Write through a temporary file so a crash or full disk never leaves half a file; returns ``path``.
+
+    Raises :class:`ExportError` (message for the clerk: disk full, no permission, the name taken
+    meanwhile); errors other than the disk's propagate as they are."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         write(tmp)

@@ -156,7 +156,7 @@ class Package:
         return name.lower() in self.names
 
     def raw(self, name: str) -> bytes | None:
-        """A part's bytes as stored (None when absent)."""
+        """A part's bytes as stored (None when absent); :class:`UnsafeFile` when it cannot be inflated."""
         stored = self.names.get(unquote(name).lower()) or self.names.get(name.lower())
         if stored is None:
             return None

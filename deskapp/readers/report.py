@@ -95,7 +95,8 @@ def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def new_report(path: str | os.PathLike[str]) -> FileReport:
-    """A report with the file's fingerprint (or the reason there is none)."""
+    """A report with the file's fingerprint (size, SHA-256), or failed with the reason there is none
+    (missing, a folder, unreadable); never raises."""
     p = Path(path)
     try:
         size = p.stat().st_size
