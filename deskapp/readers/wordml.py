@@ -299,7 +299,8 @@ class Walker:
 
     def table(self, table: _Element) -> None:
         """Append a ``w:tbl``'s rows (merged cells once, nested tables after their row); a table that
-        cannot be read is dropped with a remark, never the whole file."""
+        cannot be read is dropped with a remark, never the whole file (only :class:`UnsafeFile`, past the
+        bounds, stops it)."""
         self.tables += 1
         number = self.tables
         start = len(self.rows)
