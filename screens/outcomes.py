@@ -305,9 +305,11 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
             changed()
 
     if action == "details":
-        app.push_screen(
-            DetailsDialog(pack, lambda values: outcomes.set_details(store, pack_id, by, values)), done
-        )  # guarded-by: _FormDialog.action_submit
+
+        def save_details(values: dict[str, str]) -> Pack:
+            return outcomes.set_details(store, pack_id, by, values)  # guarded-by: _FormDialog.action_submit
+
+        app.push_screen(DetailsDialog(pack, save_details), done)
         return
     if action != "details" and pack.voided:
         app.notify(f"{pack.receipt_no} 已作废，不能再登记结论。", title="不能操作", severity="error", timeout=8)
