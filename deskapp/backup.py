@@ -87,7 +87,8 @@ def backup_date(path: Path) -> datetime | None:
     match = NAME.match(path.name)
     if not match:
         return None
-    return to_beijing(datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S"))
+    stamp = datetime.strptime(match.group(1) + match.group(2) + "+0800", "%Y%m%d%H%M%S%z")  # names are Beijing time
+    return to_beijing(stamp)
 
 
 def list_backups(folder: Path) -> list[Path]:
@@ -112,9 +113,9 @@ def make_backup(desk: Desk, to: Path | None = None, actor: str = "") -> Backup:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         copied = []
-        with store._mutex, store.journal.locked():  # only the copy holds up other desks
+        with store.locked():  # only the copy holds up other desks
             committed = store.journal.offset  # whole lines only: an interrupted write is left out
-            entries, last_hash = store.journal.seq, store.journal.last_hash
+            entries, last_hash = store.journal.entry_no, store.journal.last_hash
             if locations.journal.exists():
                 _copy(locations.journal, tmp / JOURNAL, committed)
                 copied.append(JOURNAL)
@@ -189,10 +190,10 @@ def daily_backup(desk: Desk, actor: str = AUTO_ACTOR) -> Backup | None:
     store = desk.store
     today = to_beijing(store.clock()).date()
     folder = desk.locations.backups
-    with store._mutex, store.journal.locked():  # two desks starting at once make one backup
+    with store.locked():  # two desks starting at once make one backup
         if any(backup_date(p).date() == today for p in list_backups(folder)):  # type: ignore[union-attr]
             return None
-        if store.journal.seq == 0:
+        if store.journal.entry_no == 0:
             return None
         backup = make_backup(desk)
     store.record_event("backup", actor, data={"to": str(backup.path), "entries": backup.entries, "daily": True})
@@ -307,7 +308,7 @@ def restore_backup(desk: Desk, source: str | Path, actor: str) -> Restored:
         aside = locations.data / f"replaced-{_stamp(now)}-{n}"
     current = {JOURNAL: locations.journal, CONFIG: locations.config, SECRET: locations.secret}
     try:
-        with store._mutex, store.journal.locked():
+        with store.locked():
             aside.mkdir()
             for file_name, live in (*current.items(), (locations.snapshot.name, locations.snapshot)):
                 if live.exists():

@@ -59,7 +59,7 @@ def _against(report: IntegrityReport, locations: Locations, source: Path) -> Int
     except AnchorError as exc:
         return replace(report, problems=(*report.problems, str(exc)))
     found = compare(locations.journal, anchor, load_chain_key(locations))
-    note = f"与 {anchor.source} 的锚点（第 {anchor.seq} 条）一致：此前的历史没有被改写。"
+    note = f"与 {anchor.source} 的锚点（第 {anchor.entry_no} 条）一致：此前的历史没有被改写。"
     return replace(report, problems=(*report.problems, *found), notes=report.notes + (() if found else (note,)))
 
 

@@ -91,7 +91,7 @@ def nearest_receipts(typed: str, numbers: Iterable[str], limit: int = 3) -> list
     # receipt_key of every number in two C-level passes over one string (a Python loop costs 10x).
     keys = _LEADING_ZEROS.sub("", _NOT_ALNUM_LINES.sub("", "\n".join(numbers))).split("\n")
     by_key: dict[str, list[str]] = {}
-    for key, number in zip(keys, numbers):
+    for key, number in zip(keys, numbers, strict=True):
         by_key.setdefault(key, []).append(number)
     if wanted in by_key:
         return sorted(by_key[wanted])[:limit]

@@ -173,7 +173,7 @@ def recover(store: DeskStore, supervisor: str) -> Recovery:
     guard.verify()
     damage = journal.damage
     if damage is not None:
-        with store._mutex, journal.locked(repair=True):
+        with store.locked(repair=True):
             damage = journal.damage
             if damage is None:  # another desk repaired it meanwhile
                 return Recovery("none")

@@ -109,11 +109,12 @@ class _Writes(ast.NodeVisitor):
             self.guarded -= 1
             return
         if _is_store_write(node) or (
-            (name in self.writers
-            and not isinstance(node.func, ast.Attribute))
-            or (isinstance(node.func, ast.Attribute)
-            and name in self.writers
-            and not ast.unparse(node.func.value).endswith(("self", "super()")))
+            (name in self.writers and not isinstance(node.func, ast.Attribute))
+            or (
+                isinstance(node.func, ast.Attribute)
+                and name in self.writers
+                and not ast.unparse(node.func.value).endswith(("self", "super()"))
+            )
         ):
             item = (node.lineno, ast.unparse(node.func), self.guarded > 0)
             self.found.append(item)
@@ -137,7 +138,9 @@ def core_writers() -> set[str]:
             scan = _Writes(tree, writers)
             scan.visit(tree)
             for fn, calls in scan.functions.items():
-                if (any(not guarded for _, _, guarded in calls) and not fn.startswith("_")) or any(not guarded for _, _, guarded in calls):
+                if (any(not guarded for _, _, guarded in calls) and not fn.startswith("_")) or any(
+                    not guarded for _, _, guarded in calls
+                ):
                     grown.add(fn)
         if grown == writers:
             return writers
@@ -286,7 +289,7 @@ def test_an_export_onto_a_full_disk_leaves_no_stray_traceback(desk: Desk, capfd)
 
     for n in range(30):
         desk.store.register("studio", studio_fields(name=f"工作室{n}", notes="长" * 400), "张三")
-    with file_size_limit(4000), pytest.raises(ExportError, match="磁盘已满|无法写入"):
+    with file_size_limit(4000), pytest.raises(ExportError, match=r"磁盘已满|无法写入"):
         write_annex2(desk.store)
     gc.collect()
     err = capfd.readouterr().err
