@@ -60,6 +60,7 @@ class BadEntry:
     at: str = ""
 
     def describe(self) -> str:
+        """Where and why, as the supervisor reads it (Chinese)."""
         what = f"（{self.action}，{self.at}）" if self.action or self.at else ""
         return f"第 {self.line} 行（序号 {self.line}）{what}：{self.why}"
 
@@ -80,6 +81,7 @@ class ChainReport:
 
     @property
     def ok(self) -> bool:
+        """No entry breaks the chain."""
         return self.bad is None
 
 

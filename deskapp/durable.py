@@ -120,9 +120,11 @@ class FlockLock:
 
     @property
     def is_locked(self) -> bool:
+        """This process holds the lock."""
         return self._depth > 0
 
     def acquire(self) -> None:
+        """Take the lock (reentrant), waiting up to the timeout; LockTimeout when not free by then."""
         import fcntl
 
         if self._depth:
@@ -143,6 +145,7 @@ class FlockLock:
         self._depth = 1
 
     def release(self) -> None:
+        """Give back one level of the lock; the last one frees it for other processes."""
         import fcntl
 
         self._depth -= 1
@@ -163,9 +166,11 @@ class PortableLock:
 
     @property
     def is_locked(self) -> bool:
+        """This process holds the lock."""
         return bool(self._lock.is_locked)
 
     def acquire(self) -> None:
+        """Take the lock (reentrant), waiting up to the timeout; LockTimeout when not free by then."""
         from filelock import Timeout
 
         try:
@@ -174,4 +179,5 @@ class PortableLock:
             raise LockTimeout(str(exc)) from None
 
     def release(self) -> None:
+        """Give back one level of the lock; the last one frees it for other processes."""
         self._lock.release()

@@ -112,6 +112,8 @@ class JournalError(Exception):
 
 
 class JournalCorrupt(JournalError):
+    """A line of the journal that cannot be read as the chain's next entry (``line``, ``why``)."""
+
     def __init__(self, path: Path, line: int, why: str) -> None:
         self.line = line
         self.why = why
@@ -140,6 +142,7 @@ class Damage:
     why: str
 
     def message(self) -> str:
+        """What the clerk and the supervisor read: where, why, and what to do (Chinese)."""
         return (
             f"记录文件第 {self.line} 行起已损坏（{self.why}；常见于断电或磁盘故障）。第 {self.line - 1} 条以前的记录完好并已读入；"
             "在科室负责人处理前，本台不再写入新记录。请科室负责人运行 deskapp recover（或用 deskapp restore 从备份恢复）。"
@@ -267,6 +270,7 @@ class Journal:
         return count
 
     def reset(self) -> None:
+        """Forget everything read (then ``on_reset``): the next :meth:`refresh` replays from the start."""
         self.damage = None
         self.prefix_crc = 0
         self._offset = 0
@@ -381,6 +385,7 @@ class Journal:
 
     @property
     def is_locked(self) -> bool:
+        """This process holds the journal lock."""
         return self._lock.is_locked
 
     def append(self, body: dict[str, Any]) -> dict[str, Any]:

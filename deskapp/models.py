@@ -8,6 +8,7 @@ or work on a copy: ``dataclasses.replace(pack, ...)``, ``dict(pack.checklist)``,
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -118,14 +119,17 @@ class Pack:
 
     @property
     def kind_label(self) -> str:
+        """人才工作室 or 人才项目."""
         return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def received(self) -> datetime:
+        """When the pack was received, as an aware datetime (ValueError: not an ISO time)."""
         return parse_time(self.received_at)
 
     @property
     def status_label(self) -> str:
+        """The status as the clerk reads it (已作废 for a voided pack)."""
         if self.voided:
             return "已作废"
         return STATUS_LABELS.get(self.status, self.status)
@@ -176,3 +180,19 @@ class HistoryEntry:
     changes: dict[str, list[Any]]
     reason: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of_entry(cls, entry: Mapping[str, Any]) -> HistoryEntry:
+        """A stored journal entry as the history shows it (``set`` and ``old`` paired per path).
+        KeyError: an entry without ``seq``."""
+        old = entry.get("old", {})
+        return cls(
+            entry_no=entry["seq"],
+            at=entry.get("at", ""),
+            actor=entry.get("actor", ""),
+            action=entry.get("action", ""),
+            pack_id=entry.get("pack"),
+            changes={path: [old.get(path), value] for path, value in entry.get("set", {}).items()},
+            reason=entry.get("reason", ""),
+            data=entry.get("data", {}),
+        )

@@ -122,6 +122,7 @@ class Recovery:
     saved_to: str = ""
 
     def text(self) -> str:
+        """What the supervisor reads after ``deskapp recover`` (Chinese)."""
         if self.kind == "none":
             return "记录完好，无需处理。"
         if self.kind == "acknowledged":

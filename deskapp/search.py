@@ -56,9 +56,11 @@ class SearchIndex:
         self._hay: dict[int, tuple[str, str]] = {}
 
     def put(self, pack_id: int, doc: Mapping[str, Any]) -> None:
+        """Index (or re-index) a pack from its stored document."""
         self._hay[pack_id] = haystack(doc)
 
     def clear(self) -> None:
+        """Forget every pack."""
         self._hay.clear()
 
     def search(self, query: str, candidates: list[int]) -> list[int]:

@@ -35,6 +35,7 @@ class PackRow(NamedTuple):
 
     @property
     def duplicate_key(self) -> DuplicateKey | None:
+        """The pack's group for ``deskapp.duplicates`` (None: unit or name empty)."""
         return duplicate_key(self.round, self.unit, self.name, folded=True)
 
 
@@ -76,6 +77,7 @@ class PackDocs(dict[int, dict[str, Any]]):
         return doc
 
     def has(self, pack_id: object) -> bool:
+        """A pack with this id is on file (decoded or still bytes)."""
         return pack_id in self.raw or dict.__contains__(self, pack_id)
 
     def encoded(self, pack_id: int) -> bytes:
@@ -87,6 +89,7 @@ class PackDocs(dict[int, dict[str, Any]]):
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
     def reset(self) -> None:
+        """Forget every document."""
         self.clear()
         self.raw.clear()
 
@@ -115,9 +118,11 @@ class Index(SearchIndex):
     """The search index, with its haystacks saved in and loaded from the snapshot."""
 
     def hay(self, pack_id: int) -> tuple[str, str]:
+        """(haystack, initials) of a pack, as :func:`deskapp.search.haystack` made them."""
         return self._hay[pack_id]
 
     def set_hay(self, pack_id: int, hay: tuple[str, str]) -> None:
+        """Take a pack's haystack as a snapshot saved it."""
         self._hay[pack_id] = hay
 
 
@@ -143,6 +148,7 @@ class PackState:
         self.table = PacksTable(self.docs, self.order)
 
     def clear(self) -> None:
+        """Forget every pack and index (before a full replay)."""
         self.docs.reset()
         self.rows.clear()
         self.order.clear()

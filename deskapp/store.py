@@ -27,7 +27,6 @@ from typing import Any
 
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
-from tinydb.storages import Storage
 
 from deskapp import snapshot as snapshot_file
 from deskapp.config import Config
@@ -48,6 +47,7 @@ from deskapp.search import search_keys
 from deskapp.state import PackRow, PackState, get_path, set_path
 from deskapp.text import BadText, clean_value
 from deskapp.timeutil import Clock, iso, system_clock
+from deskapp.tinydb_view import JournalStorage
 
 __all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "StoreWriteError"]
 
@@ -57,51 +57,6 @@ SNAPSHOT_AFTER = 200
 
 class PackNotFound(LookupError):
     """No pack has this id."""
-
-
-class JournalStorage(Storage):
-    """TinyDB storage over the journal-built state: reads are the live state, writes are refused."""
-
-    def __init__(self, store: DeskStore) -> None:
-        self._store = store
-
-    def read(self) -> dict[str, dict[str, Any]]:
-        self._store.refresh()
-        return _Tables(self._store)
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        raise StoreWriteError("请通过受理台的功能修改记录：每次修改都要记下操作人、时间和原因。")
-
-
-class _Tables(dict[str, Any]):
-    """TinyDB's tables: ``packs`` is live; ``history`` is read from the journal when asked for.
-
-    Values are read-only Mappings where TinyDB's signature says dict (it only reads them).
-    """
-
-    def __init__(self, store: DeskStore) -> None:
-        super().__init__(packs=store.state.table, history={})
-        self._store = store
-
-    def __getitem__(self, name: str) -> Any:
-        if name == "history":
-            return self._store.history_table()
-        return dict.__getitem__(self, name)
-
-
-def history_entry(entry: Mapping[str, Any]) -> HistoryEntry:
-    """A journal entry as the history shows it (old → new per changed field)."""
-    old = entry.get("old", {})
-    return HistoryEntry(
-        entry_no=entry["seq"],
-        at=entry.get("at", ""),
-        actor=entry.get("actor", ""),
-        action=entry.get("action", ""),
-        pack_id=entry.get("pack"),
-        changes={path: [old.get(path), value] for path, value in entry.get("set", {}).items()},
-        reason=entry.get("reason", ""),
-        data=entry.get("data", {}),
-    )
 
 
 class DeskStore:
@@ -127,7 +82,6 @@ class DeskStore:
         self.state = PackState()
         """The documents and indexes (read under :meth:`locked`; never changed outside the journal)."""
         self._packs: dict[int, Pack] = {}
-        self._history_cache: tuple[int, dict[str, Any]] = (-1, {})
         self._listeners: list[Callable[[dict[str, Any]], None]] = []
         self.snapshot_entry_no = 0
         """Entry number the snapshot this store started from (or last wrote) ends at."""
@@ -139,13 +93,13 @@ class DeskStore:
             self._load_snapshot()
         self.refresh()
         self.db = TinyDB(storage=JournalStorage, store=self)
+        """TinyDB over the live state: ``packs`` and (built on use) ``history`` tables, read-only."""
         self.packs_table = self.db.table("packs", cache_size=0)
 
     # -- state built from the journal ------------------------------------------------------
     def _clear(self) -> None:
         self.state.clear()
         self._packs.clear()
-        self._history_cache = (-1, {})
         self.snapshot_entry_no = 0
 
     @contextmanager
@@ -319,33 +273,15 @@ class DeskStore:
         with self._mutex:
             self.refresh()
             if pack_id is None:
-                return [history_entry(e) for e in self.journal.entries()]
-            return [history_entry(e) for e in self.journal.read_many(self.state.lines.get(pack_id, []))]
+                return [HistoryEntry.of_entry(e) for e in self.journal.entries()]
+            return [HistoryEntry.of_entry(e) for e in self.journal.read_many(self.state.lines.get(pack_id, []))]
 
     def last_event(self, action: str) -> HistoryEntry | None:
         """The latest entry of ``action`` (any desk's), e.g. the last ``check``."""
         with self._mutex:
             self.refresh()
             offset = self.state.last_event.get(action)
-            return None if offset is None else history_entry(self.journal.read_at(offset))
-
-    def history_table(self) -> dict[str, Any]:
-        """The TinyDB ``history`` table: entry number (text) -> entry (built on use; prefer :meth:`history`)."""
-        with self._mutex:
-            if self._history_cache[0] != self.journal.entry_no:
-                table = {}
-                for h in self.history():
-                    table[str(h.entry_no)] = {
-                        "at": h.at,
-                        "actor": h.actor,
-                        "action": h.action,
-                        "pack": h.pack_id,
-                        "changes": h.changes,
-                        "reason": h.reason,
-                        "data": h.data,
-                    }
-                self._history_cache = (self.journal.entry_no, table)
-            return self._history_cache[1]
+            return None if offset is None else HistoryEntry.of_entry(self.journal.read_at(offset))
 
     def duplicates(self, round_id: str, unit: str, name: str, exclude: int | None = None) -> list[Pack]:
         """Packs that would be possible duplicates of a pack with this unit and name in the round
@@ -503,4 +439,4 @@ class DeskStore:
             entry = self._commit(
                 {"action": action, "actor": actor, "pack": pack_id, "data": data or {}, "reason": reason}
             )
-        return history_entry(entry)
+        return HistoryEntry.of_entry(entry)
