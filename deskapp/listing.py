@@ -44,6 +44,7 @@ class Page:
 
     @property
     def truncated(self) -> bool:
+        """More packs matched than the ids shown."""
         return self.total > len(self.ids)
 
 
@@ -74,6 +75,7 @@ class Listing:
             self._rows.clear()  # may change which packs look like duplicates of which
 
     def row(self, pack_id: int) -> Row:
+        """The list row of a pack, remembered until the pack changes. PackNotFound: no such id."""
         row = self._rows.get(pack_id)
         if row is None:
             pack = self.store.get(pack_id)

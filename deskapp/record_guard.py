@@ -122,6 +122,7 @@ class Recovery:
     saved_to: str = ""
 
     def text(self) -> str:
+        """What the supervisor reads after ``deskapp recover`` (Chinese)."""
         if self.kind == "none":
             return "记录完好，无需处理。"
         if self.kind == "acknowledged":
@@ -173,7 +174,7 @@ def recover(store: DeskStore, supervisor: str) -> Recovery:
     guard.verify()
     damage = journal.damage
     if damage is not None:
-        with store._mutex, journal.locked(repair=True):
+        with store.locked(repair=True):
             damage = journal.damage
             if damage is None:  # another desk repaired it meanwhile
                 return Recovery("none")

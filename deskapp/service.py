@@ -168,7 +168,6 @@ def pack_json(desk: Desk, pack: Pack, history: bool = False) -> dict[str, Any]:
     """A pack as the CLI prints it (documented in the README)."""
     verdict = desk.store.assess(pack)
     doc = pack.to_doc()
-    doc.pop("py", None)
     doc["id"] = pack.id
     doc["kind_label"] = pack.kind_label
     doc["status_label"] = pack.status_label
@@ -179,7 +178,7 @@ def pack_json(desk: Desk, pack: Pack, history: bool = False) -> dict[str, Any]:
     if history:
         doc["history"] = [
             {
-                "seq": h.seq,
+                "seq": h.entry_no,
                 "at": h.at,
                 "actor": h.actor,
                 "action": h.action,

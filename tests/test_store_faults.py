@@ -290,7 +290,7 @@ def test_an_export_onto_a_full_disk_leaves_no_stray_traceback(desk: Desk, capfd)
 
     for n in range(30):
         desk.store.register("studio", studio_fields(name=f"工作室{n}", notes="长" * 400), "张三")
-    with file_size_limit(4000), pytest.raises(ExportError, match="磁盘已满|无法写入"):
+    with file_size_limit(4000), pytest.raises(ExportError, match=r"磁盘已满|无法写入"):
         write_annex2(desk.store)
     gc.collect()
     err = capfd.readouterr().err

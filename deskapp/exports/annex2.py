@@ -134,7 +134,7 @@ def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
 def studio_packs(store: DeskStore, round_id: str | None = None) -> list[Pack]:
     """Every studio pack of the round, voided included, oldest receipt first."""
     packs = [p for p in store.packs(round_id or store.config.round.id) if p.kind == "studio"]
-    packs.sort(key=lambda p: p.seq)
+    packs.sort(key=lambda p: p.serial)
     return packs
 
 

@@ -130,7 +130,7 @@ def write_register(
     now = now or store.clock()
     round_ = store.config.round
     packs = store.packs(round_id or round_.id)
-    packs.sort(key=lambda p: (p.kind, p.seq))
+    packs.sort(key=lambda p: (p.kind, p.serial))
     verdicts = assess_packs(store, packs)
     path = export_path(store.locations, STEM, ".xlsx", now, out)
 
