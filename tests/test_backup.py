@@ -120,11 +120,7 @@ def test_backup_and_restore_from_the_command_line(desk, tmp_path):
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "deskapp", "--data", str(desk.locations.data), *args],
-<<<<<<< ours
             check=False,  # the test asserts the exit codes
-=======
-            check=False,
->>>>>>> theirs
             capture_output=True,
             text=True,
             encoding="utf-8",
