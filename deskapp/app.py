@@ -28,6 +28,7 @@ from deskapp.journal import JournalError
 from deskapp.listing import Listing
 from deskapp.service import Desk, open_desk
 from deskapp.store import DeskStore
+from screens.base import DeskScreen
 from screens.keygate import KeyGate, paste_for
 from screens.palette import DeskCommands, DeskPalette, DeskThemes
 
@@ -136,7 +137,7 @@ class DeskApp(App[int]):
     # -- leaving ---------------------------------------------------------------------------
     def unsaved_work(self) -> bool:
         """A screen on the stack holds typed work not saved yet (a half-filled registration)."""
-        return any(getattr(screen, "has_unsaved", lambda: False)() for screen in self.screen_stack)
+        return any(isinstance(screen, DeskScreen) and screen.has_unsaved() for screen in self.screen_stack)
 
     def confirm_leaving(self, question: str, leave: Callable[[], object], what: str = "放弃这次登记") -> None:
         """``leave()`` at once when nothing is unsaved; otherwise only after the clerk confirms."""
@@ -418,9 +419,8 @@ class DeskApp(App[int]):
             return
         self._seen_version = self.listing.version
         for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_data", None)
-            if refresh is not None:
-                refresh()  # DeskScreen.refresh_data: nothing on a screen not mounted or gone
+            if isinstance(screen, DeskScreen):
+                screen.refresh_data()  # nothing on a screen not mounted or gone
 
 
 def _warm_up_pinyin() -> None:

@@ -71,7 +71,7 @@ def when_alive(method: Method) -> Method:
 
 
 class DeskNode(MessagePump):
-    """Mixin of the desk's screens, dialogs and widgets: ``self.app`` typed as the desk's app.
+    """Mixin of the desk's screens and dialogs (and of a widget that needs the desk's app): ``self.app`` typed.
 
     Textual types ``app`` as a plain ``App``; every node of the desk runs inside a
     :class:`~deskapp.app.DeskApp` (tests and the bench run subclasses of it), so saying so to
@@ -108,6 +108,10 @@ class DeskScreen(DeskNode, Screen[ResultType]):
 
     def redraw(self) -> None:
         """Draw from the store (screens with data override this)."""
+
+    def has_unsaved(self) -> bool:
+        """Typed work not saved yet that leaving would lose (the registration form overrides this)."""
+        return False
 
     def shown(self) -> bool:
         """On top, or just under a dialog (which leaves it in view)."""

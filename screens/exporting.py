@@ -11,13 +11,12 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Label, ProgressBar, Static
 
 from deskapp.exports.common import ExportError, ExportResult, Progress
 from deskapp.store import DeskStore
-from screens.base import screen_alive, when_alive
+from screens.base import DeskModal, screen_alive, when_alive
 
 if TYPE_CHECKING:
     from deskapp.app import DeskApp
@@ -70,7 +69,7 @@ class ExportProgress(Widget):
 ANNEX2_KINDS = ("annex2", "annex2_docx")
 
 
-class ConfirmExport(ModalScreen[bool]):
+class ConfirmExport(DeskModal[bool]):
     """Before a 附件2 export: which rows lack 附件2 content, which late packs are left out.
     Enter exports all the same (the table is still wanted for the meeting), Esc goes back."""
 

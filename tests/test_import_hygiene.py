@@ -21,6 +21,27 @@ def test_core_imports_without_textual():
         "bad = [m for m in sys.modules if m == 'textual' or m.startswith(('textual.', 'screens'))]\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert len(core) >= 8
+
+
+def test_screens_import_without_the_app_shell():
+    """The screens sit under the app: every module of screens/ loads with deskapp.app absent from
+    sys.modules (they name DeskApp for the type checker only; pyproject's import-linter contracts
+    say the same of the source, this says it of the running interpreter)."""
+    screens = sorted(f"screens.{p.stem}" for p in (ROOT / "screens").glob("*.py") if p.stem != "__init__")
+    code = (
+        "import importlib, sys\n"
+        f"for name in {screens!r}:\n"
+        "    importlib.import_module(name)\n"
+        "bad = [m for m in sys.modules if m in ('deskapp.app', 'deskapp.cli') or m.startswith('deskapp.cli_')]\n"
+        "print(bad); sys.exit(1 if bad else 0)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert len(screens) >= 15
