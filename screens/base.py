@@ -75,7 +75,7 @@ class DeskNode(MessagePump):
 
     Textual types ``app`` as a plain ``App``; every node of the desk runs inside a
     :class:`~deskapp.app.DeskApp` (tests and the bench run subclasses of it), so saying so to
-    the type checker is true. One seam instead of a ``type: ignore`` at each call (as clive's
+    the type checker is true. One seam instead of a mypy ignore comment at each call (as clive's
     ``CliveScreen.app``). The app's own attributes (``desk``, ``clerk``, ``listing``,
     ``last_export``...) are declared and typed on :class:`~deskapp.app.DeskApp`.
     """
