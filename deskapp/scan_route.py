@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from deskapp.numbering import normalise_scan, parse_receipt
 from deskapp.receipt_qr import (
@@ -62,7 +62,7 @@ class ScanVerdict:
     pack_id: int | None = None
     receipt_no: str = ""
     message: str = ""
-    severity: str = "information"
+    severity: Literal["information", "warning", "error"] = "information"
     """``information`` / ``warning`` / ``error``, as Textual's notify takes it."""
     matches: int = 0
     recorded: bool = False
