@@ -15,9 +15,9 @@ from datetime import date, datetime, timedelta
 
 from deskapp.config import KIND_LABELS, KINDS
 from deskapp.crosscheck import Annex2Content, annex2_content
-from deskapp.listing import mask_phone
 from deskapp.models import STATUS_LABELS, Pack
 from deskapp.pinyin import fold
+from deskapp.privacy import mask_phone
 from deskapp.rules import Assessment, assess
 from deskapp.store import DeskStore
 from deskapp.timeutil import parse_time, to_beijing

@@ -12,12 +12,20 @@ action                           who         why
 ``accept`` 受理                   clerk       a complete, on-time pack is accepted at the counter
 ``supplement_request`` 补正       clerk       the desk tells the unit at once everything missing
 ``withdraw`` 撤回                 clerk       the unit takes its pack back at the counter
-``supplement_received`` 补正收到   clerk       recorded on the original pack, like a registration
+``supplement_received`` 补正收到   clerk       items a standing 补正 asked for, on the original pack
+``additional_materials`` 补充材料  clerk       items brought with no 补正 standing, on the original pack
 ``accept_pending`` 容缺受理        supervisor  accepting despite missing items is a judgement call
 ``reject`` 不予受理                supervisor  a refusal, reason required
 ``void`` 作废                     supervisor  reason required; the pack stays visible as voided
 ``correct`` 更正收件时间/受理人      supervisor  reason required; the audit trail must be trustworthy
 ===============================  ==========  =====================================================
+
+Three acts, three names (the office's): 补正 is the *request* (``supplement_request``; the pack's
+status ``supplement`` while it stands); 补正收到 (``supplement_received``) and 补充材料
+(``additional_materials``) are items brought after the registration, both recorded by
+:func:`receive_items`, named by what they answer (a standing 补正 / 容缺受理, or none). Journals
+written before these names call 补充材料 ``supplement`` (:data:`LEGACY_ACTIONS`); they are read
+as written, never rewritten.
 
 A clerk action also needs the supervisor when it would override the notice or a decision:
 accepting a late pack (逾期视为放弃) and changing the outcome of a pack already
@@ -26,15 +34,15 @@ accepted, rejected or withdrawn. :func:`needs_supervisor` says so before the des
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
 from deskapp.auth import NotAllowed, require_supervisor
 from deskapp.models import DETAIL_FIELDS, STATUS_LABELS, Pack
-from deskapp.rules import is_late
-from deskapp.store import DeskStore, RegistrationError
+from deskapp.rules import is_late, missing_items
+from deskapp.store import ECOPY_ITEM, DeskStore, RegistrationError
 from deskapp.timeutil import day_cn, iso, parse_time, show
 from deskapp.workdays import DueDate, add_workdays, check_due
 
@@ -44,7 +52,8 @@ ACTIONS: dict[str, str] = {
     "accept_pending": "容缺受理",
     "reject": "不予受理",
     "withdraw": "撤回",
-    "supplement_received": "补正材料收到",
+    "supplement_received": "补正收到",
+    "additional_materials": "补充材料",
     "void": "作废",
     "correct": "更正",
 }
@@ -55,11 +64,24 @@ DATA_LABELS: dict[str, str] = {
     "pages": "页数",
     "still_missing": "仍缺",
     "after_due": "超过补正截止日期",
+    "bundle_pages": "本次送来页数",
+    "notes": "备注",
 }
 """What a pack's history calls the ``data`` keys these actions record."""
 SUPERVISOR_ACTIONS = frozenset({"accept_pending", "reject", "void", "correct"})
 DECIDED = frozenset({"accepted", "rejected", "withdrawn"})
 """Statuses that close a pack: changing them again needs the supervisor."""
+SUPPLEMENT_RECEIVED = "supplement_received"
+"""补正收到: items that a 补正 (or a 容缺受理's promise) standing on the pack asked for."""
+ADDITIONAL_MATERIALS = "additional_materials"
+"""补充材料: items brought for a pack on which no 补正 stands (the unit's own initiative, or a second
+bundle the clerk records on the first at the register screen's duplicate question)."""
+LEGACY_ACTIONS: dict[str, str] = {"supplement": ADDITIONAL_MATERIALS}
+"""Action names of journals written before the names above: 补充材料 was ``supplement``."""
+LATER_ITEM_ACTIONS = frozenset({SUPPLEMENT_RECEIVED, ADDITIONAL_MATERIALS, *LEGACY_ACTIONS})
+"""Entries that bring items after the registration, whatever their journal's age."""
+AWAITING_ITEMS = frozenset({"supplement", "accepted_pending"})
+"""Statuses under which the office waits for items it asked for (补正, 容缺受理)."""
 STATUS_OF = {
     "accept": "accepted",
     "supplement_request": "supplement",
@@ -73,24 +95,6 @@ class OutcomeError(RegistrationError):
     """An outcome that cannot be recorded as asked; the message says what to do."""
 
 
-@dataclass(frozen=True)
-class SupplementNotice:
-    """What a 补正告知书 needs: every missing item at once, and the deadline."""
-
-    receipt_no: str
-    kind_label: str
-    unit: str
-    name: str
-    contact: str
-    received_at: str
-    missing: tuple[str, ...]
-    due: str
-    """``YYYY-MM-DD``: the supplement must reach the office by the end of this day."""
-    requested_by: str
-    requested_at: str
-    reason: str = ""
-
-
 def needs_supervisor(store: DeskStore, pack: Pack, action: str) -> bool:
     """Whether ``action`` on ``pack`` asks for the supervisor's PIN (see the module's table)."""
     if action not in ACTIONS:
@@ -99,7 +103,7 @@ def needs_supervisor(store: DeskStore, pack: Pack, action: str) -> bool:
         return True
     if action in STATUS_OF and pack.status in DECIDED and STATUS_OF[action] != pack.status:
         return True
-    return action == "accept" and pack.received > store.config.round.deadline
+    return action == "accept" and is_late(store.config.round, pack)
 
 
 def check_actor(store: DeskStore, pack: Pack, action: str, by: str, pin: str = "") -> str:
@@ -127,7 +131,12 @@ def default_due(store: DeskStore) -> DueDate:
     return add_workdays(store.clock().date(), config.slip.notice_days, config.calendar)
 
 
-def _due(value: date | datetime | str | None, store: DeskStore) -> str:
+def valid_due(value: date | datetime | str | None, store: DeskStore) -> str:
+    """A 补正 / 容缺受理 due date as ``YYYY-MM-DD``: today or later, on a working day (``deskapp.workdays``).
+
+    ``value`` is a date, a datetime (its date) or ISO text. Raises :class:`OutcomeError` (missing,
+    malformed, past, a rest day) with the message for the clerk.
+    """
     if value is None or value == "":
         raise OutcomeError("请填写补正截止日期（例：2026-06-22）。")
     if isinstance(value, datetime):
@@ -186,7 +195,9 @@ def _decide(
 
 
 def accept(store: DeskStore, pack_id: int, by: str, *, pin: str = "", reason: str = "") -> Pack:
-    """受理: only a complete pack; an incomplete one is 补正 or 容缺受理."""
+    """受理: only a complete pack (:attr:`deskapp.rules.Assessment.missing` empty, page count entered);
+    an incomplete one is 补正 or 容缺受理. A late pack needs the supervisor (notice 三.3).
+    Raises :class:`OutcomeError`, :class:`NotAllowed`."""
     missing = store.assess(store.get(pack_id)).missing
     if missing:
         raise OutcomeError("材料不齐（缺：" + "、".join(missing) + "），不能直接受理。请选择“补正”或“容缺受理”。")
@@ -209,16 +220,16 @@ def request_supplement(
     is the 逾期告知书. Raises :class:`OutcomeError` (late, nothing missing, a due date on a rest day).
     """
     pack = store.get(pack_id)
-    if pack.round == store.config.round.id and is_late(store.config.round, pack):
+    if is_late(store.config.round, pack):
         raise OutcomeError(
             f"{pack.receipt_no} 逾期送达（{store.config.round.late_wording}），不出具补正告知书；"
             "请打印逾期告知书（F12）。"
         )
-    items = tuple(missing) if missing else store.assess(pack).missing
+    items = tuple(missing) if missing else missing_items(store.config.round, pack)
     if not items:
         raise OutcomeError("这件材料没有缺项；如需补充其他材料，请在“缺少材料”中写明。")
     return _decide(
-        store, pack_id, "supplement_request", by, pin, reason, {"due": _due(due, store), "missing": list(items)}
+        store, pack_id, "supplement_request", by, pin, reason, {"due": valid_due(due, store), "missing": list(items)}
     )
 
 
@@ -232,9 +243,12 @@ def accept_pending(
     missing: list[str] | None = None,
     reason: str = "",
 ) -> Pack:
-    """容缺受理: accepted now, the missing items promised by ``due`` (supervisor)."""
-    items = tuple(missing) if missing else store.assess(store.get(pack_id)).missing
-    return _decide(store, pack_id, "accept_pending", by, pin, reason, {"due": _due(due, store), "missing": list(items)})
+    """容缺受理: accepted now, the missing items (default :func:`deskapp.rules.missing_items`) promised
+    by ``due`` (supervisor). Raises :class:`OutcomeError`, :class:`NotAllowed`."""
+    items = tuple(missing) if missing else missing_items(store.config.round, store.get(pack_id))
+    return _decide(
+        store, pack_id, "accept_pending", by, pin, reason, {"due": valid_due(due, store), "missing": list(items)}
+    )
 
 
 def reject(store: DeskStore, pack_id: int, by: str, *, pin: str, reason: str) -> Pack:
@@ -249,70 +263,108 @@ def withdraw(store: DeskStore, pack_id: int, by: str, *, pin: str = "", reason: 
     return _decide(store, pack_id, "withdraw", by, pin, reason)
 
 
+def receiving_action(pack: Pack) -> str:
+    """What items brought now for ``pack`` are called: :data:`SUPPLEMENT_RECEIVED` (补正收到) when a
+    补正 or 容缺受理 stands on it (:data:`AWAITING_ITEMS`), else :data:`ADDITIONAL_MATERIALS` (补充材料)."""
+    return SUPPLEMENT_RECEIVED if pack.status in AWAITING_ITEMS and not pack.voided else ADDITIONAL_MATERIALS
+
+
+def receive_items(
+    store: DeskStore,
+    pack_id: int,
+    by: str,
+    *,
+    items: Sequence[str] | Mapping[str, bool],
+    pages: int | None = None,
+    bundle_pages: int | None = None,
+    ecopy_medium: str = "",
+    notes: str = "",
+    reason: str = "",
+    pin: str = "",
+) -> Pack:
+    """Items brought after the registration, recorded on the original pack: 补正收到 or 补充材料.
+
+    The one way both are recorded (F5 → 补交材料 on a pack, the register screen's duplicate
+    question "作为补充材料记到原件", ``deskapp outcome … supplement_received``): the same receipt
+    number and received time; the items ticked; one journal entry named by
+    :func:`receiving_action`, whose data says what came (``items``: labels in checklist order,
+    ``pages``, ``bundle_pages``, ``notes``, ``still_missing``, ``after_due``), and the same entry
+    pushed on the pack's ``supplements`` list. ``items`` are checklist keys or labels (an item the
+    pack already has may come again, e.g. corrected: listed, its first time kept); ``pages`` is the pack's page count from now on,
+    ``bundle_pages`` only recorded (the pages of what came); ``ecopy_medium`` is taken when the
+    pack has none. A 容缺受理 pack missing nothing any more becomes 受理; a 补正 pack goes back to
+    已登记, awaiting a decision. Each item's time is on the slip (:func:`deskapp.supplement_act.item_arrivals`).
+    Raises :class:`OutcomeError` (voided pack, unknown item, nothing brought), :class:`NotAllowed`.
+    """
+    pack = _live(store, pack_id)
+    action = receiving_action(pack)
+    by = check_actor(store, pack, action, by, pin)
+    checklist = store.config.round.checklist(pack.kind)
+    by_label = {item.label: item.key for item in checklist}
+    named = [k for k, v in items.items() if v] if isinstance(items, Mapping) else list(items)
+    keys = []
+    for name in named:
+        key = by_label.get(name, name)
+        if key not in pack.checklist:
+            raise OutcomeError(f"清单中没有这一项：{name}")
+        keys.append(key)
+    medium = ecopy_medium.strip() if not pack.ecopy_medium else ""
+    if medium and ECOPY_ITEM in pack.checklist:
+        keys.append(ECOPY_ITEM)  # a medium named is a copy received (as the store records it)
+    brought = [item for item in checklist if item.key in keys]  # checklist order
+    changes: dict[str, Any] = {f"checklist.{item.key}": True for item in brought if not pack.checklist.get(item.key)}
+    if pages is not None:
+        changes["pages"] = pages
+    if medium:
+        changes["ecopy_medium"] = medium
+    notes = notes.strip()
+    if not brought and pages is None and bundle_pages is None and not notes:
+        raise OutcomeError("请勾选收到的材料。")
+    now = store.clock()
+    entry: dict[str, Any] = {"at": iso(now), "by": by, "action": action, "items": [item.label for item in brought]}
+    if pages is not None:
+        entry["pages"] = pages
+    if bundle_pages is not None:
+        entry["bundle_pages"] = bundle_pages
+    if notes:
+        entry["notes"] = notes
+    due = pack.outcome.get("due")
+    if action == SUPPLEMENT_RECEIVED and due and now.date().isoformat() > due:
+        entry["after_due"] = True
+    # What the pack will miss after these items decides its status.
+    trial = replace(pack, checklist={**pack.checklist, **{item.key: True for item in brought}})
+    still_missing = missing_items(store.config.round, trial)
+    if pack.status == "accepted_pending" and not still_missing:
+        changes["status"] = "accepted"
+    elif pack.status == "supplement":
+        changes["status"] = "registered"
+    if action == SUPPLEMENT_RECEIVED:
+        entry["still_missing"] = list(still_missing)
+    keep = ("items", "pages", "bundle_pages", "notes", "still_missing", "after_due")
+    data = {k: entry[k] for k in keep if entry.get(k)}
+    return store.update(
+        pack.id,
+        changes,
+        by,
+        action=action,
+        reason=reason.strip(),
+        push={"supplements": entry},
+        data=data,
+    )
+
+
 def supplement_received(
     store: DeskStore,
     pack_id: int,
     by: str,
     *,
-    items: list[str] | Mapping[str, bool],
+    items: Sequence[str] | Mapping[str, bool],
     pages: int | None = None,
     reason: str = "",
     pin: str = "",
 ) -> Pack:
-    """Record a supplement on the original pack: same receipt number, same received time.
-
-    ``items`` are checklist keys (or labels) now received. The pack's history shows the
-    original registration and the supplement, each with its own time. A 容缺受理 pack whose
-    missing items are all in becomes 受理; a 补正 pack goes back to 已登记 awaiting a decision.
-    """
-    pack = _live(store, pack_id)
-    by = check_actor(store, pack, "supplement_received", by, pin)
-    checklist = store.config.round.checklist(pack.kind)
-    by_label = {item.label: item.key for item in checklist}
-    keys = [k for k, v in items.items() if v] if isinstance(items, Mapping) else list(items)
-    resolved = []
-    for key in keys:
-        key = by_label.get(key, key)
-        if key not in pack.checklist:
-            raise OutcomeError(f"清单中没有这一项：{key}")
-        resolved.append(key)
-    resolved = [item.key for item in checklist if item.key in resolved]  # checklist order
-    if not resolved and pages is None:
-        raise OutcomeError("请勾选收到的补正材料。")
-    changes: dict[str, Any] = {f"checklist.{key}": True for key in resolved}
-    if pages is not None:
-        changes["pages"] = pages
-    now = store.clock()
-    entry: dict[str, Any] = {
-        "at": iso(now),
-        "by": by,
-        "items": [next(i.label for i in checklist if i.key == k) for k in resolved],
-    }
-    if pages is not None:
-        entry["pages"] = pages
-    due = pack.outcome.get("due")
-    if due and now.date().isoformat() > due:
-        entry["after_due"] = True
-    # What the pack will miss after this supplement decides its status.
-    trial = replace(pack, checklist={**pack.checklist, **dict.fromkeys(resolved, True)})
-    if pages is not None:
-        trial = replace(trial, pages=pages)
-    still_missing = store.assess(trial).missing
-    if pack.status == "accepted_pending" and not still_missing:
-        changes["status"] = "accepted"
-    elif pack.status == "supplement":
-        changes["status"] = "registered"
-    entry["still_missing"] = list(still_missing)
-    data = {k: entry[k] for k in ("items", "pages", "still_missing", "after_due") if entry.get(k)}
-    return store.update(
-        pack.id,
-        changes,
-        by,
-        action="supplement_received",
-        reason=reason.strip(),
-        push={"supplements": entry},
-        data=data,
-    )
+    """补正收到 as the F5 dialog and ``deskapp outcome … supplement_received`` ask it: :func:`receive_items`."""
+    return receive_items(store, pack_id, by, items=items, pages=pages, reason=reason, pin=pin)
 
 
 def void(store: DeskStore, pack_id: int, by: str, *, pin: str, reason: str) -> Pack:
@@ -375,113 +427,6 @@ def set_details(store: DeskStore, pack_id: int, by: str, details: Mapping[str, s
     return store.update(pack.id, changes, by, action="details", reason=reason or "填写附件2内容")
 
 
-@dataclass(frozen=True)
-class SupplementAct:
-    """The 补正 a 补正告知书 prints: recorded once, each copy of the notice belongs to it."""
-
-    pack: Pack
-    act: str
-    """The act's own mark (the time it was recorded): prints of its notice carry it."""
-    missing: tuple[str, ...]
-    due: str
-    """``YYYY-MM-DD``: bring the items by the end of this day."""
-    recorded_now: bool
-    """True when this call recorded the 补正; False when it was already on the pack."""
-    warning: str = ""
-    """A due date counted into a year whose holidays the desk does not know (see ``deskapp.workdays``)."""
-
-
-def current_act(store: DeskStore, pack: Pack) -> SupplementAct | None:
-    """The 补正 (or 容缺受理) on ``pack`` that still stands, or None."""
-    outcome = pack.outcome
-    if pack.status not in ("supplement", "accepted_pending") or outcome.get("action") not in (
-        "supplement_request",
-        "accept_pending",
-    ):
-        return None
-    missing = tuple(outcome.get("missing", ()))
-    if not set(store.assess(pack).missing) <= set(missing):
-        return None  # something else is missing now: a new 补正 is due
-    return SupplementAct(pack, str(outcome.get("at", "")), missing, str(outcome.get("due", "")), False)
-
-
-def issue_supplement(
-    store: DeskStore,
-    pack_id: int,
-    by: str,
-    *,
-    due: date | datetime | str | None = None,
-    reason: str = "",
-) -> SupplementAct:
-    """补正 as one act: the one place that decides whether issuing a 补正告知书 records a 补正.
-
-    The 补正 standing on the pack (same missing items, and ``due`` not given or the same) is
-    reused — printing its notice again is a 补打. Otherwise the 补正 is recorded now with every
-    missing item and ``due`` (default :func:`default_due`), and the next notice printed is
-    its original. F12 / ``n`` / F5 → 补正 / ``deskapp notice`` all come here.
-    Raises :class:`OutcomeError` (late pack, nothing missing, a bad or rest-day due date) and
-    :class:`NotAllowed`.
-    """
-    store.refresh()
-    pack = store.get(pack_id)
-    standing = current_act(store, pack)
-    wanted = _due(due, store) if due not in (None, "") else None
-    if standing is not None and (wanted is None or wanted == standing.due):
-        return standing
-    warning = ""
-    if wanted is None:
-        proposed = default_due(store)
-        wanted, warning = proposed.day.isoformat(), proposed.warning
-    pack = request_supplement(store, pack_id, by, due=wanted, reason=reason)
-    outcome = pack.outcome
-    return SupplementAct(pack, str(outcome["at"]), tuple(outcome["missing"]), str(outcome["due"]), True, warning)
-
-
-SUPPLEMENT_ACTIONS = frozenset({"supplement_received", "supplement"})
-"""Entries that bring items after the registration: 补正收到 (F5) and 补充材料 (a second pack merged)."""
-
-
-def item_arrivals(store: DeskStore, pack: Pack) -> dict[str, str]:
-    """When each checklist item ticked now arrived *after* the registration: ``{key: ISO time}``.
-
-    Read from the pack's history: the last 补正收到 / 补充材料 entry that ticked the item.
-    Items of the registration itself are absent (they came at ``pack.received_at``, which
-    never changes). A slip lists every item with its own time (issue 9: "证明上述材料已于所列
-    时间送达").
-    """
-    arrivals: dict[str, str] = {}
-    for entry in store.history(pack.id):
-        for path, (old, new) in entry.changes.items():
-            if not path.startswith("checklist."):
-                continue
-            key = path.split(".", 1)[1]
-            if new and not old and entry.action in SUPPLEMENT_ACTIONS:
-                arrivals[key] = entry.at
-            elif not new:
-                arrivals.pop(key, None)
-    return {k: v for k, v in arrivals.items() if pack.checklist.get(k)}
-
-
-def supplement_notice(store: DeskStore, pack: Pack) -> SupplementNotice:
-    """The data of the 补正告知书 for a pack in 补正 (printed by the slips code)."""
-    outcome = pack.outcome
-    if outcome.get("action") not in ("supplement_request", "accept_pending"):
-        raise OutcomeError(f"{pack.receipt_no} 没有补正要求。")
-    return SupplementNotice(
-        receipt_no=pack.receipt_no,
-        kind_label=pack.kind_label,
-        unit=pack.unit,
-        name=pack.name,
-        contact=" ".join(x for x in (pack.contact, pack.phone) if x),
-        received_at=pack.received_at,
-        missing=tuple(outcome.get("missing", ())),
-        due=outcome.get("due", ""),
-        requested_by=outcome.get("by", ""),
-        requested_at=outcome.get("at", ""),
-        reason=outcome.get("reason", ""),
-    )
-
-
 def perform(store: DeskStore, pack_id: int, action: str, by: str, **kwargs: Any) -> Pack:
     """Dispatch an action by name (for the command line and the screens)."""
     functions: dict[str, Callable[..., Pack]] = {
@@ -491,6 +436,7 @@ def perform(store: DeskStore, pack_id: int, action: str, by: str, **kwargs: Any)
         "reject": reject,
         "withdraw": withdraw,
         "supplement_received": supplement_received,
+        "additional_materials": receive_items,
         "void": void,
         "correct": correct,
     }
@@ -510,26 +456,26 @@ def status_text(pack: Pack) -> str:
 
 __all__ = [
     "ACTIONS",
+    "ADDITIONAL_MATERIALS",
+    "LATER_ITEM_ACTIONS",
+    "LEGACY_ACTIONS",
     "STATUS_LABELS",
+    "SUPPLEMENT_RECEIVED",
     "NotAllowed",
     "OutcomeError",
-    "SupplementAct",
-    "SupplementNotice",
     "accept",
     "accept_pending",
     "check_actor",
     "correct",
-    "current_act",
     "default_due",
-    "issue_supplement",
-    "item_arrivals",
     "needs_supervisor",
     "perform",
+    "receive_items",
+    "receiving_action",
     "reject",
     "request_supplement",
     "set_details",
     "status_text",
-    "supplement_notice",
     "supplement_received",
     "void",
     "withdraw",

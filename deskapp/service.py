@@ -71,7 +71,7 @@ def save_staff(locations: Locations, staff: Sequence[StaffMember], renamed: Mapp
     import tomlkit
     from tomlkit.items import AoT, Whitespace
 
-    earlier = {new: old for new, old in (renamed or {}).items()}
+    earlier = dict(renamed or {})
 
     def change(document: TOMLDocument) -> None:
         old = document.get("staff")

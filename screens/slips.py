@@ -10,17 +10,17 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Any
 
 from textual.app import App
 
 from deskapp.models import DOC_LABELS
-from deskapp.rules import is_late
+from deskapp.rules import is_late, missing_items
 
 
 def _is_late(app: App[Any], pack: Any) -> bool:
-    config = app.desk.config  # type: ignore[attr-defined]
-    return bool(pack.round == config.round.id and is_late(config.round, pack))
+    return is_late(app.desk.config.round, pack)  # type: ignore[attr-defined]
 
 
 def print_document(app: App[Any], pack_id: int, doc: str = "slip") -> None:
@@ -38,10 +38,9 @@ def print_document(app: App[Any], pack_id: int, doc: str = "slip") -> None:
             result = issue(desk, desk.store.get(pack_id), clerk, doc)
         except Exception as exc:  # noqa: BLE001 - nothing may escape a print into the desk
             result = IssueResult(False, f"{label}没有打印：{exc}", doc, recorded=False)
-        try:
+        # RuntimeError: the desk was closed meanwhile; the print is recorded in the pack's history anyway
+        with suppress(RuntimeError):
             app.call_from_thread(_printed, app, result)
-        except RuntimeError:
-            pass  # the desk was closed meanwhile: the print is recorded in the pack's history anyway
 
     app.notify(f"正在生成并打印{label}…", timeout=3)
     app.run_worker(work, thread=True, group="print", exit_on_error=False, name=f"print-{doc}-{pack_id}")
@@ -57,8 +56,7 @@ def _printed(app: App[Any], result: Any) -> None:
 
 
 def needs_notice(app: App[Any], pack: Any) -> bool:
-    """A paper to hand out: the pack is late (逾期告知书), or a required item is missing (补正告知书)."""
-    if _is_late(app, pack):
-        return True
-    checklist = app.desk.config.round.checklist(pack.kind)  # type: ignore[attr-defined]
-    return any(item.required and not pack.checklist.get(item.key) for item in checklist)
+    """A paper to hand out: the pack is late (逾期告知书), or a required item is missing (补正告知书).
+
+    Both from :mod:`deskapp.rules`, as the papers themselves decide."""
+    return _is_late(app, pack) or bool(missing_items(app.desk.config.round, pack))  # type: ignore[attr-defined]
