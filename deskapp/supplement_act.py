@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from deskapp.acts import LATER_ITEM_ACTIONS, OutcomeError, default_due, valid_due
 from deskapp.models import Pack
-from deskapp.outcomes import LATER_ITEM_ACTIONS, OutcomeError, default_due, request_supplement, valid_due
+from deskapp.outcomes import request_supplement
 from deskapp.rules import missing_items
 from deskapp.store import DeskStore
 

@@ -17,9 +17,10 @@ from deskapp.dashboard import build_dashboard
 from deskapp.exports.annex2 import STATUS_HEADERS, STATUS_SHEET, write_annex2
 from deskapp.exports.register import write_register
 from deskapp.models import Pack
+from deskapp.pack_json import pack_json
 from deskapp.printing import build_document, issue
 from deskapp.rules import PAGES_UNKNOWN, is_late, missing_items
-from deskapp.service import Desk, pack_json
+from deskapp.service import Desk
 from deskapp.slips import Document
 from deskapp.supplement_act import current_act
 from deskapp.timeutil import to_beijing
