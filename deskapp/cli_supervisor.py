@@ -27,6 +27,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``deskapp export annex2|annex2-docx|register``: prints the file written; warnings on standard error."""
     from deskapp.exports.annex2 import parse_statuses, plan_annex2, write_annex2
     from deskapp.exports.common import ExportError
     from deskapp.exports.docx import write_annex2_docx
@@ -52,6 +53,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_outcome(args: argparse.Namespace) -> int:
+    """``deskapp outcome RECEIPT ACTION``: any act of :data:`deskapp.outcomes.ACTIONS`, PIN asked when needed."""
     desk = open_from_args(args)
     pack = find_pack(desk, args.receipt_no)
     if pack is None:
@@ -88,6 +90,7 @@ def cmd_outcome(args: argparse.Namespace) -> int:
 
 
 def cmd_details(args: argparse.Namespace) -> int:
+    """``deskapp details RECEIPT``: the 附件2 long fields from ``--text`` or UTF-8 ``--file``."""
     desk = open_from_args(args)
     pack = find_pack(desk, args.receipt_no)
     if pack is None:
@@ -110,6 +113,7 @@ def cmd_details(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    """``deskapp dashboard``: the supervisor's counts and chase list (phones masked; whole in ``--json``)."""
     from deskapp.config import KIND_LABELS
     from deskapp.dashboard import STATUS_COLUMNS, bar_chart, build_dashboard
 
@@ -185,6 +189,7 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``export``, ``outcome``, ``details`` and ``dashboard`` to the CLI's subcommands."""
     p = sub.add_parser("export", help="导出 附件2 汇总表（xlsx / docx）或受理台账")
     p.add_argument(
         "what",

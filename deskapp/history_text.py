@@ -180,6 +180,7 @@ def outcome_words(outcome: Mapping[str, Any]) -> str:
 
 
 def checklist_words(round_: Round, kind: str, ticks: Mapping[str, Any]) -> str:
+    """A whole checklist in words: ``已收到：…；未收到：…`` (labels of ``kind``'s items)."""
     got = [change_label(round_, kind, f"checklist.{k}") for k, v in ticks.items() if v]
     lacking = [change_label(round_, kind, f"checklist.{k}") for k, v in ticks.items() if not v]
     parts = [f"已收到：{'、'.join(got)}" if got else "", f"未收到：{'、'.join(lacking)}" if lacking else ""]

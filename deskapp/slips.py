@@ -37,6 +37,8 @@ class SlipError(ValueError):
 
 @dataclass(frozen=True)
 class Block:
+    """One piece of a document; which fields it uses depends on ``kind``."""
+
     kind: str
     """title, subtitle, mark, fields, heading, ticks, box, lines, qr, seal, small, gap"""
     text: str = ""
@@ -54,6 +56,7 @@ class Document:
     qr_payload: str = ""
 
     def chars(self) -> set[str]:
+        """Every character the document prints (the font subsets are cut to these)."""
         found: set[str] = set(BASE_CHARS)
         for block in self.blocks:
             found.update(block.text)
