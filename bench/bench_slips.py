@@ -48,7 +48,8 @@ def build(data: Path, packs: int) -> None:
     journal.os.fsync = lambda fd: None  # type: ignore[assignment]
     try:
         start = datetime(2026, 6, 2, 9, 0, tzinfo=BEIJING)
-        desk = open_desk(data, clock=lambda: start)
+        end = start + timedelta(minutes=packs)  # the store refuses a received time later than its clock
+        desk = open_desk(data, clock=lambda: end)
         save_staff(desk.locations, [StaffMember("张三")])
         for n in range(packs):
             kind = "studio" if n % 3 else "project"
