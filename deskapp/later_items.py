@@ -53,11 +53,13 @@ def receive_items(
     :func:`receiving_action`, whose data says what came (``items``: labels in checklist order,
     ``pages``, ``bundle_pages``, ``notes``, ``still_missing``, ``after_due``), and the same entry
     pushed on the pack's ``supplements`` list. ``items`` are checklist keys or labels (an item the
-    pack already has may come again, e.g. corrected: listed, its first time kept); ``pages`` is the pack's page count from now on,
-    ``bundle_pages`` only recorded (the pages of what came); ``ecopy_medium`` is taken when the
-    pack has none. A 容缺受理 pack missing nothing any more becomes 受理; a 补正 pack goes back to
-    已登记, awaiting a decision. Each item's time is on the slip (:func:`deskapp.supplement_act.item_arrivals`).
-    Raises :class:`OutcomeError` (voided pack, unknown item, nothing brought), :class:`NotAllowed`.
+    pack already has may come again, e.g. corrected: listed, its first time kept); ``pages`` is
+    the pack's page count from now on, ``bundle_pages`` only recorded (the pages of what came);
+    ``ecopy_medium`` is taken when the pack has none (and ticks 电子版). A 容缺受理 pack missing
+    nothing any more becomes 受理; a 补正 pack goes back to 已登记, awaiting a decision. Each
+    item's time is on the slip (:func:`deskapp.supplement_act.item_arrivals`).
+    Raises :class:`OutcomeError` (voided pack, unknown item, nothing brought) and
+    :class:`deskapp.auth.NotAllowed` (not on the staff list).
     """
     pack = live_pack(store, pack_id)
     action = receiving_action(pack)
