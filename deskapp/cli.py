@@ -18,7 +18,8 @@ from deskapp.config import KIND_LABELS, ConfigError
 from deskapp.journal import JournalError, StoreWriteError
 from deskapp.models import Pack
 from deskapp.numbering import nearest_receipts
-from deskapp.service import Desk, open_desk, pack_json
+from deskapp.pack_json import pack_json
+from deskapp.service import Desk, open_desk
 from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
 

@@ -13,6 +13,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from deskapp.privacy import mask_field
 from deskapp.readers import FileReport, read_folder
 from deskapp.readers.folder import Summary
 from deskapp.readers.report import human_size
@@ -20,23 +21,13 @@ from deskapp.readers.report import human_size
 if TYPE_CHECKING:
     from deskapp.readers.prefill import Prefill, Proposal
 
-PRIVATE = ("身份证号", "联系电话")
-
-
-def mask(label: str, value: Any) -> str:
-    """Personal data shown masked in the listing (the JSON output keeps it whole)."""
-    text = str(value)
-    if label in PRIVATE and len(text) > 8:
-        return text[:4] + "*" * (len(text) - 8) + text[-4:]
-    return text
-
 
 def _print_report(report: FileReport) -> None:
     print(f"{report.name}  [{report.kind_label}]  {human_size(report.size)}  SHA-256 {report.sha256 or '—'}")
     if report.pages is not None:
         print(f"  页数：{report.pages}")
     for label, value in report.fields.items():
-        text = mask(label, value)
+        text = mask_field(label, value)
         if "\n" in text or len(text) > 60:
             print(f"  {label}：")
             for line in text.splitlines():
@@ -46,7 +37,7 @@ def _print_report(report: FileReport) -> None:
     for name, rows in report.tables.items():
         print(f"  {name}（{len(rows)} 行）")
         for row in rows:
-            print("    " + " | ".join(mask(k, v).replace("\n", " ") for k, v in row.items()))
+            print("    " + " | ".join(mask_field(k, v).replace("\n", " ") for k, v in row.items()))
     for problem in report.problems:
         print(f"  ！{problem}")
 

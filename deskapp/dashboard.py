@@ -17,9 +17,9 @@ from deskapp.config import KIND_LABELS, KINDS
 from deskapp.crosscheck import Annex2Content, annex2_content
 from deskapp.duplicates import DuplicateKey, counts, earlier_duplicates
 from deskapp.duplicates import key_of as duplicate_key_of
-from deskapp.listing import mask_phone
 from deskapp.models import STATUS_LABELS, Pack
 from deskapp.pinyin import fold
+from deskapp.privacy import mask_phone
 from deskapp.rules import Assessment, assess
 from deskapp.store import DeskStore
 from deskapp.timeutil import parse_time, to_beijing
@@ -40,6 +40,7 @@ def _day(received_at: str) -> date:
 
 
 def status_key(pack: Pack) -> str:
+    """The column of ``pack`` in the kind x status table: its status, or ``voided``."""
     return VOIDED if pack.voided else pack.status
 
 
@@ -123,9 +124,11 @@ class Annex2Row:
 
     @property
     def complete(self) -> bool:
+        """Every 附件2 column of the row has content."""
         return self.content.complete
 
     def matches(self, text: str) -> bool:
+        """Free-text filter (pinyin folded) over receipt number, unit, name and the 附件2 text."""
         q = fold(text)
         return q in fold(" ".join((self.receipt_no, self.unit, self.name, self.content.text())))
 
@@ -151,10 +154,12 @@ class IncompleteRow:
 
     @property
     def phone_masked(self) -> str:
+        """The phone as a list shows it (:func:`deskapp.privacy.mask_phone`)."""
         return mask_phone(self.phone)
 
     @property
     def missing_text(self) -> str:
+        """What the pack misses, joined with 、 (页数未填 included: the desk's own gap)."""
         return "、".join(self.missing)
 
     def matches(self, text: str) -> bool:
@@ -166,6 +171,8 @@ class IncompleteRow:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """The round at a glance, as :func:`build_dashboard` counts it (late: :func:`deskapp.rules.is_late`)."""
+
     round_id: str
     deadline: datetime
     generated_at: datetime
@@ -192,9 +199,11 @@ class Dashboard:
 
     @property
     def annex2_lacking(self) -> list[Annex2Row]:
+        """The studio rows whose 附件2 content is not complete."""
         return [r for r in self.annex2_rows if not r.complete]
 
     def kind_total(self, kind: str) -> int:
+        """Packs of ``kind`` in the round, voided included."""
         return sum(self.by_kind_status.get(kind, {}).values())
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deskapp.pinyin import fold
+from deskapp.privacy import mask_phone as mask_phone  # the one phone mask; importable here as before
 from deskapp.store import DeskStore
 from deskapp.timeutil import show
 
@@ -144,11 +145,3 @@ def list_summary(verdict: Any) -> str:
     others = [f.text for f in verdict.flags if f.code != "late"]
     missing = ["缺：" + "、".join(verdict.missing)] if verdict.missing else []
     return "；".join(["逾期", *missing, *others])
-
-
-def mask_phone(phone: str) -> str:
-    """Personal data in lists: ``13900000000`` → ``139****0000``."""
-    digits = phone.strip()
-    if len(digits) >= 7:
-        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-    return "*" * len(digits)

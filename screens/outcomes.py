@@ -18,9 +18,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from deskapp import outcomes
+from deskapp import outcomes, supplement_act
 from deskapp.auth import NotAllowed
 from deskapp.models import DETAIL_FIELDS, Pack
+from deskapp.rules import missing_items
 from deskapp.store import RegistrationError, StoreWriteError
 from screens.base import DeskModal, DeskScreen
 
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 MENU: tuple[tuple[str, str], ...] = (
     ("accept", "受理"),
     ("supplement_request", "补正（出具补正告知书）"),
-    ("supplement_received", "补正材料收到"),
+    ("supplement_received", "收到补交材料（补正收到 / 补充材料）"),
     ("accept_pending", "容缺受理"),
     ("reject", "不予受理"),
     ("withdraw", "撤回"),
@@ -150,7 +151,7 @@ class OutcomeDialog(_FormDialog[OutcomeForm]):
         with Vertical(classes="dialog sup-dialog"):
             yield Label(self.title_text, classes="dialog-title")
             if action in WITH_DUE:
-                missing = self.desk.store.assess(self.pack).missing
+                missing = missing_items(self.app.desk.config.round, self.pack)
                 yield Static("缺少材料：" + ("、".join(missing) or "（无）"), id="o-missing")
                 yield self._field(
                     "截止日期", Input(self.default_due, id="o-due", placeholder="例：2026-06-22", compact=True)
@@ -203,12 +204,14 @@ class OutcomeDialog(_FormDialog[OutcomeForm]):
 
 
 class SupplementDialog(_FormDialog[tuple[list[str], int | None]]):
-    """补正材料收到: tick what came (space), optional new page count."""
+    """补正收到 / 补充材料 (:func:`deskapp.outcomes.receiving_action`): tick what came (space), optional new page count."""
 
     def __init__(
         self, pack: Pack, items: list[tuple[str, str]], perform: Callable[[tuple[list[str], int | None]], Pack]
     ) -> None:
-        super().__init__(f"补正材料收到 · {pack.receipt_no} · {pack.unit}", perform)
+        super().__init__(
+            f"{outcomes.ACTIONS[outcomes.receiving_action(pack)]} · {pack.receipt_no} · {pack.unit}", perform
+        )
         self.items = items
 
     def compose(self) -> ComposeResult:
@@ -298,11 +301,12 @@ def start_outcome(screen: DeskScreen[None], pack_id: int, action: str) -> None:
     store = app.desk.store
     pack = store.get(pack_id)
     by = app.clerk or ""
+    recorded = outcomes.receiving_action(pack) if action == "supplement_received" else action
 
     def done(result: Pack | None) -> None:
         if result is None:
             return
-        label = "附件2内容已保存" if action == "details" else f"已登记：{outcomes.ACTIONS[action]}"
+        label = "附件2内容已保存" if action == "details" else f"已登记：{outcomes.ACTIONS[recorded]}"
         app.notify(f"{result.receipt_no} {label}，当前状态：{outcomes.status_text(result)}", timeout=6)
         if action == "supplement_request":
             _print_notice(app, result)
@@ -333,7 +337,7 @@ def start_outcome(screen: DeskScreen[None], pack_id: int, action: str) -> None:
 
         def receive(form: tuple[list[str], int | None]) -> Pack:
             chosen, pages = form
-            return outcomes.supplement_received(  # guarded-by: _FormDialog.action_submit
+            return outcomes.receive_items(  # guarded-by: _FormDialog.action_submit
                 store, pack_id, by, items=chosen, pages=pages
             )
 
@@ -343,7 +347,7 @@ def start_outcome(screen: DeskScreen[None], pack_id: int, action: str) -> None:
 
     def perform(form: OutcomeForm) -> Pack:
         if action == "supplement_request":  # the one 补正 act, shared with F12 / n / deskapp notice
-            return outcomes.issue_supplement(  # guarded-by: _FormDialog.action_submit
+            return supplement_act.issue_supplement(  # guarded-by: _FormDialog.action_submit
                 store, pack_id, by, due=form.due, reason=form.reason
             ).pack
         return outcomes.perform(  # guarded-by: _FormDialog.action_submit

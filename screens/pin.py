@@ -16,7 +16,7 @@ from textual.widgets import Footer, Input, Label, Static
 from deskapp.auth import PIN_MIN_DIGITS, NotAllowed, check_new_pin, check_pin, counter_label, hash_pin
 from deskapp.config import ConfigError
 from deskapp.journal import JournalError
-from deskapp.service import save_staff
+from deskapp.staff_file import save_staff
 from screens.base import DeskModal
 
 

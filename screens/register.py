@@ -15,6 +15,8 @@ from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 
+from deskapp import outcomes
+from deskapp.auth import NotAllowed
 from deskapp.config import KIND_LABELS
 from deskapp.forms import MEDIUMS, expand_medium, phone_problem, sector_hint
 from deskapp.models import Pack, field_label
@@ -346,26 +348,21 @@ class RegisterScreen(DeskScreen[None]):
         self.after_save(pack)
 
     def _supplement(self, draft: dict[str, Any], original: Pack) -> None:
-        """No new number: the items received now are recorded on the earlier pack."""
-        changes: dict[str, Any] = {
-            f"checklist.{key}": True
-            for key, ticked in draft["checklist"].items()
-            if ticked and not original.checklist.get(key)
-        }
-        medium = draft["fields"].get("ecopy_medium", "")
-        if medium and not original.ecopy_medium:
-            changes["ecopy_medium"] = medium
-        data = {k: v for k, v in {"pages": draft["pages"], "notes": draft["fields"].get("notes")}.items() if v}
+        """No new number: the items received now are recorded on the earlier pack (补充材料, or
+        补正收到 when a 补正 stands on it: :func:`deskapp.outcomes.receive_items`)."""
+        ticked = [key for key, on in draft["checklist"].items() if on]
         try:
-            self.desk.store.update(
+            outcomes.receive_items(
+                self.desk.store,
                 original.id,
-                changes,
                 self.app.clerk or "",
-                action="supplement",
+                items=ticked,
+                bundle_pages=draft["pages"],
+                ecopy_medium=draft["fields"].get("ecopy_medium", ""),
+                notes=draft["fields"].get("notes") or "",
                 reason="补充材料",
-                data=data,
             )
-        except (RegistrationError, StoreWriteError) as exc:
+        except (RegistrationError, StoreWriteError, NotAllowed) as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在。")
             return
         self.saved = True

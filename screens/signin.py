@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 from deskapp.auth import PIN_MIN_DIGITS, check_new_pin, hash_pin
 from deskapp.config import ROLE_LABELS, ConfigError, StaffMember
 from deskapp.journal import JournalError
-from deskapp.service import change_staff, staff_changes
+from deskapp.staff_file import change_staff, staff_changes
 from screens.base import DeskScreen
 from screens.dialogs import SupervisorPin
 

@@ -14,7 +14,7 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from deskapp.models import DOC_LABELS, Pack
-from deskapp.rules import is_late
+from deskapp.rules import is_late, missing_items
 
 if TYPE_CHECKING:
     from deskapp.app import DeskApp
@@ -22,8 +22,7 @@ if TYPE_CHECKING:
 
 
 def _is_late(app: DeskApp, pack: Pack) -> bool:
-    config = app.desk.config
-    return bool(pack.round == config.round.id and is_late(config.round, pack))
+    return is_late(app.desk.config.round, pack)
 
 
 def print_document(app: DeskApp, pack_id: int, doc: str = "slip") -> None:
@@ -59,8 +58,7 @@ def _printed(app: DeskApp, result: IssueResult) -> None:
 
 
 def needs_notice(app: DeskApp, pack: Pack) -> bool:
-    """A paper to hand out: the pack is late (逾期告知书), or a required item is missing (补正告知书)."""
-    if _is_late(app, pack):
-        return True
-    checklist = app.desk.config.round.checklist(pack.kind)
-    return any(item.required and not pack.checklist.get(item.key) for item in checklist)
+    """A paper to hand out: the pack is late (逾期告知书), or a required item is missing (补正告知书).
+
+    Both from :mod:`deskapp.rules`, as the papers themselves decide."""
+    return _is_late(app, pack) or bool(missing_items(app.desk.config.round, pack))
