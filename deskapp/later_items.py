@@ -21,8 +21,9 @@ from deskapp.acts import (
     live_pack,
 )
 from deskapp.models import Pack
+from deskapp.pack_input import ECOPY_ITEM
 from deskapp.rules import missing_items
-from deskapp.store import ECOPY_ITEM, DeskStore
+from deskapp.store import DeskStore
 from deskapp.timeutil import iso
 
 

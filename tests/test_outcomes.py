@@ -3,8 +3,8 @@
 import pytest
 
 from deskapp import outcomes, supplement_act
-from deskapp.integrity import check_problems
 from deskapp.auth import NotAllowed
+from deskapp.integrity import check_problems
 from deskapp.outcomes import OutcomeError
 from deskapp.store import RegistrationError
 
