@@ -254,7 +254,7 @@ def verify_backup(path: Path, default_config: Path) -> BackupCheck:
         key = None
         if SECRET in files:
             from deskapp.journal import chain_key
-            from deskapp.receipt_qr import SecretError, load_secret
+            from deskapp.office_secret import SecretError, load_secret
 
             try:
                 key = chain_key(load_secret(path / SECRET))

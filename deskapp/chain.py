@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from deskapp.office_secret import SecretError, load_secret
+
 GENESIS = "0" * 64
 CHAIN_VERSION = 2
 """Entries carrying ``"v": 2`` are keyed: their hash is HMAC-SHA256 under the desk's chain key.
@@ -94,8 +96,6 @@ def sibling_key(path: Path) -> bytes | None:
     secret = path.with_name("secret.key")
     if not secret.exists():
         return None
-    from deskapp.receipt_qr import SecretError, load_secret
-
     try:
         return chain_key(load_secret(secret))
     except (SecretError, OSError):

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from deskapp.cli import find_pack
-from deskapp.receipt_qr import SecretError, read_scan
+from deskapp.office_secret import SecretError
+from deskapp.receipt_qr import read_scan
 from deskapp.service import open_desk
 from deskapp.timeutil import show
 

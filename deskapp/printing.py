@@ -28,8 +28,9 @@ from deskapp.auth import NotAllowed
 from deskapp.cups import PrinterResult, send_to_printer
 from deskapp.journal import JournalError
 from deskapp.models import DOC_LABELS, Pack
+from deskapp.office_secret import SecretError
 from deskapp.outcomes import OutcomeError, default_due
-from deskapp.receipt_qr import SecretError, signer_for
+from deskapp.receipt_qr import signer_for
 from deskapp.rules import is_late, missing_items
 from deskapp.service import Desk, atomic_write
 from deskapp.slip_layout import render

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
-import secrets
 import unicodedata
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from deskapp.office_secret import SecretError, load_secret
 
 if TYPE_CHECKING:
     from deskapp.models import Pack
@@ -38,7 +38,6 @@ SEPARATOR = "U"
 OFFICE_LEN = 2
 TAG_LEN = 16  # 16 x 5 bits = 80 bits
 CODE_LEN = OFFICE_LEN + TAG_LEN
-SECRET_BYTES = 32
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Crockford's reading of characters a person may type for the ones printed.
 _CROCKFORD_READ = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -52,10 +51,6 @@ REFUSALS: dict[str, str] = {
     "foreign": "回执二维码不是本受理台（本科室数据）出具的：防伪码属于另一套数据。",
     "unknown_receipt": "防伪码有效，但本受理台没有这个收件编号的记录（数据可能不完整，请联系管理员）。",
 }
-
-
-class SecretError(Exception):
-    """The office's secret cannot be read or created; the message is for the clerk."""
 
 
 @dataclass(frozen=True)
@@ -143,48 +138,6 @@ class ReceiptSigner:
         if tag_ok and office_ok:
             return ScanResult(True, "genuine", key, text)
         return ScanResult(False, "altered" if office_ok else "foreign", key, text)
-
-
-def load_secret(path: Path) -> bytes:
-    """The office's secret, created (32 random bytes, hex, mode 0600) the first time. Raises
-    :class:`SecretError` (Chinese message: restore it from a backup) when it cannot be read or created, or
-    is not 64 hex digits — never replaces it, since every slip issued would stop verifying."""
-    try:
-        return _read_secret(path)
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(SECRET_BYTES) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)  # fails when another desk created it meanwhile: then theirs wins
-        except FileExistsError:
-            pass
-        except OSError:
-            if not path.exists():
-                os.replace(tmp, path)
-    except OSError as exc:
-        raise SecretError(f"无法创建防伪密钥文件 {path}：{exc.strerror or exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return _read_secret(path)
-
-
-def _read_secret(path: Path) -> bytes:
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        raise
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SecretError(f"无法读取防伪密钥文件 {path}：{exc}。请用备份恢复该文件，不要删除它。") from exc
-    if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
-        raise SecretError(f"防伪密钥文件 {path} 已损坏。请用备份恢复该文件；删除它会使已发出的回执全部无法验证。")
-    return bytes.fromhex(text)
 
 
 _signers: dict[Path, tuple[tuple[int, int, int], ReceiptSigner]] = {}

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from deskapp.numbering import normalise_scan, parse_receipt
+from deskapp.office_secret import SecretError
 from deskapp.receipt_qr import (
     CODE_LEN,
     SEPARATOR,
-    SecretError,
     find_by_code,
     find_pack,
     normalise,
