@@ -181,6 +181,8 @@ class DeskApp(App[int]):
             self.call_from_thread(self.notify, message, title="备份", severity="warning", timeout=15)
 
     def on_mount(self) -> None:
+        """Apply the staff's key map, poll other desks' writes every POLL_SECONDS, and after the first
+        paint warm pypinyin, make the day's backup and verify the record (each in a worker)."""
         self.apply_keymap()
         self.set_interval(self.POLL_SECONDS, self.poll_store, name="poll-store")
         # pypinyin (0.4 s to import) is needed only when a pack is written: load it after the first paint.
@@ -213,6 +215,7 @@ class DeskApp(App[int]):
             self.push_screen(DeskPalette())
 
     def action_change_theme(self) -> None:
+        """切换配色: the palette of colour themes."""
         self.push_screen(DeskPalette([DeskThemes], placeholder="输入配色名称，↑↓ 选择，Enter 换上"))
 
     # -- the record proves itself (deskapp/record_guard.py) ---------------------------------
@@ -269,12 +272,16 @@ class DeskApp(App[int]):
         return (self.MAIN_SCREEN or MainScreen)()
 
     def sign_in(self, name: str) -> None:
+        """Record ``name`` signing in (journal ``sign_in``) and show the main screen; nothing changes when
+        the record cannot be written (the clerk is told why)."""
         if self.write(lambda: self.store.record_event("sign_in", name), what="登录") is None:
             return
         self.clerk = name
         self.switch_screen(self.main_screen())
 
     def action_switch_clerk(self) -> None:
+        """换人: sign out (journal ``sign_out``) and back to the sign-in screen, asking first when a form
+        holds unsaved work."""
         self.confirm_leaving("换人？正在登记的材料还没有保存，已填写的内容会丢失。", self._switch_clerk, "不保存，换人")
 
     def _switch_clerk(self) -> None:
@@ -314,6 +321,7 @@ class DeskApp(App[int]):
         await super().on_event(event)
 
     async def on_scan_screen_ready(self) -> None:
+        """A screen that takes scans is up: hand it the scans typed while it was being built."""
         await self.scan_reader.flush()
 
     def take_scan(self, text: str) -> None:
@@ -390,12 +398,14 @@ class DeskApp(App[int]):
         start_export(self, "annex2")
 
     def action_dashboard(self) -> None:
+        """总览: the supervisor's view of every pack (once; not stacked on itself)."""
         from screens.dashboard import DashboardScreen
 
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The export and the dashboard need a clerk signed in; every other action is always allowed."""
         if action in ("export_annex2", "dashboard"):
             return self.clerk is not None  # signed in first
         return True
