@@ -129,6 +129,8 @@ class Config:
     """``[calendar]``: next year's published 放假 / 调休上班 days, added by the office."""
     export: ExportSettings = ExportSettings()
     """``[export]``: what the 附件2 export lists."""
+    counters: dict[str, str] = field(default_factory=dict)
+    """``[counters]``: counter (address or DESK_COUNTER name) → its printer (``deskapp.counters``)."""
 
     def staff_member(self, name: str) -> StaffMember | None:
         return next((s for s in self.staff if s.name == name), None)
@@ -169,7 +171,7 @@ def load_config(default: Path, office: Path | None = None) -> Config:
 
 
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar", "export"),
+    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar", "export", "counters"),
     "office": ("name", "issuer", "phone", "address"),
     "round": (
         "id",
@@ -432,6 +434,39 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     check.known(export_raw, "export")
     export = ExportSettings(include_late=check.boolean(export_raw, "include_late", "export", False))
 
+    counters = counter_printers(check.section(raw, "counters"), check.problems)
+
     if check.problems:
         raise ConfigError(check.problems, source)
-    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw, calendar=calendar, export=export)
+    return Config(
+        office, round_, slip, tuple(staff), keys, keep_days, raw, calendar=calendar, export=export, counters=counters
+    )
+
+
+PRINTER_NAME_MAX = 127
+"""Longest printer name CUPS accepts (characters)."""
+
+
+def counter_printers(raw: dict[str, Any], problems: list[str]) -> dict[str, str]:
+    """``[counters]``: each key a counter (an address such as ``"192.168.1.21"``, or a ``DESK_COUNTER``
+    name), each value the printer its slips print on. Problems are appended in Chinese; the entries
+    that passed are returned, keys and values trimmed."""
+    counters: dict[str, str] = {}
+    for key, value in raw.items():
+        name = str(key).strip()
+        where = f"counters.{key}" if name else "counters"
+        if not name:
+            problems.append('[counters] 中有空的窗口名（应为浏览器的地址，如 "192.168.1.21"，或 DESK_COUNTER 的名称）')
+            continue
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f'{where} 应为打印机名称（加引号的文字，如 "counter1"），不是 {value!r}')
+            continue
+        printer = value.strip()
+        if len(printer) > PRINTER_NAME_MAX or any(ord(c) < 32 or ord(c) == 127 for c in printer):
+            problems.append(f"{where} 的打印机名称无效（最多 {PRINTER_NAME_MAX} 个字符，不含控制字符）：{value!r}")
+            continue
+        if name in counters:
+            problems.append(f"[counters] 中窗口 {name} 出现了两次")
+            continue
+        counters[name] = printer
+    return counters

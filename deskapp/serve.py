@@ -8,6 +8,10 @@ websocket. This module adapts it to the office:
   local static files, no CDN), and its URLs follow the address the browser used;
 - each session's counter is named after the browser's address (``DESK_COUNTER``), so a refused
   PIN is recorded with the counter it came from;
+- session processes are started ahead (``spares``, :mod:`deskapp.serve_session`): a spare has done
+  its imports when a tab connects and is only told the tab's counter and size, so the first screen
+  comes without waiting for Python and Textual to start (each session is still its own process);
+- static files are cached by the browser (their URLs carry textual-serve's version);
 - downloads keep their Chinese file names (RFC 6266 ``filename*``);
 - Ctrl+C (SIGINT) or SIGTERM ends every session's process, then the server.
 """
@@ -18,6 +22,9 @@ import asyncio
 import logging
 import shlex
 import sys
+from asyncio.subprocess import PIPE, Process
+from collections.abc import Awaitable, Callable
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,26 +32,191 @@ from urllib.parse import quote
 import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server, to_int
 
-from deskapp.auth import ENV_COUNTER
+from deskapp.serve_session import READY, Handoff
 
 PAGE_DIR = Path(__file__).resolve().parent / "serve_page"
 STATIC_DIR = Path(sys.modules[Server.__module__].__file__ or "").resolve().parent / "static"
 LOOPBACK = "127.0.0.1"
+SPARES = 1
+"""Session processes kept started ahead by default (``deskapp serve --spares``)."""
+MAX_SPARES = 8
+REFILL_AFTER = 2.0
+"""Seconds after a spare is taken before the next is started: the new session draws its first screen
+without a spare's imports competing for the host's CPU."""
+STATIC_MAX_AGE = 7 * 24 * 3600
+"""Seconds a browser may keep the page's scripts, styles and fonts (their URLs change with textual-serve)."""
 log = logging.getLogger("textual-serve")
 
 
 def session_command(data: Path) -> list[str]:
-    """The process one browser session runs: the desk on the host's data folder, PIN sign-in."""
-    return [sys.executable, "-m", "deskapp", "--data", str(data), "run", "--pin-sign-in"]
+    """The process one browser session runs (:mod:`deskapp.serve_session`): a spare on the host's data
+    folder that runs the desk with PIN sign-in once it is handed a browser's details."""
+    return [sys.executable, "-m", "deskapp.serve_session", "--data", str(data)]
+
+
+async def _nothing(*_args: object) -> None:
+    return None
+
+
+def session_environment(debug: bool = False) -> dict[str, str]:
+    """The environment textual-serve gives a session (its web driver, colours, frame rate: Textual reads
+    them at import, so a spare needs them from its start), without the size, which comes in the handoff."""
+    template = AppService(
+        "", write_bytes=_nothing, write_str=_nothing, close=_nothing, download_manager=DownloadManager(), debug=debug
+    )
+    environment = template._build_environment()
+    for size in ("COLUMNS", "ROWS"):
+        environment.pop(size, None)
+    return environment
+
+
+class SparePool:
+    """Session processes started ahead, each waiting (imports done) for one browser tab.
+
+    ``size`` spares are kept; :meth:`take` gives the oldest ready one (imports done), else the oldest
+    still starting, else starts one at once; the next is started ``refill_after`` seconds behind it.
+    :meth:`close` ends every waiting spare by closing its input (a spare then exits 0 having opened
+    nothing), killing one that has not gone after ``grace`` seconds.
+    """
+
+    def __init__(
+        self,
+        command: list[str],
+        size: int,
+        environment: dict[str, str],
+        grace: float = 10.0,
+        refill_after: float = REFILL_AFTER,
+    ) -> None:
+        self.command = command
+        self.size = size
+        self.environment = environment
+        self.grace = grace
+        self.refill_after = refill_after
+        self.waiting: list[Process] = []
+        self.ready: set[Process] = set()
+        self.starting: set[asyncio.Task[Process]] = set()
+        self.watching: dict[Process, asyncio.Task[None]] = {}
+        self.closed = False
+
+    async def _spawn(self) -> Process:
+        process = await asyncio.create_subprocess_exec(
+            *self.command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=self.environment
+        )
+        self.watching[process] = asyncio.create_task(self._watch(process))
+        return process
+
+    async def _watch(self, process: Process) -> None:
+        """Mark ``process`` ready when its READY line comes (taken off its output before the session's)."""
+        assert process.stdout is not None
+        if await process.stdout.readline() == READY:
+            self.ready.add(process)
+
+    def fill(self) -> None:
+        """Start spares until ``size`` are waiting or starting (none once closed)."""
+        while not self.closed and len(self.waiting) + len(self.starting) < self.size:
+            task = asyncio.create_task(self._spawn())
+            self.starting.add(task)
+            task.add_done_callback(self._started)
+
+    def _started(self, task: asyncio.Task[Process]) -> None:
+        self.starting.discard(task)
+        if task.cancelled() or task.exception() is not None:
+            log.error("could not start a spare session: %s", None if task.cancelled() else task.exception())
+            return
+        self.waiting.append(task.result())  # also once closed: close() ends it, having waited for the start
+
+    async def take(self) -> Process:
+        """A started session process for a tab that just connected (a new spare is started behind it)."""
+        for gone in [process for process in self.waiting if process.returncode is not None]:
+            self.waiting.remove(gone)
+            self.ready.discard(gone)
+            self.watching.pop(gone).cancel()
+        ready = [process for process in self.waiting if process in self.ready]
+        if ready or self.waiting:
+            process = (ready or self.waiting)[0]
+            self.waiting.remove(process)
+        else:
+            process = await self._spawn()
+        watch = self.watching.pop(process)
+        watch.cancel()  # the session reads the output from here on (a READY line not yet read is skipped there)
+        await asyncio.gather(watch, return_exceptions=True)
+        self.ready.discard(process)
+        asyncio.get_running_loop().call_later(self.refill_after, self.fill)
+        return process
+
+    async def _end(self, process: Process) -> None:
+        if process.stdin is not None:
+            process.stdin.close()
+        try:
+            await asyncio.wait_for(process.wait(), self.grace)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+
+    async def close(self) -> None:
+        """End every waiting spare and start no more (the server is stopping)."""
+        self.closed = True
+        await asyncio.gather(*self.starting, return_exceptions=True)
+        waiting, self.waiting = self.waiting, []
+        for watch in self.watching.values():
+            watch.cancel()
+        self.watching.clear()
+        await asyncio.gather(*(self._end(process) for process in waiting), return_exceptions=True)
+
+
+class SessionService(AppService):
+    """One browser tab's desk: a spare from the pool, handed the tab's counter and terminal size."""
+
+    def __init__(
+        self,
+        pool: SparePool,
+        counter: str,
+        *,
+        write_bytes: Callable[[bytes], Awaitable[None]],
+        write_str: Callable[[str], Awaitable[None]],
+        close: Callable[[], Awaitable[None]],
+        download_manager: DownloadManager,
+        debug: bool = False,
+    ) -> None:
+        super().__init__(
+            shlex.join(pool.command),
+            write_bytes=write_bytes,
+            write_str=write_str,
+            close=close,
+            download_manager=download_manager,
+            debug=debug,
+        )
+        self.pool = pool
+        self.counter = counter
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        """textual-serve's hook for starting the session's process: here a spare is taken and handed the
+        tab's details (a spare that died meanwhile is passed over)."""
+        for _ in range(3):
+            process = await self.pool.take()
+            assert process.stdin is not None
+            try:
+                process.stdin.write(Handoff(self.counter, width, height).line())
+                await process.stdin.drain()
+            except (BrokenPipeError, ConnectionResetError):
+                continue
+            self._process = process
+            self._stdin = process.stdin
+            return process
+        raise RuntimeError("no session process could be started")
 
 
 class DeskServer(Server):
     """textual-serve's server with the office's page, per-session counters and clean stops."""
 
-    def __init__(self, data: Path, host: str = LOOPBACK, port: int = 8000, title: str = "受理台") -> None:
+    def __init__(
+        self, data: Path, host: str = LOOPBACK, port: int = 8000, title: str = "受理台", spares: int = SPARES
+    ) -> None:
         self.data = data
+        self.spares = spares
         super().__init__(
             shlex.join(session_command(data)),
             host=host,
@@ -54,15 +226,33 @@ class DeskServer(Server):
             templates_path=PAGE_DIR,
         )
         self.sessions: set[AppService] = set()
+        self.pool: SparePool | None = None
+
+    async def _make_app(self) -> web.Application:
+        app = await super()._make_app()
+        app.on_response_prepare.append(self._cache_headers)
+        return app
+
+    async def _cache_headers(self, request: web.Request, response: web.StreamResponse) -> None:
+        """Scripts, styles and fonts kept by the browser; the page itself always asked again."""
+        if request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}"
+        elif request.path == "/":
+            response.headers["Cache-Control"] = "no-cache"
 
     async def on_startup(self, app: web.Application) -> None:
+        self.pool = SparePool(session_command(self.data), self.spares, session_environment(self.debug))
+        self.pool.fill()
         self.console.print(
             f"受理台已在 http://{self.host}:{self.port}/ 提供服务（数据文件夹：{self.data}）", highlight=False
         )
         self.console.print("各窗口的电脑用浏览器打开上面的地址；按 Ctrl+C 停止服务。", highlight=False)
 
     async def on_shutdown(self, app: web.Application) -> None:
-        """Ask every session's desk to quit and wait for it (a saved record is never lost anyway)."""
+        """End the waiting spares, ask every session's desk to quit and wait for it (a saved record is
+        never lost anyway)."""
+        if self.pool is not None:
+            await self.pool.close()
         await asyncio.gather(*(service.stop() for service in list(self.sessions)), return_exceptions=True)
 
     @aiohttp_jinja2.template("app_index.html")
@@ -73,6 +263,7 @@ class DeskServer(Server):
             "font_size": to_int(request.query.get("fontsize", "16"), 16),
             "app_websocket_url": websocket,
             "config": {"static": {"url": "/static/"}},
+            "version": version("textual-serve"),
             "application": {"name": self.title},
         }
 
@@ -102,15 +293,20 @@ class DeskServer(Server):
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
         counter = f"浏览器 {request.remote or '?'}"
-        command = f"{ENV_COUNTER}={shlex.quote(counter)} exec {self.command}"
         service: AppService | None = None
+
+        async def close() -> None:
+            await websocket.close()
+
         try:
             await websocket.prepare(request)
-            service = AppService(
-                command,
+            assert self.pool is not None  # made on startup
+            service = SessionService(
+                self.pool,
+                counter,
                 write_bytes=websocket.send_bytes,
                 write_str=websocket.send_str,
-                close=websocket.close,
+                close=close,
                 download_manager=self.download_manager,
                 debug=self.debug,
             )
@@ -123,7 +319,7 @@ class DeskServer(Server):
         except asyncio.CancelledError:
             await websocket.close()
         except Exception as error:
-            log.exception(error)
+            log.exception("a session ended with an error: %s", type(error).__name__)
         finally:
             if service is not None:
                 await service.stop()
