@@ -4,12 +4,14 @@
 
 For each ``--spares`` value (``deskapp serve --spares N``; 0 = every tab starts a fresh desk process, as
 before the spare sessions) the page is loaded ``--loads`` times, one tab after the other, ``--gap`` seconds
-apart (the spare behind a tab is started 2 s after it, as clerks do not all come at once); each load is split
+apart (the spare behind a tab is started 2 s after it and takes a second or two to draw its screen; clerks
+do not all come at once); each load is split
 into where its time went, from the browser's own clock (``performance.now()``, 0 = navigation start):
 
 - ``html``: the page's HTML received; ``assets``: the last of its scripts, styles, fonts and images received;
 - ``ws``: the websocket opened (the page connects on ``window.onload``);
-- ``first frame``: the first screen bytes from the desk process (the process start, imports and compose);
+- ``first frame``: the first screen bytes from the desk process (without a spare: the process start,
+  imports and compose; with one: the handoff to a spare whose sign-in screen is drawn already);
 - ``screen``: the end of the first burst of frames, i.e. the sign-in screen drawn (first gap of 0.5 s).
 
 Then, on the last ``--spares`` value: PIN Enter → main screen, memory (PSS) per session and per waiting
@@ -245,7 +247,7 @@ def main() -> None:
     parser.add_argument("--sessions", nargs="+", type=int, default=[1, 4, 8])
     parser.add_argument("--loads", type=int, default=5, help="page loads per spare setting")
     parser.add_argument("--spares", nargs="+", type=int, default=[0, 1])
-    parser.add_argument("--gap", type=float, default=4.0, help="seconds between two page loads (clerks come apart)")
+    parser.add_argument("--gap", type=float, default=6.0, help="seconds between two page loads (clerks come apart)")
     args = parser.parse_args()
     staff = [StaffMember(f"受理员{n:02d}") for n in range(max(args.sessions))]
     load = os.getloadavg()[0]

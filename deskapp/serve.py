@@ -8,9 +8,10 @@ websocket. This module adapts it to the office:
   local static files, no CDN), and its URLs follow the address the browser used;
 - each session's counter is named after the browser's address (``DESK_COUNTER``), so a refused
   PIN is recorded with the counter it came from;
-- session processes are started ahead (``spares``, :mod:`deskapp.serve_session`): a spare has done
-  its imports when a tab connects and is only told the tab's counter and size, so the first screen
-  comes without waiting for Python and Textual to start (each session is still its own process);
+- session processes are started ahead (``spares``, :mod:`deskapp.serve_session`): a spare has its
+  sign-in screen drawn when a tab connects and is only told the tab's counter and size, so the
+  first screen comes at once (each session is still its own process); spares are replaced when
+  desk.toml changes or they have waited :data:`SPARE_MAX_AGE`;
 - static files are cached by the browser (their URLs carry textual-serve's version);
 - downloads keep their Chinese file names (RFC 6266 ``filename*``);
 - Ctrl+C (SIGINT) or SIGTERM ends every session's process, then the server.
@@ -22,6 +23,7 @@ import asyncio
 import logging
 import shlex
 import sys
+import time
 from asyncio.subprocess import PIPE, Process
 from collections.abc import Awaitable, Callable
 from importlib.metadata import version
@@ -46,6 +48,12 @@ MAX_SPARES = 8
 REFILL_AFTER = 2.0
 """Seconds after a spare is taken before the next is started: the new session draws its first screen
 without a spare's imports competing for the host's CPU."""
+SPARE_MAX_AGE = 15 * 60.0
+"""Seconds a spare may wait before it is replaced by a fresh one (its start-of-day work, e.g. the daily
+backup, is then that of the day it is used)."""
+CHECK_EVERY = 5.0
+"""Seconds between two looks at the spares (desk.toml changed, too old, gone)."""
+SPARE_DRIVER = "deskapp.serve_driver:SpareDriver"
 STATIC_MAX_AGE = 7 * 24 * 3600
 """Seconds a browser may keep the page's scripts, styles and fonts (their URLs change with textual-serve)."""
 log = logging.getLogger("textual-serve")
@@ -62,24 +70,37 @@ async def _nothing(*_args: object) -> None:
 
 
 def session_environment(debug: bool = False) -> dict[str, str]:
-    """The environment textual-serve gives a session (its web driver, colours, frame rate: Textual reads
-    them at import, so a spare needs them from its start), without the size, which comes in the handoff."""
+    """The environment textual-serve gives a session (colours, frame rate: Textual reads them at import,
+    so a spare needs them from its start), with the spare's driver (:mod:`deskapp.serve_driver`)."""
     template = AppService(
         "", write_bytes=_nothing, write_str=_nothing, close=_nothing, download_manager=DownloadManager(), debug=debug
     )
     environment = template._build_environment()
-    for size in ("COLUMNS", "ROWS"):
-        environment.pop(size, None)
+    environment["TEXTUAL_DRIVER"] = SPARE_DRIVER
     return environment
+
+
+def _stamp(paths: list[Path]) -> tuple[tuple[int, int], ...]:
+    """Modification time and size of each file (0, 0 when missing): a change means a new desk.toml."""
+    stamps = []
+    for path in paths:
+        try:
+            stat = path.stat()
+            stamps.append((stat.st_mtime_ns, stat.st_size))
+        except OSError:
+            stamps.append((0, 0))
+    return tuple(stamps)
 
 
 class SparePool:
     """Session processes started ahead, each waiting (imports done) for one browser tab.
 
-    ``size`` spares are kept; :meth:`take` gives the oldest ready one (imports done), else the oldest
-    still starting, else starts one at once; the next is started ``refill_after`` seconds behind it.
-    :meth:`close` ends every waiting spare by closing its input (a spare then exits 0 having opened
-    nothing), killing one that has not gone after ``grace`` seconds.
+    ``size`` spares are kept; :meth:`take` gives the oldest ready one (sign-in screen drawn), else the
+    oldest still starting, else starts one at once; the next is started ``refill_after`` seconds behind
+    it. A spare is drawn at the size of the last tab (``COLUMNS``/``ROWS``), so the handoff rarely
+    changes it. :meth:`check` (every :data:`CHECK_EVERY` s) replaces spares started before a change of
+    a ``watch`` file (desk.toml: a new staff list) or older than ``max_age`` seconds. :meth:`close` and
+    a replaced spare end by closing its input (the desk then quits), killed after ``grace`` seconds.
     """
 
     def __init__(
@@ -89,12 +110,20 @@ class SparePool:
         environment: dict[str, str],
         grace: float = 10.0,
         refill_after: float = REFILL_AFTER,
+        watch: tuple[Path, ...] = (),
+        max_age: float = SPARE_MAX_AGE,
     ) -> None:
         self.command = command
         self.size = size
         self.environment = environment
         self.grace = grace
         self.refill_after = refill_after
+        self.watch = list(watch)
+        self.max_age = max_age
+        self.window = (80, 24)
+        """Cells of the last tab; the next spare is drawn at this size."""
+        self.started: dict[Process, tuple[float, tuple[tuple[int, int], ...]]] = {}
+        self.ending: set[asyncio.Task[None]] = set()
         self.waiting: list[Process] = []
         self.ready: set[Process] = set()
         self.starting: set[asyncio.Task[Process]] = set()
@@ -102,9 +131,12 @@ class SparePool:
         self.closed = False
 
     async def _spawn(self) -> Process:
+        stamp = _stamp(self.watch)
+        environment = {**self.environment, "COLUMNS": str(self.window[0]), "ROWS": str(self.window[1])}
         process = await asyncio.create_subprocess_exec(
-            *self.command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=self.environment
+            *self.command, stdin=PIPE, stdout=PIPE, stderr=PIPE, env=environment
         )
+        self.started[process] = (time.monotonic(), stamp)
         self.watching[process] = asyncio.create_task(self._watch(process))
         return process
 
@@ -128,12 +160,42 @@ class SparePool:
             return
         self.waiting.append(task.result())  # also once closed: close() ends it, having waited for the start
 
-    async def take(self) -> Process:
-        """A started session process for a tab that just connected (a new spare is started behind it)."""
-        for gone in [process for process in self.waiting if process.returncode is not None]:
-            self.waiting.remove(gone)
-            self.ready.discard(gone)
-            self.watching.pop(gone).cancel()
+    def _drop(self, process: Process) -> None:
+        self.waiting.remove(process)
+        self.ready.discard(process)
+        self.started.pop(process, None)
+        watch = self.watching.pop(process, None)
+        if watch is not None:
+            watch.cancel()
+
+    def _stale(self, process: Process) -> bool:
+        at, stamp = self.started.get(process, (0.0, ()))
+        return time.monotonic() - at > self.max_age or stamp != _stamp(self.watch)
+
+    def check(self) -> None:
+        """Replace the spares that are gone, too old, or started before desk.toml changed."""
+        for process in list(self.waiting):
+            if process.returncode is not None:
+                self._drop(process)
+            elif self._stale(process):
+                self._drop(process)
+                task = asyncio.create_task(self._end(process))
+                self.ending.add(task)
+                task.add_done_callback(self.ending.discard)
+        self.fill()
+
+    async def take(self, window: tuple[int, int] | None = None) -> Process:
+        """A started session process for a tab that just connected (``window``: its cells, the size of
+        the spares drawn from now on); a new spare is started behind it."""
+        if window is not None:
+            self.window = window
+        for process in list(self.waiting):
+            if process.returncode is not None or self._stale(process):
+                self._drop(process)
+                if process.returncode is None:
+                    task = asyncio.create_task(self._end(process))
+                    self.ending.add(task)
+                    task.add_done_callback(self.ending.discard)
         ready = [process for process in self.waiting if process in self.ready]
         if ready or self.waiting:
             process = (ready or self.waiting)[0]
@@ -144,6 +206,7 @@ class SparePool:
         watch.cancel()  # the session reads the output from here on (a READY line not yet read is skipped there)
         await asyncio.gather(watch, return_exceptions=True)
         self.ready.discard(process)
+        self.started.pop(process, None)
         asyncio.get_running_loop().call_later(self.refill_after, self.fill)
         return process
 
@@ -164,7 +227,7 @@ class SparePool:
         for watch in self.watching.values():
             watch.cancel()
         self.watching.clear()
-        await asyncio.gather(*(self._end(process) for process in waiting), return_exceptions=True)
+        await asyncio.gather(*self.ending, *(self._end(process) for process in waiting), return_exceptions=True)
 
 
 class SessionService(AppService):
@@ -196,16 +259,12 @@ class SessionService(AppService):
         """textual-serve's hook for starting the session's process: here a spare is taken and handed the
         tab's details (a spare that died meanwhile is passed over)."""
         for _ in range(3):
-            process = await self.pool.take()
+            process = await self.pool.take((width, height))
             assert process.stdin is not None
-            try:
-                process.stdin.write(Handoff(self.counter, width, height).line())
-                await process.stdin.drain()
-            except (BrokenPipeError, ConnectionResetError):
-                continue
             self._process = process
             self._stdin = process.stdin
-            return process
+            if await self.send_meta(Handoff(self.counter, width, height).meta()):
+                return process
         raise RuntimeError("no session process could be started")
 
 
@@ -227,6 +286,7 @@ class DeskServer(Server):
         )
         self.sessions: set[AppService] = set()
         self.pool: SparePool | None = None
+        self._checking: asyncio.Task[None]
 
     async def _make_app(self) -> web.Application:
         app = await super()._make_app()
@@ -241,17 +301,29 @@ class DeskServer(Server):
             response.headers["Cache-Control"] = "no-cache"
 
     async def on_startup(self, app: web.Application) -> None:
-        self.pool = SparePool(session_command(self.data), self.spares, session_environment(self.debug))
+        self.pool = SparePool(
+            session_command(self.data),
+            self.spares,
+            session_environment(self.debug),
+            watch=(self.data / "desk.toml",),
+        )
         self.pool.fill()
+        self._checking = asyncio.create_task(self._check_spares(self.pool))
         self.console.print(
             f"受理台已在 http://{self.host}:{self.port}/ 提供服务（数据文件夹：{self.data}）", highlight=False
         )
         self.console.print("各窗口的电脑用浏览器打开上面的地址；按 Ctrl+C 停止服务。", highlight=False)
 
+    async def _check_spares(self, pool: SparePool) -> None:
+        while not pool.closed:
+            await asyncio.sleep(CHECK_EVERY)
+            pool.check()
+
     async def on_shutdown(self, app: web.Application) -> None:
         """End the waiting spares, ask every session's desk to quit and wait for it (a saved record is
         never lost anyway)."""
         if self.pool is not None:
+            self._checking.cancel()
             await self.pool.close()
         await asyncio.gather(*(service.stop() for service in list(self.sessions)), return_exceptions=True)
 

@@ -4,31 +4,29 @@ the desk's first screen ≤ 1.0 s).
     python -m deskapp.serve_session --data DIR
 
 ``deskapp serve`` keeps one or more of these waiting ("spares"), started with the web driver's environment
-(``TEXTUAL_DRIVER`` and the rest, which Textual reads at import). A spare imports Python's share of the
-start — Textual, the desk's app and every screen — and then waits on its standard input for one line, the
-browser's details as JSON (having written :data:`READY` on its standard output): ``{"counter": "浏览器 10.0.0.7", "width": 160, "height": 48}`` (terminal cells).
-It then runs the desk exactly as ``deskapp --data DIR run --pin-sign-in`` does, with ``DESK_COUNTER`` and
-the size (``COLUMNS``/``ROWS``) from that line. The desk is opened only then, so a spare that waited an hour
-still reads the staff list and the record as they are when the clerk arrives.
+and :class:`deskapp.serve_driver.SpareDriver` as Textual's driver. A spare imports Textual, the desk's app
+and every screen, opens the desk and runs it exactly as ``deskapp --data DIR run --pin-sign-in`` does —
+up to its sign-in screen, drawn for nobody — then writes :data:`READY` and waits. When a tab connects,
+the server sends the handoff (:class:`Handoff`: the counter and the window's size) and the driver shows
+the screen at once. Each session stays its own process.
 
-End of input before the line (the server stopped, or died): exit 0 with nothing opened; so is Ctrl+C while
-waiting. Each session stays its own process; the spare only moves the imports before the page asks.
+A spare reads the record as any running desk does (it takes in other desks' writes every second); the
+server replaces its spares when the office's desk.toml changes (a new staff list) and when they have
+waited long (:data:`deskapp.serve.SPARE_MAX_AGE`). End of input (the server stopped) ends a spare.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
-import json
-import os
 import pkgutil
 import sys
 from dataclasses import dataclass
 
-from deskapp.auth import ENV_COUNTER
-
 READY = b"__DESK_SPARE_READY__\n"
-"""The line a spare writes on its standard output once its imports are done (the server reads it)."""
+"""The line a spare writes on its standard output once its first screen is drawn (the server reads it)."""
+HANDOFF = "desk_handoff"
+"""The type of the meta packet that hands a spare to a browser tab."""
 MAX_CELLS = 1000
 """Widest/tallest terminal accepted from a browser, in cells (a larger number is cut to this)."""
 
@@ -41,34 +39,20 @@ class Handoff:
     width: int
     height: int
 
-    def line(self) -> bytes:
-        """The JSON line written to the spare's standard input (UTF-8, ends with a newline)."""
-        payload = {"counter": self.counter, "width": self.width, "height": self.height}
-        return json.dumps(payload, ensure_ascii=False).encode("utf-8") + b"\n"
+    def meta(self) -> dict[str, str | int | bool | None]:
+        """The meta packet's payload (textual-serve's ``send_meta`` encodes it)."""
+        return {"type": HANDOFF, "counter": self.counter, "width": self.width, "height": self.height}
 
     @classmethod
-    def parse(cls, line: bytes) -> Handoff:
-        """The handoff in ``line``; ValueError if it is not the JSON object :meth:`line` writes.
-        Sizes are kept within 1 … :data:`MAX_CELLS` cells."""
-        value = json.loads(line.decode("utf-8"))
-        if not isinstance(value, dict) or not isinstance(value.get("counter"), str):
-            raise ValueError(f"not a session handoff: {line[:200]!r}")
-        width, height = value.get("width"), value.get("height")
+    def from_meta(cls, payload: dict[str, object]) -> Handoff:
+        """The handoff in a meta packet; ValueError if it is not what :meth:`meta` makes. Sizes are
+        kept within 1 … :data:`MAX_CELLS` cells."""
+        counter, width, height = payload.get("counter"), payload.get("width"), payload.get("height")
+        if payload.get("type") != HANDOFF or not isinstance(counter, str):
+            raise ValueError(f"not a session handoff: {payload!r:.200}")
         if not isinstance(width, int) or not isinstance(height, int):
-            raise ValueError(f"terminal size missing in the handoff: {line[:200]!r}")
-        return cls(value["counter"], max(1, min(width, MAX_CELLS)), max(1, min(height, MAX_CELLS)))
-
-
-def read_handoff(fd: int = 0) -> Handoff | None:
-    """Wait for the handoff line on ``fd`` (read byte by byte, so nothing after the newline is taken from
-    the web driver, which reads the same descriptor next); None at end of input before a full line."""
-    line = bytearray()
-    while not line.endswith(b"\n"):
-        chunk = os.read(fd, 1)
-        if not chunk:
-            return None
-        line += chunk
-    return Handoff.parse(bytes(line))
+            raise ValueError(f"terminal size missing in the handoff: {payload!r:.200}")
+        return cls(counter, max(1, min(width, MAX_CELLS)), max(1, min(height, MAX_CELLS)))
 
 
 def import_ahead() -> None:
@@ -85,22 +69,15 @@ def import_ahead() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one spare: imports, wait for the handoff, then the desk with PIN sign-in. Exit code as
-    ``deskapp run`` (0, 2 for a config or record the desk refuses); 0 when no browser came."""
+    """Run one spare: imports, then the desk with PIN sign-in, shown when a tab is handed over.
+    Exit code as ``deskapp run`` (0, 2 for a config or record the desk refuses)."""
     parser = argparse.ArgumentParser(prog="python -m deskapp.serve_session")
     parser.add_argument("--data", required=True)
     args = parser.parse_args(argv)
     try:
         import_ahead()
-        os.write(1, READY)
-        handoff = read_handoff()
     except KeyboardInterrupt:  # Ctrl+C in the server's window reaches its spares too: the server stops them
         return 0
-    if handoff is None:
-        return 0
-    os.environ[ENV_COUNTER] = handoff.counter
-    os.environ["COLUMNS"] = str(handoff.width)
-    os.environ["ROWS"] = str(handoff.height)
     from deskapp.cli import main as desk_main
 
     return desk_main(["--data", args.data, "run", "--pin-sign-in"])

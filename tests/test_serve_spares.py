@@ -5,6 +5,7 @@ real browser is in tests/test_served_browser.py)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ import aiohttp
 import pytest
 
 from deskapp.config import StaffMember
-from deskapp.serve_session import MAX_CELLS, READY, Handoff, read_handoff
+from deskapp.serve_session import HANDOFF, MAX_CELLS, READY, Handoff
 from deskapp.service import open_desk, save_staff
 from tests.test_served_browser import ROOT, _free_port, wait_for
 
@@ -72,23 +73,26 @@ def test_a_tab_gets_the_spare_started_ahead_and_another_is_started_behind_it(tmp
     with serving(tmp_path, spares=1) as (server, port, data):
         first = wait_for(lambda: spares_of(data), "a spare started", 60)
         assert isinstance(first, set) and len(first) == 1
-        time.sleep(3.0)  # its imports done
+        time.sleep(4.0)  # its sign-in screen drawn
 
-        async def one_tab() -> tuple[int, set[int]]:
+        async def one_tab() -> tuple[int, set[int], float]:
             url = f"http://127.0.0.1:{port}/ws?width=120&height=40"
             async with aiohttp.ClientSession() as client, client.ws_connect(url) as ws:
                 received = 0
-                end = time.monotonic() + 60
+                connected = time.monotonic()
+                end = connected + 60
                 while received < 5000 and time.monotonic() < end:  # the sign-in screen's bytes
                     message = await ws.receive(timeout=60)
                     if message.type == aiohttp.WSMsgType.BINARY:
                         received += len(message.data)
+                screen_after = time.monotonic() - connected
                 while time.monotonic() < end and len(spares_of(data) - first) == 0:  # noqa: ASYNC110 - polls another process
                     await asyncio.sleep(0.2)
-                return received, spares_of(data)
+                return received, spares_of(data), screen_after
 
-        received, during = asyncio.run(one_tab())
+        received, during, screen_after = asyncio.run(one_tab())
         assert received >= 5000
+        print(f"websocket open → sign-in screen's bytes: {screen_after * 1000:.0f} ms")
         (spare,) = first
         behind = during - first
         assert spare in during and len(behind) == 1  # the spare is the tab's desk now; a new one waits
@@ -97,39 +101,46 @@ def test_a_tab_gets_the_spare_started_ahead_and_another_is_started_behind_it(tmp
         stop(server, data)
 
 
-def test_the_handoff_line_is_checked() -> None:
-    line = Handoff("浏览器 10.0.0.7", 160, 48).line()
-    assert line.endswith(b"\n") and Handoff.parse(line) == Handoff("浏览器 10.0.0.7", 160, 48)
-    assert Handoff.parse(b'{"counter": "x", "width": 99999, "height": 0}\n') == Handoff("x", MAX_CELLS, 1)
-    for bad in (b"[]\n", b'{"width": 1, "height": 1}\n', b'{"counter": "x", "width": "80", "height": 24}\n'):
+def test_the_handoff_is_checked() -> None:
+    handoff = Handoff("浏览器 10.0.0.7", 160, 48)
+    assert Handoff.from_meta(json.loads(json.dumps(handoff.meta()))) == handoff
+    big = {"type": HANDOFF, "counter": "x", "width": 99999, "height": 0}
+    assert Handoff.from_meta(big) == Handoff("x", MAX_CELLS, 1)
+    for bad in (
+        {"type": "resize", "counter": "x", "width": 1, "height": 1},
+        {"type": HANDOFF, "width": 1, "height": 1},
+        {"type": HANDOFF, "counter": "x", "width": "80", "height": 24},
+    ):
         with pytest.raises(ValueError):
-            Handoff.parse(bad)
+            Handoff.from_meta(bad)
 
 
-def test_the_handoff_is_read_up_to_its_newline_only() -> None:
-    read, write = os.pipe()
-    try:
-        os.write(write, Handoff("x", 80, 24).line() + b"D\x00\x00\x00\x01a")
-        assert read_handoff(read) == Handoff("x", 80, 24)
-        assert os.read(read, 100) == b"D\x00\x00\x00\x01a"  # left for the web driver
-        os.close(write)
-        write = -1
-        assert read_handoff(read) is None  # end of input: the server stopped
-    finally:
-        os.close(read)
-        if write != -1:
-            os.close(write)
+def test_a_spare_draws_nothing_for_the_server_before_the_handoff_and_ends_with_its_input(tmp_path: Path) -> None:
+    data = tmp_path / "office"
+    save_staff(open_desk(data).locations, [StaffMember("张三")])
+    from deskapp.serve import session_environment
 
-
-def test_a_spare_told_nothing_exits_quietly_and_opens_nothing(tmp_path: Path) -> None:
-    data = tmp_path / "never-opened"
-    done = subprocess.run(
+    spare = subprocess.Popen(
         [sys.executable, "-m", "deskapp.serve_session", "--data", str(data)],
-        input=b"",
-        capture_output=True,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        timeout=120,
-        check=False,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**session_environment(), "PYTHONPATH": str(ROOT), "COLUMNS": "100", "ROWS": "30"},
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == READY and not data.exists()
+    assert spare.stdout is not None and spare.stdin is not None
+    assert spare.stdout.readline() == READY  # its sign-in screen is up (drawn for nobody)
+    spare.stdin.close()  # the server went away before any tab came
+    assert spare.wait(timeout=60) == 0
+    assert spare.stdout.read() == b""  # no prelude, no frame was written to the server
+
+
+def test_a_new_staff_list_replaces_the_waiting_spare(tmp_path: Path) -> None:
+    with serving(tmp_path, spares=1) as (server, _port, data):
+        first = wait_for(lambda: spares_of(data), "a spare started", 60)
+        assert isinstance(first, set)
+        time.sleep(1.0)
+        save_staff(open_desk(data).locations, [StaffMember("张三"), StaffMember("新来的")])
+        # the spare drew its sign-in list before: it is replaced (looked at every 5 s), none is left out
+        wait_for(lambda: spares_of(data) and not spares_of(data) & first, "the spare to be replaced", 60)
+        wait_for(lambda: len(spares_of(data)) == 1, "one spare again", 60)
+        stop(server, data)
