@@ -186,14 +186,29 @@ def key_answer_ms(tab: Session, presses: int = 15) -> list[float]:
     return times
 
 
+def started_at(pid: int) -> int:
+    """A process's start time (clock ticks since boot; 0 when gone)."""
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19])
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def split(data: Path, sessions: int) -> tuple[list[int], list[int]]:
+    """(sessions, waiting spares) among ``data``'s desk processes: the tabs' are the oldest (every spare
+    is started after the tab before it took its predecessor)."""
+    pids = sorted(session_pids(data), key=started_at)
+    return pids[:sessions], pids[sessions:]
+
+
 def sessions_figures(
     browser: Browser, url: str, data: Path, staff: list[StaffMember], counts: list[int], spares: int
 ) -> None:
     tabs: list[Session] = []
     wait_for(lambda: len(session_pids(data)) <= spares, "the page-load tabs' sessions to end", 60)
-    spare_pids = set(session_pids(data))
-    spare_pss = statistics.mean(pss_kib(pid) for pid in spare_pids) / 1024 if spare_pids else 0.0
-    print(f"waiting spare: {len(spare_pids)} process(es), PSS {spare_pss:.0f} MiB each")
+    waiting = session_pids(data)
+    spare_pss = statistics.mean(pss_kib(pid) for pid in waiting) / 1024 if waiting else 0.0
+    print(f"waiting spare: {len(waiting)} process(es), PSS {spare_pss:.0f} MiB each")
     per_session: dict[int, tuple[float, float, float, float]] = {}
     for count in sorted(counts):
         while len(tabs) < count:
@@ -211,14 +226,14 @@ def sessions_figures(
             tabs.append(tab)
             if n == 0:
                 print(f"PIN Enter → main screen drawn: {signed:.2f} s (first session, includes the scrypt check)")
-        time.sleep(2)  # the spare behind the last tab is up
-        pids = [pid for pid in session_pids(data) if pid not in spare_pids]
-        waiting = set(session_pids(data)) - set(pids)
-        spare_pids = waiting
+        wait_for(lambda count=count: len(session_pids(data)) >= count + spares, "the spare behind the last tab", 60)
+        time.sleep(3)  # the spare has drawn its screen: idle from here on
+        pids, _spares = split(data, count)
         pss = [pss_kib(pid) for pid in pids]
-        cpu0 = sum(cpu_seconds(pid) for pid in pids)
+        cpu0 = {pid: cpu_seconds(pid) for pid in pids}
         time.sleep(10)
-        idle = (sum(cpu_seconds(pid) for pid in pids) - cpu0) / 10 / max(len(pids), 1)
+        used = [cpu_seconds(pid) - cpu0[pid] for pid in pids if started_at(pid)]
+        idle = sum(used) / 10 / max(len(used), 1)
         tabs[0].front()
         answers = key_answer_ms(tabs[0])
         per_session[count] = (statistics.mean(pss) / 1024, idle, statistics.median(answers), max(answers))

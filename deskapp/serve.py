@@ -53,6 +53,8 @@ SPARE_MAX_AGE = 15 * 60.0
 backup, is then that of the day it is used)."""
 CHECK_EVERY = 5.0
 """Seconds between two looks at the spares (desk.toml changed, too old, gone)."""
+QUIT_GRACE = 15.0
+"""Seconds a session's desk has to quit when the server stops, before it is killed."""
 SPARE_DRIVER = "deskapp.serve_driver:SpareDriver"
 STATIC_MAX_AGE = 7 * 24 * 3600
 """Seconds a browser may keep the page's scripts, styles and fonts (their URLs change with textual-serve)."""
@@ -321,11 +323,22 @@ class DeskServer(Server):
 
     async def on_shutdown(self, app: web.Application) -> None:
         """End the waiting spares, ask every session's desk to quit and wait for it (a saved record is
-        never lost anyway)."""
+        never lost anyway); a desk that has not quit after :data:`QUIT_GRACE` seconds is killed, so the
+        server always stops."""
         if self.pool is not None:
             self._checking.cancel()
             await self.pool.close()
-        await asyncio.gather(*(service.stop() for service in list(self.sessions)), return_exceptions=True)
+        sessions = list(self.sessions)
+        stopping = asyncio.gather(*(service.stop() for service in sessions), return_exceptions=True)
+        try:
+            await asyncio.wait_for(asyncio.shield(stopping), QUIT_GRACE)
+        except TimeoutError:
+            for service in sessions:
+                process = service._process
+                if process is not None and process.returncode is None:
+                    log.warning("a session did not quit: killed (pid %s)", process.pid)
+                    process.kill()
+            await asyncio.wait_for(stopping, QUIT_GRACE)
 
     @aiohttp_jinja2.template("app_index.html")
     async def handle_index(self, request: web.Request) -> dict[str, Any]:

@@ -71,10 +71,12 @@ class SpareDriver(WebDriver):
         self.write("\033[?1003h")
         self._request_terminal_sync_mode_support()
         self._enable_bracketed_paste()
-        self._size = (handoff.width, handoff.height)
         size = Size(handoff.width, handoff.height)
-        self._app.post_message(events.Resize(size, size))
-        self._app.refresh(repaint=True, layout=True)
+        if self._app.size != size:  # drawn at another size: the resize repaints every cell
+            self._size = (handoff.width, handoff.height)
+            self._app.post_message(events.Resize(size, size))
+        else:  # the frames so far were held back, not shown: all of it again
+            self._app.refresh(repaint=True, layout=True)
 
     def run_input_thread(self) -> None:
         """WebDriver's input loop; when it ends on the end of input, the app ends too."""
