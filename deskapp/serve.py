@@ -125,6 +125,8 @@ class SparePool:
         self.window = (80, 24)
         """Cells of the last tab; the next spare is drawn at this size."""
         self.started: dict[Process, tuple[float, tuple[tuple[int, int], ...]]] = {}
+        self.failures = 0
+        self.retry_at = 0.0
         self.ending: set[asyncio.Task[None]] = set()
         self.waiting: list[Process] = []
         self.ready: set[Process] = set()
@@ -147,9 +149,16 @@ class SparePool:
         assert process.stdout is not None
         if await process.stdout.readline() == READY:
             self.ready.add(process)
+            self.failures = 0
+        elif process.stderr is not None:  # it ended before its screen was up: say why, once per failure
+            said = (await process.stderr.read(4000)).decode("utf-8", "replace").strip()
+            log.error("a spare session ended at its start: %s", said or f"exit {await process.wait()}")
 
     def fill(self) -> None:
-        """Start spares until ``size`` are waiting or starting (none once closed)."""
+        """Start spares until ``size`` are waiting or starting (none once closed, none before
+        ``retry_at`` after spares that ended at their start, e.g. on a desk.toml the desk refuses)."""
+        if time.monotonic() < self.retry_at:
+            return
         while not self.closed and len(self.waiting) + len(self.starting) < self.size:
             task = asyncio.create_task(self._spawn())
             self.starting.add(task)
@@ -179,6 +188,8 @@ class SparePool:
         for process in list(self.waiting):
             if process.returncode is not None:
                 self._drop(process)
+                self.failures += 1  # waiting spares do not end by themselves: wait longer each time
+                self.retry_at = time.monotonic() + min(CHECK_EVERY * 2**self.failures, 300.0)
             elif self._stale(process):
                 self._drop(process)
                 task = asyncio.create_task(self._end(process))

@@ -144,3 +144,20 @@ def test_a_new_staff_list_replaces_the_waiting_spare(tmp_path: Path) -> None:
         wait_for(lambda: spares_of(data) and not spares_of(data) & first, "the spare to be replaced", 60)
         wait_for(lambda: len(spares_of(data)) == 1, "one spare again", 60)
         stop(server, data)
+
+
+def test_a_desk_toml_the_desk_refuses_is_said_in_the_log_and_serve_still_stops(tmp_path: Path) -> None:
+    with serving(tmp_path, spares=1) as (server, _port, data):
+        first = wait_for(lambda: spares_of(data), "a spare started", 60)
+        assert isinstance(first, set)
+        time.sleep(1.0)
+        config = data / "desk.toml"
+        config.write_text(config.read_text(encoding="utf-8") + "\n[nonsense]\nx = 1\n", encoding="utf-8")
+        log = tmp_path / "serve.log"
+        # the spare is replaced; the new one refuses the file: why is in the server's log
+        wait_for(
+            lambda: "nonsense" in log.read_text(encoding="utf-8", errors="replace"),
+            "the refusal logged",
+            90,
+        )
+        stop(server, data)
