@@ -62,8 +62,8 @@ log = logging.getLogger("textual-serve")
 
 
 def session_command(data: Path) -> list[str]:
-    """The process one browser session runs (:mod:`deskapp.serve_session`): a spare on the host's data
-    folder that runs the desk with PIN sign-in once it is handed a browser's details."""
+    """The process one browser session runs (:mod:`deskapp.serve_session`): the desk with PIN sign-in on
+    the host's data folder, started ahead and shown to a browser when it is handed one."""
     return [sys.executable, "-m", "deskapp.serve_session", "--data", str(data)]
 
 
@@ -95,7 +95,7 @@ def _stamp(paths: list[Path]) -> tuple[tuple[int, int], ...]:
 
 
 class SparePool:
-    """Session processes started ahead, each waiting (imports done) for one browser tab.
+    """Session processes started ahead, each waiting (its sign-in screen drawn) for one browser tab.
 
     ``size`` spares are kept; :meth:`take` gives the oldest ready one (sign-in screen drawn), else the
     oldest still starting, else starts one at once; the next is started ``refill_after`` seconds behind

@@ -161,3 +161,17 @@ def test_a_desk_toml_the_desk_refuses_is_said_in_the_log_and_serve_still_stops(t
             90,
         )
         stop(server, data)
+
+
+def test_too_many_spares_are_refused(tmp_path: Path) -> None:
+    data = tmp_path / "office"
+    save_staff(open_desk(data).locations, [StaffMember("张三")])
+    done = subprocess.run(
+        [sys.executable, "-m", "deskapp", "serve", "--data", str(data), "--spares", "9"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and "--spares 须在 0 到 8 之间" in done.stderr
