@@ -9,6 +9,8 @@ from deskapp.cli import _desk as open_from_args
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """``deskapp serve``: serve the desk on the data folder of ``args`` until Ctrl+C. Exit 0 when stopped,
+    2 when there is no staff list yet or the folder is refused (network filesystem, bad desk.toml)."""
     desk = open_from_args(args)  # the folder is checked (local disk) and the settings read before serving
     if not desk.config.staff:
         print("还没有人员名单：请先在这台电脑上运行 deskapp（不带子命令）建立名单，再提供服务。", file=sys.stderr)
@@ -31,6 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``serve`` (``--host``, ``--port``, ``--spares``…) to the command line's subcommands."""
     p = sub.add_parser("serve", help="在存放数据的电脑上为各窗口的浏览器提供受理台（每人用自己的 PIN 登录）")
     p.add_argument(
         "--host",

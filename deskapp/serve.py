@@ -314,6 +314,7 @@ class DeskServer(Server):
             response.headers["Cache-Control"] = "no-cache"
 
     async def on_startup(self, app: web.Application) -> None:
+        """Start the pool of spare sessions (replaced when ``desk.toml`` changes) before the first tab."""
         self.pool = SparePool(
             session_command(self.data),
             self.spares,
