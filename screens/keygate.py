@@ -39,16 +39,21 @@ The desk binds no Alt keys, so :func:`split_escape` makes the parser read it as 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from collections.abc import Iterable
 from typing import Any
 
 from textual import _time, events, messages
 from textual._xterm_parser import XTermParser
-from textual.app import ScreenStackError
+from textual.app import App
 from textual.css.query import NoMatches
+from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+
+from screens.base import current_screen
 
 SETTLE_LIMIT = 10.0
 """Seconds one key may wait for the screen to settle; after that it is handed on anyway
@@ -85,14 +90,14 @@ def _pending(pump: MessagePump) -> bool:
     """
     if getattr(pump, "_next_callbacks", None):
         return True
-    queue = pump._message_queue
+    queue: asyncio.Queue[Message | None] = pump._message_queue
     held = getattr(queue, "values", None)  # Textual's own queue keeps its messages in a deque
     if held is None:
         return not queue.empty()
     return any(not isinstance(message, DRAWING) for message in held)
 
 
-def _watched(app: Any, screen: Any) -> list[MessagePump]:
+def _watched(app: App[Any], screen: Screen[Any]) -> list[MessagePump]:
     """The app and every screen on the stack with its widgets, less the footers (they only show the keys).
 
     Not only the current screen: a dialog's result callback (which may open the next screen) is
@@ -100,7 +105,7 @@ def _watched(app: Any, screen: Any) -> list[MessagePump]:
     between the dialog's dismissal and that callback the next key must wait too.
     """
     pumps: list[MessagePump] = [app]
-    screens = list(getattr(app, "screen_stack", ()) or ())
+    screens = list(app.screen_stack)
     if screen not in screens:
         screens.append(screen)
     for each in screens:
@@ -111,8 +116,8 @@ def _watched(app: Any, screen: Any) -> list[MessagePump]:
     return pumps
 
 
-async def _round(pumps: list[MessagePump], timeout: float) -> None:
-    """Post a callback to each of ``pumps`` and wait (at most ``timeout`` s) until all have run."""
+async def _round(pumps: list[MessagePump]) -> None:
+    """Post a callback to each of ``pumps`` and wait until all have run (the caller bounds the wait)."""
     left = 0
     done = asyncio.Event()
 
@@ -126,10 +131,7 @@ async def _round(pumps: list[MessagePump], timeout: float) -> None:
         if pump.call_later(one_done):
             left += 1
     if left:
-        try:
-            await asyncio.wait_for(done.wait(), timeout)
-        except TimeoutError:
-            pass
+        await done.wait()
 
 
 class KeyGate:
@@ -141,7 +143,7 @@ class KeyGate:
     the screen to settle before the next one may pass.
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.waiting: deque[events.Event] = deque()
         """Keys and pastes received and not yet handed on, oldest first."""
@@ -193,11 +195,8 @@ class KeyGate:
 
     def _pumps(self) -> list[MessagePump] | None:
         """The app, the current screen and its widgets; None while the screen is not mounted."""
-        try:
-            screen = self.app.screen
-        except Exception:  # no screen (the app is closing)
-            return None
-        if not screen.is_mounted:
+        screen = current_screen(self.app)
+        if screen is None or not screen.is_mounted:
             return None
         return _watched(self.app, screen)
 
@@ -221,12 +220,11 @@ class KeyGate:
                 await asyncio.wait([handled], timeout=left)
                 handled.cancel()
                 continue
-            try:
-                screen = self.app.screen
-            except Exception:
-                return
+            screen = current_screen(self.app)
+            if screen is None:
+                return  # the desk is closing
             if not screen.is_mounted:
-                mounted = asyncio.ensure_future(screen._mounted_event.wait())
+                mounted: asyncio.Future[bool] = asyncio.ensure_future(screen._mounted_event.wait())
                 await asyncio.wait([mounted], timeout=MOUNT_LIMIT)
                 mounted.cancel()
                 end = max(end, loop.time() + 1)
@@ -234,7 +232,9 @@ class KeyGate:
             busy = [p for p in _watched(self.app, screen) if _pending(p)]
             if not busy:
                 return
-            await _round(busy, left)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(left):
+                    await _round(busy)
 
     def typing_in_place(self, event: events.Event) -> bool:
         """``event`` only adds text to the focused input: it moves no focus and opens no screen.
@@ -249,11 +249,10 @@ class KeyGate:
             return True
         if not isinstance(event, events.Key) or not event.is_printable:
             return False
-        try:
-            chain = self.app.screen._binding_chain
-        except Exception:
+        screen = current_screen(self.app)
+        if screen is None:
             return False
-        return not any(bindings.key_to_bindings.get(event.key) for _, bindings in chain)
+        return not any(bindings.key_to_bindings.get(event.key) for _, bindings in screen._binding_chain)
 
     # -- confirmation dialogs: answered deliberately ----------------------------------------
     def _note_pause(self, event: events.Event) -> None:
@@ -270,10 +269,7 @@ class KeyGate:
     def set_aside(self, event: events.Event) -> bool:
         """A key of a burst arriving at a confirmation dialog: kept from it, and the dialog says so.
         ``False``: ``event`` goes on (no such dialog, or typed deliberately)."""
-        try:
-            screen = self.app.screen
-        except ScreenStackError:  # no screen (the app is closing)
-            return False
+        screen = current_screen(self.app)  # None: the desk is closing
         if not isinstance(screen, Confirmation) or not isinstance(event, (events.Key, events.Paste)):
             self._pause_before.pop(id(event), None)
             return False

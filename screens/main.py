@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer
 
@@ -26,8 +29,8 @@ COLUMNS = (
 """(label, width, when to leave it out on a narrow terminal: 1 first, 0 never)."""
 
 
-def deadline_text(desk_deadline, now) -> str:  # type: ignore[no-untyped-def]
-    """The deadline state, the words that matter first (a narrow header cuts from the end)."""
+def deadline_text(desk_deadline: datetime, now: datetime) -> str:
+    """The deadline state (Beijing times), the words that matter first: past, today's hour, or the day and days left."""
     days = (desk_deadline.date() - now.date()).days
     if now > desk_deadline:
         return f"已过截止时间（{show(desk_deadline)}）：此后收到的材料标记逾期"
@@ -42,7 +45,7 @@ class MainScreen(ScanScreen):
     AUTO_FOCUS = "#scan"
     SCAN_BOX: type[ScanBox] = ScanBox
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "register", "登记新材料", id="register", priority=True),
         Binding("escape", "focus_box", "回输入框", id="to_box"),
         Binding("f10", "app.switch_clerk", "换人", id="switch_clerk"),
@@ -73,7 +76,7 @@ class MainScreen(ScanScreen):
         self.set_interval(60, self.update_status, name="days-left")
 
     def on_screen_resume(self) -> None:
-        self.desk_app.data_changed()
+        self.app.data_changed()
         self.refresh_data()
         self.say("")
         self.query_one(ScanBox).focus()
@@ -88,7 +91,7 @@ class MainScreen(ScanScreen):
         round_ = self.desk.config.round
         now = store.clock()
         total = len(store.ids(round_.id))
-        clerk = self.app.clerk or ""  # type: ignore[attr-defined]
+        clerk = self.app.clerk or ""
         late = now > round_.deadline
         state = Content.styled(deadline_text(round_.deadline, now), "bold $error" if late else "")
         name = Content.styled(round_.name, "bold")
@@ -107,7 +110,7 @@ class MainScreen(ScanScreen):
     def show_rows(self, force: bool = False) -> None:
         """The list for what is in the box now (skipped when nothing changed)."""
         text = self.query_one(ScanBox).value or self._kept_search
-        listing = self.app.listing  # type: ignore[attr-defined]
+        listing = self.app.listing
         changed = force or listing.version != self._shown_version
         if not changed and text == self._shown_text:
             return
@@ -117,7 +120,7 @@ class MainScreen(ScanScreen):
         self._show_count(page, text)
 
     def list_row(self, pack_id: int) -> ListRow:
-        row = self.app.listing.row(pack_id)  # type: ignore[attr-defined]
+        row = self.app.listing.row(pack_id)
         return ListRow(
             row.pack_id,
             (row.receipt_no, row.received[5:], row.kind_label, row.unit, row.name, row.status, row.summary),
@@ -171,13 +174,13 @@ class MainScreen(ScanScreen):
 
     @on(PackList.Selected, "#packs")
     def row_chosen(self, event: PackList.Selected) -> None:
-        self.app.open_pack(event.pack_id)  # type: ignore[attr-defined]
+        self.app.open_pack(event.pack_id)
 
     @on(PackList.Left, "#packs")
     def highlighted_pack_left(self, event: PackList.Left) -> None:
         """The pack the clerk had highlighted left the list (another desk's work): say so; the
         next Enter opens nothing (never another pack in its place)."""
-        listing = self.app.listing  # type: ignore[attr-defined]
+        listing = self.app.listing
         gone = self.desk.store.get(event.pack_id).receipt_no
         now = (
             f"光标现在在 {listing.row(event.now).receipt_no}，确认后再按 Enter 打开"
