@@ -153,7 +153,9 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Sum
         elif saved is not None and p.conflict:
             mark = "  未保存（有分歧，需指明）"
         else:
-            mark = "  ！有分歧" if p.conflict else ("  （据内容推断）" if p.guess else "")
+            mark = (
+                f"  ！{p.doubt}" if p.doubt else "  ！有分歧" if p.conflict else ("  （据内容推断）" if p.guess else "")
+            )
         print(f"  {p.label}（{p.path}）：{_short(p.current)} → {_short(p.found)}  〔{p.source}〕{mark}")
     if not prefill.proposals:
         print("  文件内容与本件登记一致，没有要改的栏目")

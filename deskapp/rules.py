@@ -54,9 +54,11 @@ def assess(round_: Round, pack: Pack, duplicates: tuple[str, ...] = ()) -> Asses
     and name) that the clerk has not confirmed as different packs.
     """
     missing = [item.label for item in round_.checklist(pack.kind) if item.required and not pack.checklist.get(item.key)]
-    if pack.pages is None:
+    if not pack.pages:  # 0 pages is no count at all (deskapp/intake.py questions it at the door)
         missing.append("页数未填")
     flags: list[Flag] = []
+    if pack.pages == 0:
+        flags.append(Flag("pages_zero", WARNING, "页数为 0"))
     if is_late(round_, pack):
         flags.append(Flag("late", ERROR, f"{round_.late_wording}（截止 {show(round_.deadline)}）"))
     if pack.kind == "studio":

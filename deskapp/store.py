@@ -31,6 +31,7 @@ from tinydb.queries import QueryLike
 from tinydb.storages import Storage
 
 from deskapp.config import KIND_LABELS, KINDS, Config
+from deskapp.intake import Intake, Problem, take, take_value
 from deskapp.journal import Journal, JournalError, StoreWriteError, write_atomic
 from deskapp.locations import Locations
 from deskapp.models import HistoryEntry, Pack, field_label
@@ -38,13 +39,11 @@ from deskapp.numbering import format_receipt, normalise_scan
 from deskapp.pinyin import fold
 from deskapp.rules import Assessment, assess
 from deskapp.search import SearchIndex, haystack, search_keys
-from deskapp.text import BadText, clean_text, clean_value
+from deskapp.text import BadText, clean_value
 from deskapp.timeutil import Clock, iso, system_clock
 
 __all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "StoreWriteError"]
 
-# Fields a registration may carry, with their type.
-TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", "ecopy_medium")
 # Changed only by a supervisor's correction or void (deskapp.outcomes checks the PIN).
 SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
 SEARCH_FIELDS = ("unit", "name", "leader")
@@ -565,13 +564,14 @@ class DeskStore:
         or clerk other than the registering clerk's own is a supervisor's act: the caller
         checks the PIN and names ``supervisor``, who is then recorded as the actor.
         """
-        doc = self._validate_new(kind, fields, clerk, checklist or {}, pages)
+        doc, taken = self._validate_new(kind, fields, clerk, checklist or {}, pages, distinct_from)
+        reason = _with_notices(reason, taken.problems)
         now = self.clock()
         if received_at is not None and received_at > now:
             raise RegistrationError(f"收件时间 {iso(received_at)} 晚于现在，不能登记将来的时间")
         received = iso(received_at) if received_at is not None else iso(now)
         doc["received_at"] = received
-        doc["distinct_from"] = sorted(set(distinct_from))
+        doc["distinct_from"] = taken.distinct_from
         doc["py"] = search_keys(doc)
         round_ = self.config.round
         self.guard.before_change()
@@ -595,50 +595,50 @@ class DeskStore:
             )
         return self.get(pack_id)
 
+    def round_receipts(self) -> set[str]:
+        """Receipt numbers of this round's packs (what ``distinct_from`` may name)."""
+        round_id = self.config.round.id
+        return {r for r, i in self._by_receipt.items() if self._meta.get(i, [None])[0] == round_id}
+
+    def intake(self, kind: str, draft: dict[str, Any]) -> Intake:
+        """``draft`` through the one door (:func:`deskapp.intake.take`) with this round's rules and numbers."""
+        self.refresh()
+        return take(self.config.round, kind, draft, receipts=self.round_receipts())
+
     def _validate_new(
-        self, kind: str, fields: dict[str, Any], clerk: str, checklist: dict[str, bool], pages: int | None
-    ) -> dict[str, Any]:
+        self,
+        kind: str,
+        fields: dict[str, Any],
+        clerk: str,
+        checklist: dict[str, bool],
+        pages: int | None,
+        distinct_from: Iterable[str] = (),
+    ) -> tuple[dict[str, Any], Intake]:
         if kind not in KINDS:
             raise RegistrationError(f"申报类别只能是 {' / '.join(KIND_LABELS.values())}")
         if not clerk.strip():
             raise RegistrationError("缺少受理人")
+        draft = {
+            **fields,
+            "checklist": checklist,
+            "pages": pages,
+            "distinct_from": distinct_from if isinstance(distinct_from, str) else list(distinct_from),
+        }
+        taken = self.intake(kind, draft)
+        if taken.errors:
+            raise RegistrationError(taken.error_text())
         doc: dict[str, Any] = {
             "round": self.config.round.id,
             "kind": kind,
             "clerk": clerk.strip(),
             "status": "registered",
+            **taken.fields,
+            "pages": taken.pages,
+            "checklist": taken.checklist,
         }
-        unknown = set(fields) - set(TEXT_FIELDS) - {"members", "details"}
-        if unknown:
-            raise RegistrationError("不认识的字段：" + "、".join(sorted(unknown)))
-        for key in TEXT_FIELDS:
-            value = fields.get(key, "")
-            if value is None:
-                value = ""
-            if not isinstance(value, str):
-                raise RegistrationError(f"{key} 应为文字")
-            doc[key] = _clean(value, kind, key).strip()
-        if not doc["unit"]:
-            raise RegistrationError("请填写申报单位")
-        if not doc["name"]:
-            raise RegistrationError("请填写" + ("工作室名称" if kind == "studio" else "项目名称"))
-        doc["members"] = _int_or_none(fields.get("members"), "工作室成员人数")
-        doc["pages"] = _int_or_none(pages, "页数")
-        known = {item.key for item in self.config.round.checklist(kind)}
-        bad = set(checklist) - known
-        if bad:
-            raise RegistrationError("清单中没有这些项：" + "、".join(sorted(bad)))
-        doc["checklist"] = {key: bool(checklist.get(key, False)) for key in sorted(known)}
-        details = fields.get("details") or {}
-        if not isinstance(details, dict):
-            raise RegistrationError("details 应为对象")
-        doc["details"] = {
-            _clean(str(k), kind, "details"): _clean(str(v), kind, f"details.{k}") for k, v in details.items()
-        }
-        doc["ecopy_medium"] = doc.get("ecopy_medium", "")
         if doc["ecopy_medium"] and ECOPY_ITEM in doc["checklist"]:
             doc["checklist"][ECOPY_ITEM] = True  # a medium named is an electronic copy received
-        return doc
+        return doc, taken
 
     def update(
         self,
@@ -666,28 +666,29 @@ class DeskStore:
             new: dict[str, Any] = {}
             old: dict[str, Any] = {}
             changes = dict(changes)
+            notices: list[Problem] = []
             medium = changes.get("ecopy_medium")
             if isinstance(medium, str) and medium.strip() and ECOPY_ITEM in doc.get("checklist", {}):
                 changes.setdefault(f"checklist.{ECOPY_ITEM}", True)  # a medium named is a copy received
-            for path, value in changes.items():
+            for path, given in changes.items():
                 if path in ("receipt_no", "seq", "round", "kind", "py"):
                     raise RegistrationError(f"{field_label(doc.get('kind', ''), path)} 不能修改")
                 if path in SUPERVISED_FIELDS and action not in ("correct", "void"):
                     raise RegistrationError(
                         f"{field_label(doc.get('kind', ''), path)} 只能由科室负责人更正或作废（请用“结论…”中的更正或作废）"
                     )
-                if path in ("members", "pages"):
-                    value = _int_or_none(value, field_label(doc.get("kind", ""), path))
-                elif isinstance(value, str):
-                    value = _clean(value, doc.get("kind", ""), path)
-                    if path.split(".")[0] in (*TEXT_FIELDS, "details"):
-                        value = value.strip()
+                value, problems = take_value(self.config.round, doc.get("kind", ""), path, given)
+                refused = [p.text for p in problems if p.blocks]
+                if refused:
+                    raise RegistrationError("；".join(refused))
+                notices.extend(problems)
                 current = _get_path(doc, path)
                 if current != value:
                     new[path] = value
                     old[path] = current
             if not new and not push and action == "update":
                 return self.get(pack_id)
+            reason = _with_notices(reason, [p for p in notices if p.field in new])
             body: dict[str, Any] = {
                 "action": action,
                 "actor": actor,
@@ -731,30 +732,10 @@ class DeskStore:
         return list(inspect_store(self).problems)
 
 
-LONG_TEXTS = ("notes", "details")
-"""Fields whose texts keep their line breaks (the 附件2 long texts, notes)."""
-
-
-def _clean(value: str, kind: str, path: str) -> str:
-    """A field's text through the one door (:func:`deskapp.text.clean_text`); RegistrationError if refused."""
-    try:
-        return clean_text(value, long=path.split(".")[0] in LONG_TEXTS, label=field_label(kind, path.split(".")[-1]))
-    except BadText as exc:
-        raise RegistrationError(str(exc)) from None
-
-
-def _int_or_none(value: Any, label: str) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise RegistrationError(f"{label} 应为整数")
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise RegistrationError(f"{label} 应为整数，不是 {value!r}") from None
-    if number < 0:
-        raise RegistrationError(f"{label} 不能为负数")
-    return number
+def _with_notices(reason: str, problems: Iterable[Problem]) -> str:
+    """``reason`` with what the door removed (characters the slip cannot print), unless it says so already."""
+    notes = [p.text for p in problems if p.code == "unprintable" and p.text not in reason]
+    return "；".join([r for r in (reason, *notes) if r])
 
 
 def _deep_copy(doc: dict[str, Any]) -> dict[str, Any]:
