@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 
 from textual import events
+from textual.widgets import Input
 
 from deskapp.app import DeskApp
 from deskapp.service import Desk
 from screens.register import QuestionableDialog, RegisterScreen, SavedScreen
+from screens.signin import StaffSetupScreen
 from tests.test_cli import run
-from tests.ui_keys import named, post_keys, settle, text_keys
+from tests.ui_keys import named, post_keys, settle, shown, text_keys, type_text
 
 BAD = {
     "unit": "王小明",
@@ -71,3 +73,24 @@ async def test_a_paste_with_escapes_and_emoji_is_stored_clean_after_notice(desk:
         await settle(pilot)
         assert isinstance(app.screen, SavedScreen)
     assert desk.store.get(1).unit == "控制字符公司"
+
+
+async def test_the_staff_editor_refuses_names_the_slip_cannot_print_or_too_long(desk: Desk) -> None:
+    app = DeskApp(desk)
+    async with app.run_test(size=(120, 36)) as pilot:
+        app.switch_screen(StaffSetupScreen(by="张三"))
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StaffSetupScreen)
+        before = [s.name for s in screen.staff]
+        for bad, words in (("赵😀", "无法打印"), ("赵" * 200, "最多20字")):
+            app.post_message(events.Paste(bad))  # pasted: a pilot cannot type an emoji key
+            await settle(pilot)
+            assert screen.query_one("#s-name", Input).value == bad
+            await pilot.press("enter")
+            await settle(pilot)
+            assert words in shown(screen.query_one("#s-error")) and [s.name for s in screen.staff] == before
+            screen.query_one("#s-name", Input).value = ""
+        await type_text(pilot, "赵\u200b六", enter=True)  # invisible marks go, as in every text
+        await settle(pilot)
+        assert [s.name for s in screen.staff] == [*before, "赵六"]
