@@ -329,7 +329,7 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         lines = [
             f"{'☑' if self.accept.get(p.path) else '☐'} {p.conflict_text()}  → 采用时取 {p.source}" for p in conflicts
         ]
-        head = f"需要您决定的 {len(conflicts)} 项（文件之间或与已填内容不一致，或内容有疑问；默认不采用，空格采用，v 换用另一文件的值）："
+        head = f"需要您决定的 {len(conflicts)} 项（文件之间或与已填内容不一致；默认不采用，空格采用，v 换用另一文件的值）："
         panel = self.query_one("#review-conflicts", Static)
         panel.update(head + "\n" + "\n".join(lines) if lines else "")
         panel.display = bool(lines)
