@@ -50,7 +50,13 @@ MEMBERS_SANE = 99
 PAGES_SANE = 9999
 """Numbers above these are typing or file errors, refused (never stored, never exported as ``1e+20``)."""
 
-LABELS = {"pages": "页数", "ecopy_medium": "电子版介质", "checklist": "材料清单", "distinct_from": "不同材料"}
+LABELS = {
+    "pages": "页数",
+    "ecopy_medium": "电子版介质",
+    "checklist": "材料清单",
+    "distinct_from": "不同材料",
+    "void_reason": "作废原因",
+}
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,12 @@ def _problem(kind: str, key: str, value: Any, note: str, *, blocks: bool, code: 
     return Problem(key, note, f"{where}：{note}", blocks, code)
 
 
+def _unprintable(kind: str, key: str, dropped: str) -> Problem:
+    """The notice for characters removed because the slip's fonts cannot print them (questionable: said, not refused)."""
+    note = f"回执无法打印“{dropped[:10]}”，已删去"
+    return Problem(key, note, f"{label(kind, key)}：{note}", False, "unprintable")
+
+
 # -- the rules ---------------------------------------------------------------------------------
 
 
@@ -129,8 +141,7 @@ def _rule_text(kind: str, key: str, value: Any, problems: list[Problem]) -> str:
     text, dropped = split_unprintable(text)
     text = text.strip()
     if dropped:
-        note = f"回执无法打印“{dropped[:10]}”，已删去"
-        problems.append(Problem(key, note, f"{label(kind, key)}：{note}", False, "unprintable"))
+        problems.append(_unprintable(kind, key, dropped))
     limit = DETAIL_MAX_LENGTH if head == "details" else MAX_LENGTH.get(key, DETAIL_MAX_LENGTH)
     if len(text) > limit:
         note = f"太长（{len(text)}字），最多{limit}字，请删减"
@@ -390,11 +401,15 @@ def take_value(round_: Round, kind: str, path: str, value: Any) -> tuple[Any, li
         elif path == "name" and not text:
             problems.append(Problem("name", "请填写" + label(kind, "name"), "请填写" + label(kind, "name"), True))
         return text, problems
-    if isinstance(value, str):
+    if isinstance(value, str):  # void_reason is printed on the slip too: the same notice for what it cannot print
         try:
-            return clean_text(value, long=True, label=label(kind, path)), problems
+            text, dropped = split_unprintable(clean_text(value, long=True, label=label(kind, path)))
         except BadText as exc:
             problems.append(Problem(path, str(exc), str(exc), True, "bad_text"))
+            return value, problems
+        if dropped:
+            problems.append(_unprintable(kind, path, dropped))
+        return text, problems
     return value, problems
 
 

@@ -259,3 +259,8 @@ def test_a_closed_stdout_ends_quietly(tmp_path: Path, args: tuple[str, ...]) -> 
         os.close(write)
     assert out.stderr.decode("utf-8") in ("", "共 1 件\n")  # no traceback, no "Exception ignored"
     assert out.returncode == (0 if args == ("--help",) else 141)  # argparse itself ignores a failed help write
+
+
+def test_a_void_reason_printed_on_the_slip_passes_the_same_rule(desk: Desk) -> None:
+    value, problems = take_value(desk.config.round, "studio", "void_reason", "重复登记😀\x1b[31m")
+    assert value == "重复登记" and [p.code for p in problems] == ["unprintable"] and "作废原因" in problems[0].text
