@@ -151,7 +151,7 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Sum
         if p.path in taken:
             mark = "  已保存"
         elif saved is not None and p.conflict:
-            mark = "  未保存（有分歧，需指明）"
+            mark = f"  未保存（{p.doubt or '有分歧'}，需指明）"
         else:
             mark = (
                 f"  ！{p.doubt}" if p.doubt else "  ！有分歧" if p.conflict else ("  （据内容推断）" if p.guess else "")

@@ -176,7 +176,7 @@ def _rule_number(round_: Round, kind: str, key: str, value: Any, problems: list[
         if number > MEMBERS_SANE:
             problems.append(_problem(kind, key, number, f"人数不合理，{wanted}", blocks=True))
             return None
-        if not round_.members_min <= number <= round_.members_max:
+        if kind == "studio" and not round_.members_min <= number <= round_.members_max:
             problems.append(_problem(kind, key, number, wanted, blocks=False, code="members_out_of_range"))
     else:
         if number > PAGES_SANE:
