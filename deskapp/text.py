@@ -9,7 +9,8 @@ every text field with this one function, so the same rule holds whatever the way
 - a byte-order mark (a Notepad file) is dropped wherever it stands;
 - terminal escape sequences go whole, not only their ESC byte (``\\x1b[31m``, ``\\x1b[2J``, OSC titles,
   and the caret form ``^[[31m`` a terminal shows them as), so no ``[31m`` is left behind;
-- control characters (C0, DEL, C1: ``\\x00``-``\\x1f``, ``\\x7f``-``\\x9f``) are removed; in long
+- control characters (C0, DEL, C1: ``\\x00``-``\\x1f``, ``\\x7f``-``\\x9f``) are removed, and in short
+  texts the Unicode line and paragraph separators (U+2028/2029) with them; in long
   texts (the 附件2 fields) line breaks stay, as ``\\n`` (``\\r\\n`` and ``\\r`` become ``\\n``);
   a form feed or vertical tab there becomes a line break, a tab a space;
 - invisible format characters that print as a box on the slip are dropped: variation selectors
@@ -33,7 +34,7 @@ from typing import Any
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _INVISIBLE = "\ufeff\u00ad\u200b\u200c\u200d\u2060\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_DROP_SHORT = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}\ufe00-\ufe0f\U000e0100-\U000e01ef]")
+_DROP_SHORT = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029{_INVISIBLE}\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 _DROP_LONG = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_INVISIBLE}\ufe00-\ufe0f\U000e0100-\U000e01ef]")
 _BREAKS = re.compile("\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
 _ESCAPES = re.compile(

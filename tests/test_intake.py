@@ -138,6 +138,7 @@ def test_terminal_escapes_go_whole() -> None:
     assert clean_text("\x1b]0;title\x07甲\x1b(B乙\x9b1m丙") == "甲乙丙"
     assert clean_text("^[[31m红字公司^[[0m") == "红字公司"  # as a terminal shows an escape
     assert clean_text("甲\x1b[1;31m乙\n丙", long=True) == "甲乙\n丙"
+    assert clean_text("甲\u2028乙\u2029") == "甲乙" and clean_text("甲\u2028乙", long=True) == "甲\n乙"
 
 
 def test_what_the_slip_cannot_print_is_removed_with_a_notice(desk: Desk) -> None:
