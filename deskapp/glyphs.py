@@ -1,7 +1,7 @@
 """What the receipt slip can print: the code points its shipped fonts cover, as ranges.
 
 Written by ``tools/make_glyphs.py`` from templates/fonts/ (WenQuanYi Micro Hei and the fallbacks of
-deskapp/slips.py); tests/test_intake.py checks it against the fonts themselves. The text door asks
+deskapp/slip_fonts.py); tests/test_intake.py checks it against the fonts themselves. The text door asks
 :func:`printable` so that no character the slip would print as 〓 reaches a pack unannounced.
 """
 

@@ -154,7 +154,7 @@ def test_what_the_slip_cannot_print_is_removed_with_a_notice(desk: Desk) -> None
 
 def test_the_glyph_table_is_what_the_slip_fonts_cover() -> None:
     from deskapp.glyphs import RANGES, ranges_of
-    from deskapp.slips import FONTS
+    from deskapp.slip_fonts import FONTS
 
     covered = FONTS.coverage()
     assert covered is not None and ranges_of(covered) == RANGES, "run tools/make_glyphs.py"

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from deskapp.glyphs import ranges_of
-from deskapp.slips import FONTS
+from deskapp.slip_fonts import FONTS
 
 OUT = Path(__file__).resolve().parent.parent / "deskapp" / "glyphs.py"
 TABLE = re.compile(r"^RANGES: .*?^\)\n", re.DOTALL | re.MULTILINE)

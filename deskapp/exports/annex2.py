@@ -26,17 +26,25 @@ from deskapp.anchor import store_keyword
 from deskapp.crosscheck import ORIGIN_LABELS, Annex2Content, annex2_content
 from deskapp.exports.common import (
     EXCEL_MAX_ROW_HEIGHT,
+    PAPER_A3,
+    PAPER_A4,
     ExportError,
     ExportResult,
     Progress,
     RowWriter,
     clean_row,
     export_path,
+    first_worksheet,
+    fit_to_page,
     line_count,
+    odd_footer,
+    odd_header,
     paused_gc,
     printed_scale,
     row_height,
     save_new,
+    set_last_row,
+    style_of,
 )
 from deskapp.models import STATUS_LABELS, Pack
 from deskapp.rules import is_late
@@ -105,12 +113,14 @@ STATUS_HEADERS: tuple[tuple[str, float], ...] = (
 
 
 def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
-    """Status keys from keys or Chinese labels (``accepted``, ``受理``, ``已作废``...)."""
+    """Status keys from keys or Chinese labels (``accepted``, ``受理``, ``已作废``...), each value possibly a
+    comma-separated list (, or ，); repeats dropped, order kept. :class:`ExportError` naming the choices for
+    an unknown one."""
     by_label = {label: key for key, label in STATUS_LABELS.items()} | {"已作废": "voided", "作废": "voided"}
     chosen = []
     for value in values:
-        for part in str(value).replace("，", ",").split(","):
-            part = part.strip()
+        for raw in str(value).replace("，", ",").split(","):
+            part = raw.strip()
             if not part:
                 continue
             key = part if part in ALL_STATUSES else by_label.get(part)
@@ -124,7 +134,7 @@ def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
 def studio_packs(store: DeskStore, round_id: str | None = None) -> list[Pack]:
     """Every studio pack of the round, voided included, oldest receipt first."""
     packs = [p for p in store.packs(round_id or store.config.round.id) if p.kind == "studio"]
-    packs.sort(key=lambda p: p.seq)
+    packs.sort(key=lambda p: p.serial)
     return packs
 
 
@@ -165,6 +175,7 @@ class Annex2Plan:
 
     @property
     def lacking(self) -> list[tuple[Pack, Annex2Content]]:
+        """Official rows whose 附件2 content is incomplete: (pack, its content with ``missing`` columns)."""
         return [(p, c) for p, why, c in self.every if not why and not c.complete]
 
     def warnings(self, limit: int = 20) -> list[str]:
@@ -210,6 +221,8 @@ def plan_annex2(
 
 
 def rows_of(packs: Sequence[Pack]) -> list[list[Any]]:
+    """The 附件2 table's rows (附件2 of the notice: 序号 … 人才工作室工作任务目标, :data:`COLUMNS`), 序号 1..n
+    in the order given; values as stored (not yet cleaned for cells)."""
     rows = []
     for n, pack in enumerate(packs, 1):
         row = [getter(pack) for _, _, getter in COLUMNS]
@@ -221,7 +234,7 @@ def rows_of(packs: Sequence[Pack]) -> list[list[Any]]:
 def build_template() -> Workbook:
     """The styled, empty 附件2 sheet (row 4 holds the data-row style)."""
     wb = Workbook()
-    ws = wb.active
+    ws = first_worksheet(wb)
     ws.title = LABEL
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
@@ -259,29 +272,35 @@ def build_template() -> Workbook:
 def apply_print_setup(ws: Worksheet) -> None:
     """A4 landscape, one page wide, header rows on every page, page numbers in the footer."""
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.paperSize = PAPER_A4
+    fit_to_page(ws)
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    if not ws.oddFooter.center.text:
-        ws.oddFooter.center.text = FOOTER
-    ws.freeze_panes = ws.cell(FIRST_ROW, 1)
+    footer = odd_footer(ws)
+    if not footer.center.text:
+        footer.center.text = FOOTER
+    ws.freeze_panes = f"A{FIRST_ROW}"
 
 
 def template_path(store: DeskStore) -> Path:
+    """Where the office keeps its styled 附件2 template: ``templates/annex2.xlsx`` of the data folder's
+    templates (see :mod:`deskapp.locations`); it need not exist."""
     return store.locations.templates / TEMPLATE_NAME
 
 
 def load_template(path: Path | None) -> Workbook:
-    """The office's template if it exists and reads, else the built-in one."""
+    """The office's template if it exists and reads, else the built-in one (:func:`build_template`).
+
+    Raises :class:`ExportError` (message for the clerk) when the file is there but cannot be read,
+    or holds no worksheet to fill."""
     if path is not None and path.is_file():
         try:
-            return load_workbook(path)
+            wb = load_workbook(path)
         except Exception as exc:  # a damaged template must not stop the export
             raise ExportError(
                 f"模板 {path} 无法读取（{exc}）。请修复或删除该文件后重试（删除后使用内置样式）。"
             ) from exc
+        first_worksheet(wb, path)
+        return wb
     return build_template()
 
 
@@ -291,15 +310,17 @@ def _font_points(ws: Worksheet) -> float:
 
 
 def fill_workbook(wb: Workbook, packs: Sequence[Pack], progress: Progress | None = None) -> tuple[Workbook, list[str]]:
-    """Write the packs into the template workbook; returns it and any warnings."""
-    ws = wb.worksheets[0]
+    """Write the packs into the template workbook's first worksheet, one row each from row 4 in the
+    notice's column order (:data:`COLUMNS`); returns the workbook and Chinese warnings (paper, rows too
+    tall). Rows the template had from row 4 on are cleared; row 4's style is every row's."""
+    ws = first_worksheet(wb)
     ncols = len(COLUMNS)
-    styles = [ws.cell(FIRST_ROW, c)._style for c in range(1, ncols + 1)]
+    styles = [style_of(ws.cell(FIRST_ROW, c)) for c in range(1, ncols + 1)]
     for key in [k for k in ws._cells if k[0] >= FIRST_ROW]:
         del ws._cells[key]
     for r in [r for r in ws.row_dimensions if r >= FIRST_ROW]:
         del ws.row_dimensions[r]
-    ws._current_row = HEADER_ROW
+    set_last_row(ws, HEADER_ROW)
     ws.cell(LABEL_ROW, 1).value = LABEL
     ws.cell(TITLE_ROW, 1).value = TITLE
     for col, header in enumerate(HEADERS, 1):
@@ -312,14 +333,14 @@ def fill_workbook(wb: Workbook, packs: Sequence[Pack], progress: Progress | None
     widths = [ws.column_dimensions[get_column_letter(c)].width or 10.0 for c in range(1, ncols + 1)]
     line_points = _font_points(ws)
     heights, warnings = _fit_widths(ws, rows, widths, line_points, float(ws.cell(FIRST_ROW, 2).font.sz or BODY_SIZE))
-    header_lines = max(line_count(h, w) for h, w in zip(HEADERS, widths))
+    header_lines = max(line_count(h, w) for h, w in zip(HEADERS, widths, strict=True))
     ws.row_dimensions[HEADER_ROW].height = header_lines * line_points + 6
 
     writer = RowWriter(ws, styles)
     total = len(rows)
     step = max(1, total // 50)
     dims = ws.row_dimensions
-    for i, (row, height) in enumerate(zip(rows, heights)):
+    for i, (row, height) in enumerate(zip(rows, heights, strict=True)):
         r = FIRST_ROW + i
         writer.write(r, row, cleaned=True)
         dims[r].height = min(height, EXCEL_MAX_ROW_HEIGHT)
@@ -344,6 +365,7 @@ def _fit_widths(
     ncols = len(widths)
 
     def printed(paper: int) -> float:
+        """The body text's printed size in points on ``paper`` (an Excel paper code)."""
         ws.page_setup.paperSize = paper
         return body_size * printed_scale(ws, ncols)
 
@@ -366,15 +388,15 @@ def _fit_widths(
             break
         trial = [min(MAX_WIDTH, round(w * 1.15, 1)) if i in short else w for i, w in enumerate(widths)]
         set_widths(trial)
-        if printed(ws.PAPERSIZE_A3) < MIN_PRINTED_POINTS:
+        if printed(PAPER_A3) < MIN_PRINTED_POINTS:
             set_widths(widths)
             break
         widths[:] = trial
         heights = [row_height(row, widths, line_points) for row in rows]
-    if printed(ws.PAPERSIZE_A4) < MIN_PRINTED_POINTS:
-        ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    if printed(PAPER_A4) < MIN_PRINTED_POINTS:
+        ws.page_setup.paperSize = PAPER_A3
     warnings = []
-    if int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A3):
+    if ws.page_setup.paperSize == PAPER_A3:
         warnings.append("内容较长，已设为 A3 横向打印（字号不小于10磅）")
     if heights and max(heights) > limit:
         at = heights.index(max(heights))
@@ -423,7 +445,7 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
     and its flags. Not part of the notice's table: the office's own account of it."""
     if STATUS_SHEET in wb.sheetnames:
         wb.remove(wb[STATUS_SHEET])
-    ws = wb.create_sheet(STATUS_SHEET)
+    ws: Worksheet = wb.create_sheet(STATUS_SHEET)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     head = Font(name=HEAD_FONT, size=10, charset=GB2312)
@@ -436,7 +458,7 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
     style = ws.cell(2, 1)  # the style of every data cell, shared through RowWriter (fast at 10,000 rows)
     style.font, style.border = body, border
     style.alignment = Alignment(vertical="top", wrap_text=True)
-    writer = RowWriter(ws, [style._style] * len(STATUS_HEADERS))
+    writer = RowWriter(ws, [style_of(style)] * len(STATUS_HEADERS))
     widths = [w for _, w in STATUS_HEADERS]
     for n, row in enumerate(status_rows(plan, store), 1):
         writer.write(n + 1, row, cleaned=True)
@@ -445,13 +467,11 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
     ws.auto_filter.ref = f"A1:{get_column_letter(len(STATUS_HEADERS))}{max(1, len(plan.every) + 1)}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.paperSize = PAPER_A3
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.oddHeader.center.text = f"{store.config.round.name} 工作室申报情况（附件2 之外的说明，不属于通知的汇总表）"
-    ws.oddFooter.center.text = FOOTER
+    fit_to_page(ws)
+    odd_header(ws).center.text = f"{store.config.round.name} 工作室申报情况（附件2 之外的说明，不属于通知的汇总表）"
+    odd_footer(ws).center.text = FOOTER
     return ws
 
 
