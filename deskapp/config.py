@@ -159,6 +159,8 @@ class Config:
     """``[calendar]``: next year's published 放假 / 调休上班 days, added by the office."""
     export: ExportSettings = ExportSettings()
     """``[export]``: what the 附件2 export lists."""
+    counters: dict[str, str] = field(default_factory=dict)
+    """``[counters]``: counter (address or DESK_COUNTER name) → its printer (``deskapp.counters``)."""
 
     def staff_member(self, name: str) -> StaffMember | None:
         """The staff entry named exactly ``name``, or None."""
@@ -202,7 +204,7 @@ def load_config(default: Path, office: Path | None = None) -> Config:
 
 
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar", "export"),
+    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar", "export", "counters"),
     "office": ("name", "issuer", "phone", "address"),
     "round": (
         "id",
@@ -343,9 +345,12 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     keep_days = _backup(check, check.section(raw, "backup"))
     calendar = _calendar(check, check.section(raw, "calendar"))
     export = _export(check, check.section(raw, "export"))
+    counters = counter_printers(check.section(raw, "counters"), check.problems)
     if check.problems:
         raise ConfigError(check.problems, source)
-    return Config(office, round_, slip, staff, keys, keep_days, raw, calendar=calendar, export=export)
+    return Config(
+        office, round_, slip, staff, keys, keep_days, raw, calendar=calendar, export=export, counters=counters
+    )
 
 
 def _office(check: _Checker, office_raw: dict[str, Any]) -> Office:
@@ -529,3 +534,32 @@ def _export(check: _Checker, export_raw: dict[str, Any]) -> ExportSettings:
     """``[export]``: include_late (notice 三.3: late packs are deemed withdrawn, so off by default)."""
     check.known(export_raw, "export")
     return ExportSettings(include_late=check.boolean(export_raw, "include_late", "export", False))
+
+
+PRINTER_NAME_MAX = 127
+"""Longest printer name CUPS accepts (characters)."""
+
+
+def counter_printers(raw: dict[str, Any], problems: list[str]) -> dict[str, str]:
+    """``[counters]``: each key a counter (an address such as ``"192.168.1.21"``, or a ``DESK_COUNTER``
+    name), each value the printer its slips print on. Problems are appended in Chinese; the entries
+    that passed are returned, keys and values trimmed."""
+    counters: dict[str, str] = {}
+    for key, value in raw.items():
+        name = str(key).strip()
+        where = f"counters.{key}" if name else "counters"
+        if not name:
+            problems.append('[counters] 中有空的窗口名（应为浏览器的地址，如 "192.168.1.21"，或 DESK_COUNTER 的名称）')
+            continue
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f'{where} 应为打印机名称（加引号的文字，如 "counter1"），不是 {value!r}')
+            continue
+        printer = value.strip()
+        if len(printer) > PRINTER_NAME_MAX or any(ord(c) < 32 or ord(c) == 127 for c in printer):
+            problems.append(f"{where} 的打印机名称无效（最多 {PRINTER_NAME_MAX} 个字符，不含控制字符）：{value!r}")
+            continue
+        if name in counters:
+            problems.append(f"[counters] 中窗口 {name} 出现了两次")
+            continue
+        counters[name] = printer
+    return counters

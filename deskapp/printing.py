@@ -207,6 +207,7 @@ def issue(
     to_printer: bool = True,
     out: Path | None = None,
     deadline: date | None = None,
+    printer: str | None = None,
 ) -> IssueResult:
     """Make the next copy of ``doc`` (``slip`` / ``notice``) of ``pack``: to ``out``, to the printer, or both.
 
@@ -215,6 +216,7 @@ def issue(
     first time; ``deadline`` is its due date); a late pack's notice is the 逾期告知书. The copy
     number is decided under :func:`one_copy_at_a_time`: the first copy is the original, later
     ones 补打; a press while a copy is being made is refused, not a second original.
+    ``printer``: the counter's printer (:mod:`deskapp.counters`); None = ``[slip] printer``.
 
     Never raises for a counter's troubles; see the module's docstring.
     """
@@ -225,7 +227,7 @@ def issue(
     clerk = clerk.strip()
     try:
         with one_copy_at_a_time(desk, pack, doc):
-            return _issue(desk, pack, clerk, doc, to_printer, out, deadline)
+            return _issue(desk, pack, clerk, doc, to_printer, out, deadline, printer)
     except PrintBusy:
         return IssueResult(
             False,
@@ -238,7 +240,14 @@ def issue(
 
 
 def _issue(
-    desk: Desk, pack: Pack, clerk: str, doc: str, to_printer: bool, out: Path | None, deadline: date | None
+    desk: Desk,
+    pack: Pack,
+    clerk: str,
+    doc: str,
+    to_printer: bool,
+    out: Path | None,
+    deadline: date | None,
+    printer: str | None = None,
 ) -> IssueResult:
     moment = to_beijing(desk.store.clock())
     act: SupplementAct | None = None
@@ -283,7 +292,7 @@ def _issue(
             problems.append(f"无法写入 {out}：{exc.strerror or exc}")
     sent = PrinterResult(False)
     if to_printer:
-        sent = _send(pdf, desk.config.slip.printer, job_title(pack, paper, copy))
+        sent = _send(pdf, desk.config.slip.printer if printer is None else printer, job_title(pack, paper, copy))
         record["printer"] = sent.printer
         if sent.ok:
             record["job"] = sent.job

@@ -34,10 +34,11 @@ def print_document(app: DeskApp, pack_id: int, doc: str = "slip") -> None:
 
     def work() -> None:
         # Imported here: fpdf2 takes a second to load, the desk starts without waiting for it.
-        from deskapp.printing import IssueResult, issue
+        from deskapp.counters import issue_at_counter
+        from deskapp.printing import IssueResult
 
-        try:
-            result = issue(desk, desk.store.get(pack_id), clerk, doc)
+        try:  # on this counter's printer, or to the clerk's browser to print there (deskapp/counters.py)
+            result = issue_at_counter(desk, desk.store.get(pack_id), clerk, doc, in_browser=app.is_web)
         except Exception as exc:  # noqa: BLE001 - nothing may escape a print into the desk
             result = IssueResult(False, f"{label}没有打印：{exc}", doc, recorded=False)
         # RuntimeError: the desk was closed meanwhile; the print is recorded in the pack's history anyway.
