@@ -88,13 +88,16 @@ class Intake:
 
     @property
     def errors(self) -> list[Problem]:
+        """The problems that keep the draft from being stored (a line error, the form not saved)."""
         return [p for p in self.problems if p.blocks]
 
     @property
     def questions(self) -> list[Problem]:
+        """The questionable values: stored once shown (the form's dialog, the command's flags)."""
         return [p for p in self.problems if not p.blocks]
 
     def error_text(self) -> str:
+        """Every blocking problem in one Chinese line, for the clerk."""
         return "；".join(p.text for p in self.errors)
 
 
