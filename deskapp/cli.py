@@ -116,10 +116,6 @@ def _register_line(desk: Desk, clerk: str, record: Any, supervisor: str | None) 
     kind = _KIND_ALIASES.get(str(record.pop("kind", "")))
     if kind is None:
         raise RegistrationError("kind 应为 studio 或 project（人才工作室 / 人才项目）")
-    checklist = record.pop("checklist", {}) or {}
-    if not isinstance(checklist, dict):
-        raise RegistrationError("checklist 应为对象")
-    pages = record.pop("pages", None)
     received = record.pop("received_at", None)
     line_clerk = record.pop("clerk", None) or clerk
     if not isinstance(line_clerk, str):
@@ -136,20 +132,30 @@ def _register_line(desk: Desk, clerk: str, record: Any, supervisor: str | None) 
             received_at = parse_time(str(received))
         except ValueError:
             raise RegistrationError(f"received_at 不是有效时间：{received!r}") from None
-    distinct = record.pop("distinct_from", []) or []
+    taken = desk.store.intake(kind, record)  # the one door, as the form's (deskapp/intake.py)
+    if taken.errors:
+        raise RegistrationError(taken.error_text())
     supervised = supervisor is not None and (received_at is not None or line_clerk != clerk)
+    reason = f"迁移旧台账（科室负责人 {supervisor} 核准）" if supervised else "批量导入"
+    if taken.questions:
+        reason += "；按原样记录（导入时有疑问）：" + "；".join(p.text for p in taken.questions)
+    fields = dict(taken.fields)
     pack = desk.store.register(
         kind,
-        record,
+        fields,
         line_clerk,
-        checklist=checklist,
-        pages=pages,
+        checklist=taken.checklist,
+        pages=taken.pages,
         received_at=received_at,
-        distinct_from=distinct,
-        reason=f"迁移旧台账（科室负责人 {supervisor} 核准）" if supervised else "批量导入",
+        distinct_from=taken.distinct_from,
+        reason=reason,
         supervisor=supervisor if supervised else None,
     )
     doc = pack_json(desk, pack)
+    flagged = {f["code"] for f in doc["flags"]}
+    doc["flags"] += [  # what the door questioned and the rules do not flag on the pack itself
+        {"code": p.code, "severity": "warning", "text": p.text} for p in taken.questions if p.code not in flagged
+    ]
     return {
         k: doc[k] for k in ("receipt_no", "id", "kind", "unit", "name", "received_at", "complete", "missing", "flags")
     }
@@ -301,10 +307,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+STDOUT_CLOSED = 141
+"""Exit code when the reader of standard output went away (``deskapp show … | head -2``): 128 + SIGPIPE,
+what a shell reports for ``cat`` or ``git log`` there, with no message."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """The ``deskapp`` entry point: parse ``argv`` (default ``sys.argv[1:]``), run the subcommand and
     return its exit code; a bad configuration is 2 and a damaged journal 3 (message on stderr), Ctrl+C
-    130, a usage error exits 2 from argparse."""
+    130, a usage error exits 2 from argparse; a closed standard output ends it quietly, as Unix tools do
+    (:data:`STDOUT_CLOSED`)."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        return _stdout_closed()
+
+
+def _stdout_closed() -> int:
+    """Point standard output at the null device, so the interpreter's last flush has nowhere to fail."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return STDOUT_CLOSED
+
+
+def _main(argv: list[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -149,9 +149,11 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Sum
         if p.path in taken:
             mark = "  已保存"
         elif saved is not None and p.conflict:
-            mark = "  未保存（有分歧，需指明）"
+            mark = f"  未保存（{p.doubt or '有分歧'}，需指明）"
         else:
-            mark = "  ！有分歧" if p.conflict else ("  （据内容推断）" if p.guess else "")
+            mark = (
+                f"  ！{p.doubt}" if p.doubt else "  ！有分歧" if p.conflict else ("  （据内容推断）" if p.guess else "")
+            )
         print(f"  {p.label}（{p.path}）：{_short(p.current)} → {_short(p.found)}  〔{p.source}〕{mark}")
     if not prefill.proposals:
         print("  文件内容与本件登记一致，没有要改的栏目")

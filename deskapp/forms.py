@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-from deskapp.config import Round
 from deskapp.pinyin import fold, has_han, keys
 
 
@@ -87,64 +83,3 @@ def phone_problem(text: str) -> str | None:
     if 7 <= len(digits) <= 8 and not digits.startswith(("0", "1")):
         return None
     return f"电话号码位数不对（{len(digits)}位）：手机11位，座机区号+7—8位"
-
-
-PLAUSIBLE_PAGES = 2000
-"""More pages than a paper pack plausibly has (a typo such as an extra zero): questioned, not refused."""
-
-
-def whole_number(text: str) -> int | None:
-    """``text`` as a whole number ≥ 0 (full-width digits count, ``+`` allowed), or None when it is not one."""
-    raw = unicodedata.normalize("NFKC", text).strip()
-    if not re.fullmatch(r"\+?[0-9]+", raw):
-        return None
-    return int(raw)
-
-
-def number_refusal(text: str) -> str:
-    """Why ``text`` cannot be saved as a count (成员人数, 页数), or '' when it can (empty too).
-
-    Said in the clerk's words, never by dropping the characters: ``7.5`` has a decimal point,
-    ``-3`` is negative, ``七`` / ``1e1`` are not written in digits.
-    """
-    raw = unicodedata.normalize("NFKC", text).strip()
-    if not raw or whole_number(raw) is not None:
-        return ""
-    if re.fullmatch(r"-[0-9]+", raw):
-        return "不能为负数"
-    if re.fullmatch(r"[+-]?[0-9]*[.][0-9]+|[+-]?[0-9]+[.][0-9]*", raw):
-        return "应为整数（不能有小数）"
-    return "请用阿拉伯数字填写（如 6）"
-
-
-def value_problem(round_: Round, kind: str, key: str, text: str) -> tuple[str, bool]:
-    """What is questionable in field ``key`` typed as ``text``: (words for the clerk, refused).
-
-    The one check of the registration form and the pack screen (``("", False)``: nothing).
-    ``refused``: the store would not save it (not a whole number ≥ 0, a sector ambiguous);
-    otherwise saving asks first and records that the clerk was shown it.
-    """
-    text = text.strip()
-    if not text:
-        return "", False
-    if key == "phone":
-        return phone_problem(text) or "", False
-    if key == "sector":
-        chosen, hint = sector_hint(round_.sectors, text)
-        return ("", False) if chosen else (hint, hint.startswith("可能是"))
-    if key not in ("members", "pages"):
-        return "", False
-    refusal = number_refusal(text)
-    if refusal:
-        return refusal, True
-    number = whole_number(text)
-    assert number is not None
-    if key == "members" and not round_.members_min <= number <= round_.members_max:
-        return f"应为 {round_.members_min}—{round_.members_max} 人（不含领衔人）", False
-    if key == "pages" and number == 0:
-        return "页数为 0", False
-    if key == "pages" and number > PLAUSIBLE_PAGES:
-        return f"{number} 页，不像一件纸质材料的页数（是否多打了 0？）", False
-    if key == "pages" and kind == "studio" and number > round_.page_limit:
-        return f"超过一般 {round_.page_limit} 页", False
-    return "", False

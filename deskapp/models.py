@@ -60,11 +60,7 @@ def field_label(kind: str, key: str) -> str:
         return "工作室名称" if kind == "studio" else "项目名称"
     if key == "leader":
         return "领衔人" if kind == "studio" else "项目负责人"
-    return PACK_FIELDS.get(key) or DETAIL_FIELDS.get(key) or OTHER_FIELDS.get(key) or key
-
-
-OTHER_FIELDS: dict[str, str] = {"pages": "页数", "ecopy_medium": "电子版介质"}
-"""Labels of the pack's other fields a message may name (never the English key)."""
+    return PACK_FIELDS.get(key) or DETAIL_FIELDS.get(key) or key
 
 
 STORED_KEYS: dict[str, str] = {"serial": "seq"}

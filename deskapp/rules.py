@@ -46,7 +46,7 @@ class Assessment:
     what the unit must bring, what a 补正 asks for."""
     flags: tuple[Flag, ...] = field(default_factory=tuple)
     pages_unknown: bool = False
-    """The clerk has not entered the page count yet."""
+    """The clerk has not entered the page count yet (or entered 0)."""
 
     @property
     def missing(self) -> tuple[str, ...]:
@@ -104,6 +104,8 @@ def assess(round_: Round, pack: Pack, duplicates: tuple[str, ...] = ()) -> Asses
     sector outside the key fields (二(一), a warning); duplicates, cross-checks and the files read.
     """
     flags: list[Flag] = []
+    if pack.pages == 0:
+        flags.append(Flag("pages_zero", WARNING, "页数为 0"))
     if is_late(round_, pack):
         flags.append(Flag("late", ERROR, f"{round_.late_wording}（截止 {show(round_.deadline)}）"))
     if pack.kind == "studio":
@@ -133,4 +135,5 @@ def assess(round_: Round, pack: Pack, duplicates: tuple[str, ...] = ()) -> Asses
     )
     # the pack against the electronic copies read for it
     flags.extend(Flag(code, WARNING, text) for code, text in file_flags(round_, pack))
-    return Assessment(missing_items(round_, pack), tuple(flags), pages_unknown=pack.pages is None)
+    # 0 pages is no count at all: 页数未填 and flagged (deskapp/intake.py questions it at the door)
+    return Assessment(missing_items(round_, pack), tuple(flags), pages_unknown=not pack.pages)

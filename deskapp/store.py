@@ -31,6 +31,7 @@ from tinydb.queries import QueryLike
 from deskapp import snapshot as snapshot_file
 from deskapp.config import Config
 from deskapp.duplicates import counts, duplicate_key, earlier_duplicates
+from deskapp.intake import Intake, Problem, take
 from deskapp.journal import Journal, JournalError, StoreWriteError
 from deskapp.locations import Locations
 from deskapp.models import SEARCH_KEYS, HistoryEntry, Pack
@@ -41,6 +42,7 @@ from deskapp.pack_input import (
     checked_change,
     new_pack_doc,
     with_medium,
+    with_notices,
 )
 from deskapp.rules import Assessment, assess
 from deskapp.search import search_keys
@@ -342,13 +344,24 @@ class DeskStore:
         RegistrationError: bad input (``deskapp.pack_input.new_pack_doc``); StoreWriteError:
         not written (the record is as it was).
         """
-        doc = new_pack_doc(self.config, kind, fields, clerk, checklist or {}, pages)
+        notices: list[Problem] = []
+        doc = new_pack_doc(
+            self.config,
+            kind,
+            fields,
+            clerk,
+            checklist or {},
+            pages,
+            distinct_from=distinct_from,
+            receipts=self.round_receipts(),
+            notices=notices,
+        )
+        reason = with_notices(reason, notices)
         now = self.clock()
         if received_at is not None and received_at > now:
             raise RegistrationError(f"收件时间 {iso(received_at)} 晚于现在，不能登记将来的时间")
         received = iso(received_at) if received_at is not None else iso(now)
         doc["received_at"] = received
-        doc["distinct_from"] = sorted(set(distinct_from))
         doc[SEARCH_KEYS] = search_keys(doc)
         round_ = self.config.round
         self.guard.before_change()
@@ -371,6 +384,15 @@ class DeskStore:
                 }
             )
         return self.get(pack_id)
+
+    def round_receipts(self) -> set[str]:
+        """Receipt numbers of this round's packs (what ``distinct_from`` may name)."""
+        self.refresh()
+        return {self.state.rows[i].receipt_no for i in self.state.by_round.get(self.config.round.id, [])}
+
+    def intake(self, kind: str, draft: Mapping[str, Any]) -> Intake:
+        """``draft`` through the one door (:func:`deskapp.intake.take`) with this round's rules and numbers."""
+        return take(self.config.round, kind, draft, receipts=self.round_receipts())
 
     def update(
         self,
@@ -398,14 +420,16 @@ class DeskStore:
             doc = self.state.docs[pack_id]
             new: dict[str, Any] = {}
             old: dict[str, Any] = {}
+            notices: list[Problem] = []
             for path, given in with_medium(doc, changes).items():
-                value = checked_change(doc, path, given, action)
+                value = checked_change(doc, path, given, action, round_=self.config.round, notices=notices)
                 current = get_path(doc, path)
                 if current != value:
                     new[path] = value
                     old[path] = current
             if not new and not push and action == "update":
                 return self.get(pack_id)
+            reason = with_notices(reason, [p for p in notices if p.field in new])
             body: dict[str, Any] = {
                 "action": action,
                 "actor": actor,

@@ -15,8 +15,10 @@ from textual.widgets import Footer, Input, Label, Static
 
 from deskapp import outcomes
 from deskapp.config import Round
-from deskapp.forms import MEDIUMS, expand_medium, value_problem, whole_number
+from deskapp.forms import MEDIUMS, expand_medium
 from deskapp.history_text import change_label, describe
+from deskapp.intake import label as door_label
+from deskapp.intake import take_value
 from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
 from deskapp.scan_route import looks_like_scan
 from deskapp.store import RegistrationError, StoreWriteError
@@ -217,32 +219,29 @@ class PackScreen(ScanScreen):
     """(field, text) shown as questionable at the last Enter: the same Enter again saves it as typed."""
 
     def commit_count(self, box: Input, key: str) -> None:
-        """页数 (and any count) through the core's check, as the registration form does: a refusal
-        or a questionable value keeps the focus in the field, with the field's Chinese name."""
+        """页数 (and any count) through the one door (:func:`deskapp.intake.take_value`), as the
+        registration form and the ``register`` command: a refusal or a questionable value keeps the
+        focus in the field, said with the field's Chinese name; the same Enter again records a
+        questionable value as typed, and that it was shown."""
         text = box.value.strip()
-        pack = self.pack
-        label = field_label(pack.kind, key)
-        problem, refused = value_problem(self.desk.config.round, pack.kind, key, text)
-        if refused:
+        value, problems = take_value(self.desk.config.round, self.pack.kind, key, text)
+        errors = [p.text for p in problems if p.blocks]
+        if errors:
             self.confirming = None
             self._back_to(box)
-            self.notify(f"{label}“{text}”{problem}：没有保存，请改正后按 Enter。", title="没有保存", severity="error")
+            self.notify("；".join(errors) + "：没有保存，请改正后按 Enter。", title="没有保存", severity="error")
             return
-        noted = ""
-        if problem:
-            if self.confirming != (key, text):
-                self.confirming = (key, text)
-                self._back_to(box)
-                self.notify(
-                    f"{label}“{text}”：{problem}。再按一次 Enter 按原样保存，或改正后按 Enter。",
-                    title="还没有保存",
-                    severity="warning",
-                )
-                return
-            noted = f"按原样记录（已提示有疑问）：{label}“{text}”：{problem}"
+        questions = "；".join(p.text for p in problems if not p.blocks)
+        if questions and self.confirming != (key, text):
+            self.confirming = (key, text)
+            self._back_to(box)
+            self.notify(
+                f"{questions}。再按一次 Enter 按原样保存，或改正后按 Enter。", title="还没有保存", severity="warning"
+            )
+            return
         self.confirming = None
-        number = whole_number(text) if text else None
-        if self.change({key: number}, f"{label}已保存", noted):
+        noted = f"按原样记录（已提示有疑问）：{questions}" if questions else ""
+        if self.change({key: value}, f"{door_label(self.pack.kind, key)}已保存", noted):
             self._show_saved(box)
         else:
             self._back_to(box)

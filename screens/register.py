@@ -18,7 +18,8 @@ from textual.widgets import Footer, Input, Label, Static
 from deskapp import outcomes
 from deskapp.auth import NotAllowed
 from deskapp.config import KIND_LABELS
-from deskapp.forms import MEDIUMS, expand_medium, sector_hint, value_problem
+from deskapp.forms import MEDIUMS, sector_hint
+from deskapp.intake import Intake, take
 from deskapp.models import Pack, field_label
 from deskapp.readers.prefill import Decision
 from deskapp.store import RegistrationError, StoreWriteError
@@ -229,41 +230,34 @@ class RegisterScreen(DeskScreen[None]):
     def value(self, key: str) -> str:
         return self.query_one(f"#f-{key}", Input).value.strip()
 
-    def problems_of(self, key: str) -> str:
-        """What is questionable in field ``key`` as typed now ('' when nothing): the core's check
-        (:func:`deskapp.forms.value_problem`), the same on the pack screen."""
-        return value_problem(self.desk.config.round, self.kind, key, self.value(key))[0]
+    def draft(self) -> dict[str, Any]:
+        """The form as typed, a draft for the one door (:func:`deskapp.intake.take`)."""
+        draft: dict[str, Any] = {key: self.query_one(f"#f-{key}", Input).value for key in form_fields(self.kind)}
+        draft["ecopy_medium"] = self.query_one("#f-ecopy_medium", Input).value
+        draft["details"] = accepted_details(self.files_read)
+        draft["checklist"] = dict(self.query_one(Checklist).state)
+        draft["pages"] = self.query_one("#f-pages", Input).value
+        return draft
 
-    def refused(self, key: str) -> bool:
-        """The value of ``key`` cannot be saved as typed (not a whole number, an ambiguous sector)."""
-        return value_problem(self.desk.config.round, self.kind, key, self.value(key))[1]
+    def intake(self) -> Intake:
+        """The form through the door every way in passes (the ``register`` command's too)."""
+        return take(self.desk.config.round, self.kind, self.draft())
+
+    def problems_of(self, key: str) -> str:
+        """What is questionable in field ``key`` as typed now ('' when nothing); the door's rules."""
+        return "；".join(p.note for p in self.intake().problems if p.field == key)
 
     def collect(self) -> dict[str, Any]:
         """The form as arguments of ``store.register`` (raises RegistrationError for the clerk)."""
-        fields: dict[str, Any] = {key: self.value(key) for key in form_fields(self.kind)}
-        sector_text = fields["sector"]
-        if sector_text:
-            chosen, _ = sector_hint(self.desk.config.round.sectors, sector_text)
-            fields["sector"] = chosen or sector_text
-        fields["ecopy_medium"] = expand_medium(self.value("ecopy_medium"))
-        fields["details"] = accepted_details(self.files_read)
-        return {
-            "fields": fields,
-            "checklist": dict(self.query_one(Checklist).state),
-            "pages": self.value("pages") or None,
-        }
+        taken = self.intake()
+        if taken.errors:
+            raise RegistrationError(taken.error_text())
+        return {"fields": dict(taken.fields), "checklist": taken.checklist, "pages": taken.pages}
 
     def faults(self) -> list[tuple[str, str, bool]]:
         """(field key, what is wrong, blocks saving) for every field, in the form's order."""
-        found = [(key, "请填写" + self.label(key), True) for key in ("unit", "name") if not self.value(key)]
-        for key in CHECKED_FIELDS:
-            if key == "members" and self.kind != "studio":
-                continue
-            problem = self.problems_of(key)
-            if problem:
-                found.append((key, f"{self.label(key)}“{self.value(key)}”：{problem}", self.refused(key)))
-        order = [*form_fields(self.kind), "pages", "ecopy_medium"]
-        return sorted(found, key=lambda f: order.index(f[0]))
+        here = {*form_fields(self.kind), "checklist", "pages", "ecopy_medium"}
+        return [(p.field if p.field in here else "unit", p.text, p.blocks) for p in self.intake().problems]
 
     def show_error(self, text: str) -> None:
         self.query_one("#reg-error", Static).update(Content.styled(text, "bold $error"))

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from deskapp.auth import PIN_MIN_DIGITS, check_new_pin, hash_pin
 from deskapp.config import ROLE_LABELS, ConfigError, StaffMember
+from deskapp.intake import person_name
 from deskapp.journal import JournalError
 from deskapp.staff_file import change_staff, staff_changes
 from screens.base import DeskScreen
@@ -185,12 +186,25 @@ class StaffSetupScreen(DeskScreen[None]):
     def pin_confirmed(self) -> None:
         self.action_add()
 
+    def checked_name(self, typed: str) -> str | None:
+        """``typed`` through the text door's rules for names (:func:`deskapp.intake.person_name`);
+        None after saying what is wrong (an emoji, too long)."""
+        name, problems = person_name(typed)
+        if problems:
+            self.say(problems[0].text + "。")
+            self.query_one("#s-name", Input).focus()
+            return None
+        return name
+
     def action_add(self) -> None:
+        typed = self.checked_name(self.query_one("#s-name", Input).value)
+        if typed is None:
+            return
         if self.editing is not None:
-            self.rename_to(self.query_one("#s-name", Input).value.strip())
+            self.rename_to(typed)
             return
         name_box, pin_box, again_box = (self.query_one(f"#{i}", Input) for i in ("s-name", "s-pin", "s-pin2"))
-        name = name_box.value.strip()
+        name = typed
         if not name:
             self.say("请先输入姓名。")
             name_box.focus()

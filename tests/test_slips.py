@@ -198,6 +198,8 @@ def test_long_names_wrap_and_rare_characters_print(desk):
 
 def test_characters_the_font_lacks_show_as_a_visible_mark(desk, caplog):
     pack = desk.store.register("studio", studio_fields(unit="𠀀𪜀科技有限公司"), "张三", pages=4)
+    assert pack.unit == "𠀀科技有限公司"  # the door (deskapp/intake.py) removes what no font prints, with a notice
+    pack = replace(pack, unit="𠀀𪜀科技有限公司")  # a record from before the door: the slip still shows the gap
     payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
     with caplog.at_level("WARNING"):
         pdf = render(slip_document(desk.config, pack, desk.store.assess(pack), payload))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from deskapp.crosscheck import match_sector, value_digest
+from deskapp.intake import looks_like_person
 from deskapp.models import DETAIL_FIELDS, Pack, field_label
 from deskapp.readers.labels import norm
 from deskapp.readers.report import FileReport
@@ -108,6 +109,13 @@ def is_unit_name(text: Any) -> bool:
     return len(key) >= 4 and key.endswith(UNIT_CHAR_ENDINGS)
 
 
+def value_doubt(path: str, value: Any) -> str:
+    """What is questionable in a value found for ``path`` ('' when nothing): a unit that is a person."""
+    if path == "unit" and isinstance(value, str) and looks_like_person(value):
+        return "像是人名，申报单位应填单位全称"
+    return ""
+
+
 @dataclass
 class Choice:
     """One value one file gives for a field: what, from which file (name and SHA-256), where in it."""
@@ -138,6 +146,9 @@ class Proposal:
     """Every distinct value the files gave, first the one proposed; the clerk may pick another."""
     guess: bool = False
     """Inferred from the file's text rather than read from its own field (a 附件3's sector)."""
+    doubt: str = ""
+    """What the door (:mod:`deskapp.intake`) questions in ``found``: a 申报单位 that reads as a person's
+    name. Such a value is never taken unasked (not pre-ticked, not taken by ``--accept all``)."""
 
     @property
     def typed_over(self) -> bool:
@@ -146,13 +157,14 @@ class Proposal:
 
     @property
     def conflict(self) -> bool:
-        """The files disagree with each other, or with what the clerk typed."""
-        return self.typed_over or len(self.choices) > 1
+        """The files disagree with each other, or with what the clerk typed, or the value is questioned."""
+        return self.typed_over or len(self.choices) > 1 or bool(self.doubt)
 
     def choose(self, index: int) -> None:
         """Take the value of ``choices[index]`` (the clerk chose another file's value)."""
         choice = self.choices[index % len(self.choices)]
         self.found, self.source, self.sha256 = choice.value, choice.source, choice.sha256
+        self.doubt = value_doubt(self.path, self.found)
 
     def choose_source(self, name: str) -> bool:
         """Take the value the file named ``name`` gave; False when no such file gave one."""
@@ -166,7 +178,7 @@ class Proposal:
         """One Chinese line: the current value and every file's value, side by side."""
         parts = [f"当前“{_one_line(self.current)}”"] if self.typed_over else []
         parts += [f"{c.source}{'（' + c.where + '）' if c.where else ''}“{_one_line(c.value)}”" for c in self.choices]
-        return f"{self.label}：" + "｜".join(parts)
+        return f"{self.label}：" + "｜".join(parts) + (f"（{self.doubt}）" if self.doubt else "")
 
 
 def _one_line(value: Any, width: int = 40) -> str:
@@ -418,6 +430,7 @@ def propose(
                 sha256=first.sha256,
                 choices=ordered,
                 guess=path in guessed,
+                doubt=value_doubt(path, first.value),
             )
         )
     return Prefill(proposals, notes, list(reports))
