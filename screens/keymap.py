@@ -27,8 +27,9 @@ SCREEN_MODULES = (
     "screens.exporting",
     "screens.slips",
 )
-SCANNED = ("MainScreen", "PackScreen", "DeskApp")
-"""Where a scan may arrive while these bindings are active (the app's own apply on every screen)."""
+SCANNED = ("MainScreen", "PackScreen", "SavedScreen", "DeskApp")
+"""Where a scan may arrive while these bindings are active (the app's own apply on every screen);
+the saved screen's keys print a slip and issue a 补正, official acts no scan or fast typing may fire."""
 _SCAN_CHAR = re.compile(r"(shift\+)?([a-z0-9]|minus)")
 
 

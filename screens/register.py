@@ -20,6 +20,7 @@ from deskapp.config import KIND_LABELS
 from deskapp.forms import MEDIUMS, expand_medium, phone_problem, sector_hint
 from deskapp.models import Pack, field_label
 from deskapp.readers.prefill import Decision
+from deskapp.scan_route import looks_like_desk_code, quoted
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
 from screens.read_files import accepted_details, read_into_form, record_files
@@ -94,6 +95,10 @@ class RegisterScreen(Screen[None]):
     shown. Keys typed at any speed land where they were meant: the app's key gate
     (``screens/keygate.py``) hands each key on only once the previous one has taken effect.
     """
+
+    SCAN_IS_NOT_DATA = True
+    """A scan while the form is open is read (its pack opens over the form) and never typed into a
+    field; the clerk is told the form is kept (``DeskApp.take_scan``)."""
 
     BINDINGS = [
         Binding("ctrl+s", "save", "保存登记", id="save", priority=True),
@@ -260,6 +265,9 @@ class RegisterScreen(Screen[None]):
         for key in ("unit", "name"):
             if not self.value(key):
                 found.append((key, "请填写" + self.label(key), True))
+        for key in form_fields(self.kind):
+            if looks_like_desk_code(self.value(key)):  # a receipt number or slip code typed or pasted in
+                found.append((key, f"{self.label(key)}“{quoted(self.value(key))}”是收件编号或回执码：请改正", True))
         for key in CHECKED_FIELDS:
             if key == "members" and self.kind != "studio":
                 continue
@@ -546,10 +554,14 @@ class SavedScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "done", "下一件", id="saved.next", priority=True),
         Binding("escape", "done", "回主界面", id="saved.back", show=False, priority=True),
-        Binding("o", "open", "打开这件", id="saved.open", priority=True),
-        Binding("p", "print('slip')", "打印回执", id="saved.print", priority=True),
-        Binding("n", "print('notice')", "补正告知书", id="saved.notice", priority=True),
+        # Function keys, as on a pack: a letter here is typed by a scanner or by a clerk already
+        # typing the next search, and printing a slip or issuing a 补正 is an official act.
+        Binding("f3", "open", "打开这件", id="saved.open", priority=True),
+        Binding("f8", "print('slip')", "打印回执", id="saved.print", priority=True),
+        Binding("f12", "print('notice')", "补正告知书", id="saved.notice", priority=True),
     ]
+    REPLACED_BY_PACK = True
+    """A scan here opens its pack in place of this screen (``DeskApp.open_pack``)."""
 
     def __init__(self, pack_id: int, *, print_slip: bool = False) -> None:
         super().__init__()
@@ -582,7 +594,7 @@ class SavedScreen(Screen[None]):
                 for flag in verdict.flags:
                     lines.append((flag.text, "bold $error" if flag.severity == "error" else "$warning"))
                 yield Static(Content("\n").join(Content.styled(t, s) for t, s in lines), id="saved-verdict")
-            yield Static("P 打印回执   Enter 登记下一件（回主界面）   O 打开这件查看或修改", classes="hint")
+            yield Static("F8 打印回执   Enter 登记下一件（回主界面）   F3 打开这件查看或修改", classes="hint")
         yield Footer()
 
     def action_done(self) -> None:
