@@ -305,7 +305,7 @@ class DeskApp(App[int]):
         if why:
             self.scans.append(not_taken(text, why))
             self._log_scan(self.scans[-1])
-            self.notify(f"{why}这次扫码（{quoted(text)}）没有打开任何材料。", title="扫码未处理", severity="warning")
+            self.notify(f"{why}本次扫码未打开：{quoted(text)}", title="扫码未处理", severity="warning")
             return
         verdict = self.write(lambda: read_line(self.desk, text, self.clerk or ""), what="扫码记录")
         if verdict is None:
@@ -341,7 +341,7 @@ class DeskApp(App[int]):
         if self.clerk is None:
             return "请先登录，再扫码。"
         if isinstance(screen, ModalScreen):
-            return "请先处理当前对话框（选一项，或按 Esc 取消），再扫码。"
+            return "请先处理当前对话框（选一项或按 Esc），再扫码。"
         return ""
 
     def _log_scan(self, verdict: ScanVerdict) -> None:

@@ -140,7 +140,7 @@ def looks_like_scan(text: str) -> bool:
     )
 
 
-QUOTE_LEN = 24
+QUOTE_LEN = 40
 """At most this many characters of a line read are quoted in a message (the scan log keeps it whole)."""
 
 

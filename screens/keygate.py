@@ -223,6 +223,9 @@ class KeyGate:
         focused = self.app.focused
         if not isinstance(focused, Input):
             return False
+        reader = getattr(self.app, "scan_reader", None)
+        if reader is not None and reader.keeps_apart(event):
+            return False  # the scan reader may hold it, or holds keys it must come after
         if isinstance(event, events.Paste):
             return True
         if not isinstance(event, events.Key) or not event.is_printable:

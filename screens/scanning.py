@@ -166,6 +166,8 @@ class BurstReader:
         self.released: list[events.Event] = []
         """Keys handed back to the gate; they pass the reader once, as typed."""
         self._timer: Timer | None = None
+        self._taken = 0.0
+        """When the reader took the last key it holds."""
         self._scan_ended: float | None = None
         """When the terminator that ended the last scan arrived (an LF or CR right after is part of it)."""
 
@@ -192,7 +194,9 @@ class BurstReader:
     def feed(self, event: events.Key) -> bool:
         """True: the reader holds or has read ``event``; False: hand it on as usual."""
         if self.held:
-            if event.time - self.held[-1].time > BURST_GAP:  # the burst ended before this key
+            # Measured from the later of when the last key was typed and when the desk took it: a desk
+            # behind with a long burst (the terminal hands it over in chunks) does not cut it in two.
+            if event.time - max(self.held[-1].time, self._taken) > BURST_GAP:  # the burst ended before this key
                 self.release()
                 return self.feed(event) if scanner_key(event) else self.release([event])
             if event.key in TERMINATORS:
@@ -263,6 +267,7 @@ class BurstReader:
         return self.release([event])  # type: ignore[list-item]
 
     def _arm(self) -> None:
+        self._taken = get_time()
         self._stop()
         self._timer = self.app.set_timer(BURST_GAP, self._expired, name="scan-burst")
 
@@ -275,7 +280,7 @@ class BurstReader:
         self._timer = None
         if not self.held:
             return
-        late = get_time() - self.held[-1].time
+        late = get_time() - max(self.held[-1].time, self._taken)
         if late < BURST_GAP or self._more_behind():
             self._timer = self.app.set_timer(max(BURST_GAP - late, 0.01), self._expired, name="scan-burst")
             return
@@ -295,6 +300,15 @@ class ScanReader:
         """What was typed into :attr:`box` since it was last empty."""
         self.clean = True
         """:attr:`line` is exactly the box's text (no edit key, paste or click since it was empty)."""
+
+    def keeps_apart(self, event: events.Event) -> bool:
+        """The key gate must hand ``event`` on alone, not posted together with the keys after it:
+        the burst reader holds keys (a key it hands back must not find later ones already posted),
+        or may hold this one (a scanner key on a screen without a scan box)."""
+        if self.burst.holding:
+            return True
+        screen = self._screen()
+        return isinstance(event, events.Key) and scanner_key(event) and not isinstance(screen, ScanScreen)
 
     # -- holding keys while a scan screen is not ready --------------------------------------
     def _screen(self) -> Any:

@@ -48,6 +48,7 @@ from screens.scanning import ScanScreen
 from screens.signin import SignInScreen, StaffSetupScreen
 from screens.widgets import Checklist
 from tests.conftest import full_checklist, studio_fields
+from tests.test_ui_scan import scanner, until
 from tests.ui_keys import burst, settle, type_text
 
 Setup = Callable[[Pilot, Path], Awaitable[None]]
@@ -356,3 +357,28 @@ async def test_a_receipt_number_typed_into_the_form_by_hand_is_not_saved_as_data
         notes = " ".join(n.message for n in app._notifications)
         assert "是收件编号或回执码" in notes
         assert app.focused is app.screen.query_one("#f-unit", Input)
+
+
+@pytest.mark.parametrize("name", ["duplicate_dialog", "form_field", "outcome_menu"])
+async def test_a_scanner_typing_a_few_milliseconds_apart_is_read_whole(name: str, desk: Desk, tmp_path: Path) -> None:
+    """Keys 0–10 ms apart (a wedge scanner's own pace): the first key may reach the screen before
+    the second arrives; it is taken back out of a field, and the line is still read whole."""
+    place = PLACES[name]
+    numbers = on_file(desk)
+    app = DeskApp(desk, clerk="张三")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await place.setup(pilot, tmp_path)
+        screen = app.screen
+        values = {w.id: w.value for w in screen.query(Input)}
+        history = journal_actions(desk)
+        await scanner(pilot, numbers["second"] + "\r", gap_ms=10)
+        await until(pilot, lambda: len(read_log(desk.locations.scan_log)) == 1)
+        await settle(pilot)
+        assert [e["read"] for e in read_log(desk.locations.scan_log)] == [numbers["second"]]
+        assert journal_actions(desk) == history and desk.store.count() == 3
+        if place.routed:
+            assert isinstance(app.screen, PackScreen)
+            await pilot.press("escape")
+            await settle(pilot)
+        assert app.screen is screen
+        assert {w.id: w.value for w in screen.query(Input)} == values
