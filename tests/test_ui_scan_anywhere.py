@@ -228,6 +228,11 @@ NOT_PLACES = {
 }
 
 
+LINE_OF = {"review": 1, "questionable_dialog": 1, "saved_screen": 1}
+"""Where the trial used a lowercase payload (its ``n`` un-ticked the review; on the saved screen
+it printed); the other places take the endings in turn."""
+
+
 def scan_lines(numbers: dict[str, str], signer: Any) -> list[str]:
     """What the scanner types: each ending a scanner sends, payloads in both cases."""
     payload = signer.payload(numbers["second"])
@@ -251,7 +256,7 @@ async def test_a_scan_anywhere_is_read_whole_and_never_taken_as_keys(name: str, 
     usb.mkdir()
     ff.form1(usb / "form1.docx", members=ff.MEMBERS[:4])
     signer = signer_for(desk.locations.secret)
-    line = scan_lines(numbers, signer)[sorted(PLACES).index(name) % 4]
+    line = scan_lines(numbers, signer)[LINE_OF.get(name, sorted(PLACES).index(name) % 4)]
     app = DeskApp(desk, clerk=place.clerk)
     async with app.run_test(size=(120, 36)) as pilot:
         await place.setup(pilot, usb)
