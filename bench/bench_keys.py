@@ -15,22 +15,26 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the checkout first
 
-from deskapp.app import DeskApp  # noqa: E402
-from deskapp.config import StaffMember  # noqa: E402
-from deskapp.service import open_desk, save_staff  # noqa: E402
-from tests.counter_paths import FROM_FILES, HAND_TYPED, non_data, until, usb_stick, walk  # noqa: E402
+from deskapp.app import DeskApp
+from deskapp.config import StaffMember
+from deskapp.service import Desk, open_desk, save_staff
+from tests.counter_paths import FROM_FILES, HAND_TYPED, non_data, until, usb_stick, walk
 
 
-async def run(steps: list[tuple[str, str]], data: Path, print_on_save: bool) -> str:
+def prepare(data: Path, print_on_save: bool) -> Desk:
+    """A fresh desk with one clerk, 张三 (files written here, before the event loop runs)."""
     data.mkdir()
     if print_on_save:
         (data / "desk.toml").write_text("[slip]\nprint_on_save = true\n", encoding="utf-8")
     desk = open_desk(data)
     save_staff(desk.locations, [StaffMember("张三")])
     desk.reload_config()
+    return desk
+
+
+async def run(steps: list[tuple[str, str]], desk: Desk) -> str:
     app = DeskApp(desk, clerk="张三")
     async with app.run_test(size=(120, 36)) as pilot:
         await walk(pilot, steps)
@@ -43,15 +47,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         os.environ["DESK_USB"] = str(usb_stick(root / "usb"))
-        for label, steps, target in (
+        for label, route, target in (
             ("hand-typed studio pack", HAND_TYPED, 12),
             ("from the USB stick (F9)", FROM_FILES, 8),
         ):
             for print_on_save in (False, True):
                 if print_on_save:  # saving prints the slip: Enter on the last field instead of F4
-                    steps = [("key", "enter") if step == ("key", "f4") else step for step in steps]
+                    steps = [("key", "enter") if step == ("key", "f4") else step for step in route]
+                else:
+                    steps = route
                 data = root / f"{len(steps)}-{print_on_save}"
-                result = asyncio.run(run(steps, data, print_on_save))
+                result = asyncio.run(run(steps, prepare(data, print_on_save)))
                 keys = non_data(steps)
                 setting = "print_on_save = " + ("true " if print_on_save else "false")
                 print(f"{label:24} {setting}  {len(keys):2} non-data keys (target ≤ {target}): {' '.join(keys)}")

@@ -14,8 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script: the checkout first
 
 from deskapp.readers import read_file, read_folder, read_isolated, read_isolated_many
 from tests import formfactory as ff
@@ -73,7 +72,9 @@ def bench_folder(d: Path) -> None:
             _reports, summary = read_folder([folder], isolated=isolated)
             walls.append(time.perf_counter() - start)
             after = [resource.getrusage(who) for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)]
-            cpus.append(sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before)))
+            cpus.append(
+                sum(a.ru_utime + a.ru_stime - b.ru_utime - b.ru_stime for a, b in zip(after, before, strict=True))
+            )
             assert summary.files == 23 and not summary.unreadable, summary.text()
             assert summary.scan_pages == 20 and summary.pdf_pages == 30
         rows.append((isolated, statistics.median(walls) * 1000, max(walls) * 1000, statistics.median(cpus) * 1000))

@@ -29,6 +29,9 @@ from deskapp.receipt_qr import signer_for
 from deskapp.scan_route import read_line
 from deskapp.service import open_desk
 
+SCAN_LIMIT = 30.0
+"""Seconds a scan may take to open its pack before the run stops (a hang, not a slow figure)."""
+
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f} ms"
@@ -77,8 +80,11 @@ async def in_the_desk(desk, scans: int) -> None:  # type: ignore[no-untyped-def]
             await pilot.pause()
             t = time.perf_counter()
             app.post_message(events.Key("enter", "\r"))
+            deadline = t + SCAN_LIMIT
             while not (isinstance(app.screen, PackScreen) and app.screen.pack_id == pack.id and app.screen.scan_ready):
-                await asyncio.sleep(0.001)
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"{pack.receipt_no}: its pack was not on screen after {SCAN_LIMIT:.0f} s")
+                await asyncio.sleep(0.001)  # 1 ms: the figure measured is in ms
             timings[where].append(time.perf_counter() - t)
         for where, values in timings.items():
             if values:

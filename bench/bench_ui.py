@@ -63,7 +63,7 @@ def ensure_packs(data: Path, count: int) -> None:
         fill(data, count)
         print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
     store = open_desk(data).store
-    if store.snapshot_seq != store.journal.seq:
+    if store.snapshot_entry_no != store.journal.entry_no:
         store.save_snapshot()  # what the desk does at exit (run_app → store.close) and at the daily backup
         print("  snapshot saved, as a desk closing would", flush=True)
 

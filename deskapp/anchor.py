@@ -30,26 +30,30 @@ _PATTERN = re.compile(rf"{PREFIX}:(\d+):([0-9a-f]{{64}})")
 
 @dataclass(frozen=True)
 class Anchor:
-    seq: int
+    """A point of the journal recorded elsewhere: the entry number and hash of its last entry then."""
+
+    entry_no: int
     hash: str
     source: str
+    """The backup folder or export it was read from."""
 
     def keyword(self) -> str:
-        return f"{PREFIX}:{self.seq}:{self.hash}"
+        """As an export's document property: ``desk-chain:<entry number>:<hash>``."""
+        return f"{PREFIX}:{self.entry_no}:{self.hash}"
 
 
 class AnchorError(ValueError):
     """No anchor could be read from the given file or folder; the message is for the user."""
 
 
-def keyword_of(seq: int, last_hash: str) -> str:
-    """The document-property keyword an export carries (``desk-chain:<seq>:<hash>``)."""
-    return f"{PREFIX}:{seq}:{last_hash}"
+def keyword_of(entry_no: int, last_hash: str) -> str:
+    """The document-property keyword an export carries (``desk-chain:<entry number>:<hash>``)."""
+    return f"{PREFIX}:{entry_no}:{last_hash}"
 
 
 def store_keyword(store: DeskStore) -> str:
     """The keyword for an export made now from ``store`` (the last entry it has taken in)."""
-    return keyword_of(store.journal.seq, store.journal.last_hash)
+    return keyword_of(store.journal.entry_no, store.journal.last_hash)
 
 
 def read_anchor(path: Path) -> Anchor:
@@ -82,18 +86,20 @@ def read_anchor(path: Path) -> Anchor:
 
 def compare(journal: Path, anchor: Anchor, key: bytes | None) -> list[str]:
     """Problems found comparing the journal with ``anchor`` (empty: the history up to it is the same)."""
-    if anchor.seq == 0:
+    if anchor.entry_no == 0:
         return []
     chain = verify_chain(journal, key)
-    if chain.bad is not None and chain.bad.line <= anchor.seq:
-        return [f"记录在第 {chain.bad.line} 条已断裂（锚点记载到第 {anchor.seq} 条）：{chain.bad.describe()}"]
-    if chain.entries < anchor.seq:
-        return [f"记录现只有 {chain.entries} 条，而 {anchor.source} 制作时已有 {anchor.seq} 条：其后的记录被删除或截断"]
+    if chain.bad is not None and chain.bad.line <= anchor.entry_no:
+        return [f"记录在第 {chain.bad.line} 条已断裂（锚点记载到第 {anchor.entry_no} 条）：{chain.bad.describe()}"]
+    if chain.entries < anchor.entry_no:
+        return [
+            f"记录现只有 {chain.entries} 条，而 {anchor.source} 制作时已有 {anchor.entry_no} 条：其后的记录被删除或截断"
+        ]
     with open(journal, "rb") as handle:
         for n, raw in enumerate(handle, 1):
-            if n == anchor.seq:
+            if n == anchor.entry_no:
                 entry = json.loads(raw.decode("utf-8"))
                 break
     if entry.get("hash") != anchor.hash:
-        return [f"第 {anchor.seq} 条记录与 {anchor.source} 制作时不同：此前的历史被改写过（即使哈希都重新计算过）"]
+        return [f"第 {anchor.entry_no} 条记录与 {anchor.source} 制作时不同：此前的历史被改写过（即使哈希都重新计算过）"]
     return []

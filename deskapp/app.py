@@ -12,22 +12,30 @@ import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, Provider
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widgets import Input, TextArea
+from textual.worker import WorkerFailed
 
-from deskapp.config import ConfigError
+from deskapp.config import Config, ConfigError
 from deskapp.journal import JournalError
 from deskapp.listing import Listing
 from deskapp.service import Desk, open_desk
+from deskapp.store import DeskStore
+from screens.base import DeskScreen
 from screens.keygate import KeyGate, paste_for
 from screens.palette import DeskCommands, DeskPalette, DeskThemes
 
 if TYPE_CHECKING:
+    from deskapp.exports.common import ExportResult
     from deskapp.scan_route import ScanVerdict
+    from screens.scanning import ScanReader
 
 SCREENS_DIR = Path(__file__).resolve().parent.parent / "screens"
 T = TypeVar("T")
@@ -56,9 +64,9 @@ class DeskApp(App[int]):
 
     CSS_PATH = SCREENS_DIR / "desk.tcss"
     TITLE = "受理台"
-    COMMANDS = {DeskCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {DeskCommands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+q", "quit", "退出", id="quit", priority=True),
         Binding("ctrl+p", "command_palette", "命令", show=False, id="palette", priority=True),
         # Ctrl+G, not Ctrl+T: a browser keeps Ctrl+T/W/N and Ctrl+Tab for itself (a served desk); same keys everywhere.
@@ -68,7 +76,7 @@ class DeskApp(App[int]):
     ]
 
     POLL_SECONDS = 1.0
-    MAIN_SCREEN: type | None = None
+    MAIN_SCREEN: type[Screen[None]] | None = None
     """The main screen class (None: screens.main.MainScreen); tests swap it."""
 
     def __init__(
@@ -80,17 +88,22 @@ class DeskApp(App[int]):
         require_pin: bool = False,
     ) -> None:
         self.desk = desk
+        """The desk handed in: config, store, locations (the app never opens storage itself)."""
         self.clerk = clerk
+        """Who is signed in (None on the sign-in screen); every change carries this name."""
         self.require_pin = require_pin
         """Each staff member signs in with their own PIN (a served desk: ``deskapp serve``)."""
         self.daily_backup = daily_backup
         """Make the day's automatic backup in the background at start (the real desk; tests opt in)."""
         self.listing = Listing(desk.store)
+        """The main screen's list of the round's packs, kept in step with the store."""
+        self.last_export: ExportResult | None = None
+        """The last export written this session (screens/exporting.py), for the clerk and the tests."""
         self.scan_handlers: list[Callable[[str], bool]] = []
         """Called in order with each line read before the desk's own route; True consumes it."""
         from screens.scanning import ScanReader
 
-        self.scan_reader = ScanReader(self)
+        self.scan_reader: ScanReader = ScanReader(self)
         self.scans: list[ScanVerdict] = []
         """Every line read on the scan route this session, in order (also in the scan log)."""
         self._seen_version = self.listing.version
@@ -124,7 +137,7 @@ class DeskApp(App[int]):
     # -- leaving ---------------------------------------------------------------------------
     def unsaved_work(self) -> bool:
         """A screen on the stack holds typed work not saved yet (a half-filled registration)."""
-        return any(getattr(screen, "has_unsaved", lambda: False)() for screen in self.screen_stack)
+        return any(isinstance(screen, DeskScreen) and screen.has_unsaved() for screen in self.screen_stack)
 
     def confirm_leaving(self, question: str, leave: Callable[[], object], what: str = "放弃这次登记") -> None:
         """``leave()`` at once when nothing is unsaved; otherwise only after the clerk confirms."""
@@ -136,7 +149,12 @@ class DeskApp(App[int]):
         if not self.unsaved_work():
             leave()
             return
-        self.push_screen(ConfirmCancel(question, what), lambda discard: leave() if discard else None)
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                leave()
+
+        self.push_screen(ConfirmCancel(question, what), answered)
 
     async def action_quit(self) -> None:
         """Ctrl+Q: quit, after asking when a registration is not saved."""
@@ -145,11 +163,13 @@ class DeskApp(App[int]):
         )
 
     @property
-    def store(self):  # type: ignore[no-untyped-def]
+    def store(self) -> DeskStore:
+        """The desk's store (every read and write of packs)."""
         return self.desk.store
 
     @property
-    def config(self):  # type: ignore[no-untyped-def]
+    def config(self) -> Config:
+        """The desk's configuration as loaded (reloaded when the staff list is saved)."""
         return self.desk.config
 
     def _daily_backup(self) -> None:
@@ -161,6 +181,8 @@ class DeskApp(App[int]):
             self.call_from_thread(self.notify, message, title="备份", severity="warning", timeout=15)
 
     def on_mount(self) -> None:
+        """Apply the staff's key map, poll other desks' writes every POLL_SECONDS, and after the first
+        paint warm pypinyin, make the day's backup and verify the record (each in a worker)."""
         self.apply_keymap()
         self.set_interval(self.POLL_SECONDS, self.poll_store, name="poll-store")
         # pypinyin (0.4 s to import) is needed only when a pack is written: load it after the first paint.
@@ -180,16 +202,20 @@ class DeskApp(App[int]):
             self.push_screen(StaffSetupScreen())
 
     def apply_keymap(self) -> None:
-        """Staff remap keys in ``[keys]`` of desk.toml: binding id = key."""
-        self.set_keymap(dict(self.config.keys))
+        """Staff remap keys in ``[keys]`` of desk.toml: binding id = key (old shared ids still
+        remap every key they named: :func:`screens.keymap.desk_keymap`)."""
+        from screens.keymap import desk_keymap
+
+        self.set_keymap(desk_keymap(self.config.keys))
 
     # -- the command palette (screens/palette.py) -------------------------------------------
     def action_command_palette(self) -> None:
         """Ctrl+P: the current screen's keys by name, and 切换配色 — in Chinese."""
-        if self.use_command_palette and not DeskPalette.is_open(self):
+        if self.use_command_palette and not isinstance(self.screen, CommandPalette):
             self.push_screen(DeskPalette())
 
     def action_change_theme(self) -> None:
+        """切换配色: the palette of colour themes."""
         self.push_screen(DeskPalette([DeskThemes], placeholder="输入配色名称，↑↓ 选择，Enter 换上"))
 
     # -- the record proves itself (deskapp/record_guard.py) ---------------------------------
@@ -227,25 +253,35 @@ class DeskApp(App[int]):
         return None
 
     def _handle_exception(self, error: Exception) -> None:
-        """The last boundary: a store error that slipped past :meth:`write` is told, never ends the desk."""
+        """The last boundary: a store error that slipped past :meth:`write` is told, never ends the
+        desk — raised in a handler, or in a worker (Textual hands that on wrapped in ``WorkerFailed``:
+        a dashboard recount, a verification). Any other error ends the desk as Textual does."""
         if isinstance(error, JournalError):
             self.notify(f"操作没有保存：{error}", title="未保存", severity="error", timeout=20)
+            return
+        if isinstance(error, WorkerFailed) and isinstance(error.error, JournalError):
+            self.notify(f"后台操作没有完成：{error.error}", title="记录出错", severity="error", timeout=20)
             return
         super()._handle_exception(error)
 
     # -- signing in ------------------------------------------------------------------------
-    def main_screen(self):  # type: ignore[no-untyped-def]
+    def main_screen(self) -> Screen[None]:
+        """A new main screen (:attr:`MAIN_SCREEN`, else :class:`screens.main.MainScreen`)."""
         from screens.main import MainScreen
 
         return (self.MAIN_SCREEN or MainScreen)()
 
     def sign_in(self, name: str) -> None:
+        """Record ``name`` signing in (journal ``sign_in``) and show the main screen; nothing changes when
+        the record cannot be written (the clerk is told why)."""
         if self.write(lambda: self.store.record_event("sign_in", name), what="登录") is None:
             return
         self.clerk = name
         self.switch_screen(self.main_screen())
 
     def action_switch_clerk(self) -> None:
+        """换人: sign out (journal ``sign_out``) and back to the sign-in screen, asking first when a form
+        holds unsaved work."""
         self.confirm_leaving("换人？正在登记的材料还没有保存，已填写的内容会丢失。", self._switch_clerk, "不保存，换人")
 
     def _switch_clerk(self) -> None:
@@ -287,6 +323,7 @@ class DeskApp(App[int]):
         await super().on_event(event)
 
     async def on_scan_screen_ready(self) -> None:
+        """A screen that takes scans is up: hand it the scans typed while it was being built."""
         await self.scan_reader.flush()
 
     def take_scan(self, text: str) -> None:
@@ -316,13 +353,13 @@ class DeskApp(App[int]):
         in_form = getattr(screen, "SCAN_IS_NOT_DATA", False)
         if verdict.kind == "payload":
             title = "回执真实" if verdict.pack_id is not None else "回执核验未通过"
-            self.notify(verdict.message, title=title, severity=verdict.severity, timeout=8 if verdict.pack_id else 20)  # type: ignore[arg-type]
+            self.notify(verdict.message, title=title, severity=verdict.severity, timeout=8 if verdict.pack_id else 20)
         elif isinstance(screen, ScanScreen):
             screen.show_scan(verdict)
         elif verdict.outcome == "several":
             self.notify(f"“{quoted(text)}”对应 {verdict.matches} 件，没有打开：请回主界面查找。", severity="warning")
         elif verdict.outcome not in ("opened", "nothing"):
-            self.notify(verdict.message, severity=verdict.severity)  # type: ignore[arg-type]
+            self.notify(verdict.message, severity=verdict.severity)
         if in_form:
             self.notify(
                 "扫码没有填入登记表。" + ("按 Esc 回到登记表继续填写。" if verdict.pack_id is not None else ""),
@@ -356,8 +393,8 @@ class DeskApp(App[int]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """In a browser session the text cursor does not blink: each blink is a screen update sent to
         the browser twice a second, for every open session, at the host's cost."""
-        if self.is_web and getattr(event.widget, "cursor_blink", False):
-            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+        if self.is_web and isinstance(event.widget, (Input, TextArea)):
+            event.widget.cursor_blink = False
 
     def action_where(self) -> None:
         """Say which data folder this desk writes, and why that one (``deskapp where`` on the screen)."""
@@ -400,12 +437,14 @@ class DeskApp(App[int]):
         start_export(self, "annex2")
 
     def action_dashboard(self) -> None:
+        """总览: the supervisor's view of every pack (once; not stacked on itself)."""
         from screens.dashboard import DashboardScreen
 
         if not isinstance(self.screen, DashboardScreen):
             self.push_screen(DashboardScreen())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The export and the dashboard need a clerk signed in; every other action is always allowed."""
         if action in ("export_annex2", "dashboard"):
             return self.clerk is not None  # signed in first
         return True
@@ -429,9 +468,8 @@ class DeskApp(App[int]):
             return
         self._seen_version = self.listing.version
         for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_data", None)
-            if refresh is not None:
-                refresh()  # DeskScreen.refresh_data: nothing on a screen not mounted or gone
+            if isinstance(screen, DeskScreen):
+                screen.refresh_data()  # nothing on a screen not mounted or gone
 
 
 def _warm_up_pinyin() -> None:
@@ -447,7 +485,7 @@ def run_app(data: str | os.PathLike[str] | None = None, *, require_pin: bool = F
         desk = open_desk(data)
         from screens.keymap import keymap_problems
 
-        problems = keymap_problems(desk.config.keys)
+        problems = keymap_problems(desk.config.keys, DeskApp)
         if problems:
             raise ConfigError(problems, str(desk.locations.config))
     except (ConfigError, JournalError) as exc:

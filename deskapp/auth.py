@@ -53,11 +53,18 @@ def hash_pin(pin: str, *, salt: bytes | None = None) -> str:
     pin = check_new_pin(pin)
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=_N, r=_R, p=_P, dklen=32)
-    b64 = lambda b: base64.b64encode(b).decode("ascii")  # noqa: E731
-    return f"scrypt${_N}${_R}${_P}${b64(salt)}${b64(digest)}"
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode("ascii")
 
 
 def verify_pin(pin: str, stored: str) -> bool:
+    """Whether ``pin`` (surrounding spaces ignored) hashes to ``stored``, a :func:`hash_pin` string, compared
+    in constant time. Never raises: a stored value that is not ``scrypt$N$r$p$salt$hash`` (empty, another
+    scheme, bad base64, parameters scrypt refuses) is simply not a match, so a damaged staff entry locks
+    that person out instead of stopping the desk."""
     try:
         scheme, n, r, p, salt, digest = stored.split("$")
         if scheme != "scrypt":
@@ -83,10 +90,16 @@ def counter_label() -> str:
 
 def pause_after(failures: int) -> timedelta:
     """How long a name waits after ``failures`` wrong PINs in a row: none up to :data:`FREE_ATTEMPTS`,
-    then 1 min, doubling with each further one, at most 1 h."""
+    then 1 min, doubling with each further one, at most 1 h (however many failures: the doubling stops at
+    the cap, so a long siege cannot overflow it)."""
     if failures < FREE_ATTEMPTS:
         return timedelta(0)
-    return min(PAUSE_FIRST * 2 ** (failures - FREE_ATTEMPTS), PAUSE_MAX)
+    pause = PAUSE_FIRST
+    for _ in range(failures - FREE_ATTEMPTS):
+        if pause >= PAUSE_MAX:
+            break
+        pause *= 2
+    return min(pause, PAUSE_MAX)
 
 
 def _wait_text(left: timedelta) -> str:
@@ -110,9 +123,7 @@ def check_pin(store: DeskStore, name: str, pin: str, stored_hash: str, *, counte
         except (OSError, ValueError):
             state = {}
         now = store.clock()
-        record = state.get(name) if isinstance(state.get(name), dict) else {}
-        failures = int(record.get("failures", 0))
-        until = datetime.fromisoformat(record["until"]) if record.get("until") else None
+        failures, until = _attempts(state.get(name))
         if until is not None and now < until:
             message = f"{name} 的 PIN 已连续输错 {failures} 次，请 {_wait_text(until - now)}后再试。"
             _refused(store, name, counter, failures, message, waiting=True)
@@ -133,6 +144,28 @@ def check_pin(store: DeskStore, name: str, pin: str, stored_hash: str, *, counte
         message = f"PIN 不正确（已连续输错 {failures} 次，满 {FREE_ATTEMPTS} 次须等待后再试）。"
     _refused(store, name, counter, failures, message, waiting=False)
     raise NotAllowed(message)
+
+
+def _attempts(record: object) -> tuple[int, datetime | None]:
+    """A name's entry in ``pin_attempts.json`` as (failures in a row, waiting until). The file is written
+    only by :func:`check_pin`, but a damaged entry (hand edit, a torn copy) must not stop sign-in with a
+    traceback: a count that is not a whole number reads as 0, a time that is not an ISO time with its zone
+    as no wait."""
+    if not isinstance(record, dict):
+        return 0, None
+    failures = record.get("failures", 0)
+    if not isinstance(failures, int) or isinstance(failures, bool) or failures < 0:
+        failures = 0
+    until: datetime | None = None
+    raw = record.get("until")
+    if isinstance(raw, str) and raw:
+        try:
+            until = datetime.fromisoformat(raw)
+        except ValueError:
+            until = None
+        if until is not None and until.tzinfo is None:
+            until = None
+    return failures, until
 
 
 def _write_state(path: Path, state: dict[str, object]) -> None:

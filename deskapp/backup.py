@@ -47,6 +47,8 @@ class BackupError(JournalError):
 
 @dataclass(frozen=True)
 class Backup:
+    """A backup made: its folder, when, the journal's entries and last hash then, and its files."""
+
     path: Path
     created_at: str
     entries: int
@@ -87,7 +89,8 @@ def backup_date(path: Path) -> datetime | None:
     match = NAME.match(path.name)
     if not match:
         return None
-    return to_beijing(datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S"))
+    stamp = datetime.strptime(match.group(1) + match.group(2) + "+0800", "%Y%m%d%H%M%S%z")  # names are Beijing time
+    return to_beijing(stamp)
 
 
 def list_backups(folder: Path) -> list[Path]:
@@ -112,9 +115,9 @@ def make_backup(desk: Desk, to: Path | None = None, actor: str = "") -> Backup:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir()
         copied = []
-        with store._mutex, store.journal.locked():  # only the copy holds up other desks
+        with store.locked():  # only the copy holds up other desks
             committed = store.journal.offset  # whole lines only: an interrupted write is left out
-            entries, last_hash = store.journal.seq, store.journal.last_hash
+            entries, last_hash = store.journal.entry_no, store.journal.last_hash
             if locations.journal.exists():
                 _copy(locations.journal, tmp / JOURNAL, committed)
                 copied.append(JOURNAL)
@@ -143,7 +146,7 @@ def make_backup(desk: Desk, to: Path | None = None, actor: str = "") -> Backup:
         raise BackupError(
             f"备份未完成（{exc.strerror or exc}）：{root}。请检查该文件夹是否可写、磁盘是否已满。"
         ) from exc
-    backup = Backup(target, manifest["created_at"], manifest["entries"], manifest["last_hash"], files)  # type: ignore[arg-type]
+    backup = Backup(target, iso(now), entries, last_hash, files)
     if actor:
         store.record_event("backup", actor, data={"to": str(target), "entries": backup.entries})
     return backup
@@ -189,10 +192,10 @@ def daily_backup(desk: Desk, actor: str = AUTO_ACTOR) -> Backup | None:
     store = desk.store
     today = to_beijing(store.clock()).date()
     folder = desk.locations.backups
-    with store._mutex, store.journal.locked():  # two desks starting at once make one backup
-        if any(backup_date(p).date() == today for p in list_backups(folder)):  # type: ignore[union-attr]
+    with store.locked():  # two desks starting at once make one backup
+        if any((made := backup_date(p)) is not None and made.date() == today for p in list_backups(folder)):
             return None
-        if store.journal.seq == 0:
+        if store.journal.entry_no == 0:
             return None
         backup = make_backup(desk)
     store.record_event("backup", actor, data={"to": str(backup.path), "entries": backup.entries, "daily": True})
@@ -217,12 +220,15 @@ def daily_backup_message(desk: Desk) -> str | None:
 
 @dataclass(frozen=True)
 class BackupCheck:
+    """What :func:`verify_backup` found (``problems`` empty: whole and unaltered)."""
+
     path: Path
     problems: tuple[str, ...]
     manifest: dict[str, object]
 
     @property
     def ok(self) -> bool:
+        """Nothing wrong was found."""
         return not self.problems
 
 
@@ -248,7 +254,7 @@ def verify_backup(path: Path, default_config: Path) -> BackupCheck:
         key = None
         if SECRET in files:
             from deskapp.journal import chain_key
-            from deskapp.receipt_qr import SecretError, load_secret
+            from deskapp.office_secret import SecretError, load_secret
 
             try:
                 key = chain_key(load_secret(path / SECRET))
@@ -271,6 +277,8 @@ def verify_backup(path: Path, default_config: Path) -> BackupCheck:
 
 @dataclass(frozen=True)
 class Restored:
+    """A restore done: from where, where the replaced files went, and the entries restored."""
+
     source: Path
     aside: Path
     """Where the replaced files were kept."""
@@ -296,7 +304,8 @@ def restore_backup(desk: Desk, source: str | Path, actor: str) -> Restored:
     check = verify_backup(path, desk.locations.default_config)
     if not check.ok:
         raise BackupError(f"拒绝从 {path} 恢复：" + "；".join(check.problems) + "。当前记录未作任何改动。")
-    files = dict(check.manifest["files"])  # type: ignore[call-overload]
+    listed = check.manifest.get("files")
+    files = dict(listed) if isinstance(listed, dict) else {}  # verify_backup refused any other
     store = desk.store
     locations = desk.locations
     now = store.clock()
@@ -307,7 +316,7 @@ def restore_backup(desk: Desk, source: str | Path, actor: str) -> Restored:
         aside = locations.data / f"replaced-{_stamp(now)}-{n}"
     current = {JOURNAL: locations.journal, CONFIG: locations.config, SECRET: locations.secret}
     try:
-        with store._mutex, store.journal.locked():
+        with store.locked():
             aside.mkdir()
             for file_name, live in (*current.items(), (locations.snapshot.name, locations.snapshot)):
                 if live.exists():
@@ -334,8 +343,10 @@ def restore_backup(desk: Desk, source: str | Path, actor: str) -> Restored:
         data={"from": str(path), "aside": str(aside), "entries": check.manifest.get("entries")},
         reason=f"从 {check.manifest.get('created_at', '')} 的备份恢复",
     )
-    return Restored(path, aside, int(check.manifest.get("entries", 0)))  # type: ignore[call-overload]
+    entries = check.manifest.get("entries", 0)
+    return Restored(path, aside, entries if isinstance(entries, int) else 0)
 
 
 def describe(backup: Backup) -> str:
+    """One line for the clerk: how many entries were backed up, when, and where."""
     return f"已备份 {backup.entries} 条记录（{show(backup.created_at, True)}）到 {backup.path}"

@@ -18,7 +18,8 @@ from deskapp.config import KIND_LABELS, ConfigError
 from deskapp.journal import JournalError, StoreWriteError
 from deskapp.models import Pack
 from deskapp.numbering import nearest_receipts
-from deskapp.service import Desk, open_desk, pack_json
+from deskapp.pack_json import pack_json
+from deskapp.service import Desk, open_desk
 from deskapp.store import RegistrationError
 from deskapp.timeutil import parse_time, show
 
@@ -64,12 +65,17 @@ def find_pack(desk: Desk, receipt_no: str) -> Pack | None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    """``deskapp [run]``: the desk's screen on ``--data``; ``--pin-sign-in`` asks each clerk's own PIN.
+    Returns the exit code."""
     from deskapp.app import run_app
 
     return run_app(args.data, require_pin=getattr(args, "pin_sign_in", False))
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """``deskapp list``: the round's packs (``--all-rounds``: every round), newest first, optionally
+    filtered by ``--search``; one tab-separated line each (number, time, kind, unit, name, status, what
+    is missing) or ``--json``. The count goes to stderr. Exit code 0."""
     desk = _desk(args)
     round_id = None if args.all_rounds else desk.config.round.id
     packs = desk.store.search(args.search, round_id) if args.search else desk.store.packs(round_id)
@@ -86,6 +92,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    """``deskapp show 收件编号``: one pack and its whole history (text or ``--json``); exit code 1 when no
+    pack has that number (with the nearest numbers on stderr)."""
     desk = _desk(args)
     pack = find_pack(desk, args.receipt_no)
     if pack is None:
@@ -171,6 +179,10 @@ def _supervisor(desk: Desk, args: argparse.Namespace) -> str | None:
 
 
 def cmd_register(args: argparse.Namespace) -> int:
+    """``deskapp register --clerk 姓名``: register one pack per JSON line of stdin (UTF-8, a byte-order
+    mark allowed), printing one JSON result line each. A bad line is reported on stderr with its number
+    and skipped; the others are still registered. Exit code 0, 1 if any line failed, 2 when the clerk is
+    not on the staff list or the supervisor's PIN is refused."""
     desk = _desk(args)
     if desk.config.staff and desk.config.staff_member(args.clerk) is None:
         print(f"受理人 {args.clerk} 不在人员名单中（{desk.locations.config}）", file=sys.stderr)
@@ -183,9 +195,8 @@ def cmd_register(args: argparse.Namespace) -> int:
         print(str(exc), file=sys.stderr)
         return 2
     bad = 0
-    for line_no, raw in enumerate(sys.stdin.buffer, 1):
-        if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
-            raw = raw[3:]  # a byte-order mark from Notepad
+    for line_no, line in enumerate(sys.stdin.buffer, 1):
+        raw = line[3:] if line_no == 1 and line.startswith(b"\xef\xbb\xbf") else line  # Notepad's byte-order mark
         if not raw.strip():
             continue
         try:
@@ -224,6 +235,8 @@ class _CommandParser(DeskArgumentParser):
 
 
 def cmd_where(args: argparse.Namespace) -> int:
+    """``deskapp where [--set 文件夹]``: the data folder in use on stdout, where the choice came from and
+    its filesystem on stderr; exit code 2 when it is a network filesystem the desk refuses to write to."""
     from deskapp.locations import Locations, filesystem_of, is_network_fs, write_setting
 
     if args.set:
@@ -244,6 +257,8 @@ def cmd_where(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, in Chinese: ``where``, ``run``, ``list``, ``show``, ``register`` and the
+    subcommands of :data:`COMMAND_MODULES`; each sets ``func`` to its ``cmd_*``."""
     parser = DeskArgumentParser(
         prog="deskapp",
         description="准东开发区人才援疆科 受理台。不带子命令时启动受理台界面。",
@@ -287,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The ``deskapp`` entry point: parse ``argv`` (default ``sys.argv[1:]``), run the subcommand and
+    return its exit code; a bad configuration is 2 and a damaged journal 3 (message on stderr), Ctrl+C
+    130, a usage error exits 2 from argparse."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

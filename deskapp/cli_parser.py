@@ -53,8 +53,16 @@ TYPE_NAMES: dict[Callable[[str], Any], str] = {int: "整数", float: "数字"}
 """Converters whose refusal is said in Chinese ("“x” 不是整数")."""
 
 _T = TypeVar("_T")
-_depth = 0
-_saved: tuple[Any, Any] | None = None
+
+
+class _Patched:
+    """How deep :func:`chinese_argparse` is nested, and argparse's own gettext functions to put back."""
+
+    depth = 0
+    saved: tuple[object, object] | None = None
+
+
+_patched = _Patched()
 
 
 def _gettext(message: str) -> str:
@@ -67,20 +75,20 @@ def _ngettext(singular: str, plural: str, n: int) -> str:
 
 @contextmanager
 def chinese_argparse() -> Iterator[None]:
-    """While inside, argparse's gettext answers from :data:`ARGPARSE_ZH` (re-entrant)."""
-    global _depth, _saved
-    if _depth == 0:
-        _saved = (getattr(argparse, "_", None), getattr(argparse, "ngettext", None))
-        argparse._ = _gettext  # type: ignore[attr-defined]
-        argparse.ngettext = _ngettext  # type: ignore[attr-defined]
-    _depth += 1
+    """While inside, argparse's gettext answers from :data:`ARGPARSE_ZH` (re-entrant: the outermost
+    exit puts argparse's own back). Not thread-safe: the CLI parses on one thread."""
+    if _patched.depth == 0:
+        _patched.saved = (getattr(argparse, "_", None), getattr(argparse, "ngettext", None))
+        argparse._ = _gettext  # type: ignore[attr-defined]  # argparse's module-level gettext alias
+        argparse.ngettext = _ngettext  # type: ignore[attr-defined]  # likewise, not in typeshed
+    _patched.depth += 1
     try:
         yield
     finally:
-        _depth -= 1
-        if _depth == 0 and _saved is not None:
-            argparse._, argparse.ngettext = _saved  # type: ignore[attr-defined]
-            _saved = None
+        _patched.depth -= 1
+        if _patched.depth == 0 and _patched.saved is not None:
+            argparse._, argparse.ngettext = _patched.saved  # type: ignore[attr-defined]  # as above
+            _patched.saved = None
 
 
 def _in_chinese(method: Callable[..., _T]) -> Callable[..., _T]:
@@ -107,6 +115,7 @@ class DeskHelpFormatter(argparse.HelpFormatter):
     at the terminal's width (argparse counts characters: a Chinese one is two columns)."""
 
     def add_argument(self, action: argparse.Action) -> None:
+        """As argparse's, with the invocation's width in terminal columns (:func:`cells`), not characters."""
         if action.help is not argparse.SUPPRESS:
             invocations = [self._format_action_invocation(a) for a in (action, *self._iter_indented_subactions(action))]
             self._action_max_length = max(self._action_max_length, max(map(cells, invocations)) + self._current_indent)
@@ -177,7 +186,7 @@ class DeskArgumentParser(argparse.ArgumentParser):
         convert = action.type
         name = TYPE_NAMES.get(convert) if callable(convert) else None
         if name is None or not callable(convert):
-            return super()._get_value(action, arg_string)  # type: ignore[misc]
+            return super()._get_value(action, arg_string)
         try:
             return convert(arg_string)
         except (TypeError, ValueError):

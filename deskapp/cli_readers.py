@@ -11,21 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from deskapp.privacy import mask_field
 from deskapp.readers import FileReport, read_folder
 from deskapp.readers.folder import Summary
 from deskapp.readers.report import human_size
 
-PRIVATE = ("身份证号", "联系电话")
-
-
-def mask(label: str, value: Any) -> str:
-    """Personal data shown masked in the listing (the JSON output keeps it whole)."""
-    text = str(value)
-    if label in PRIVATE and len(text) > 8:
-        return text[:4] + "*" * (len(text) - 8) + text[-4:]
-    return text
+if TYPE_CHECKING:
+    from deskapp.readers.prefill import Prefill, Proposal
 
 
 def _print_report(report: FileReport) -> None:
@@ -33,7 +27,7 @@ def _print_report(report: FileReport) -> None:
     if report.pages is not None:
         print(f"  页数：{report.pages}")
     for label, value in report.fields.items():
-        text = mask(label, value)
+        text = mask_field(label, value)
         if "\n" in text or len(text) > 60:
             print(f"  {label}：")
             for line in text.splitlines():
@@ -43,12 +37,16 @@ def _print_report(report: FileReport) -> None:
     for name, rows in report.tables.items():
         print(f"  {name}（{len(rows)} 行）")
         for row in rows:
-            print("    " + " | ".join(mask(k, v).replace("\n", " ") for k, v in row.items()))
+            print("    " + " | ".join(mask_field(k, v).replace("\n", " ") for k, v in row.items()))
     for problem in report.problems:
         print(f"  ！{problem}")
 
 
 def cmd_read(args: argparse.Namespace) -> int:
+    """``deskapp read 文件…``: read files and folders (each file in a limited child process unless
+    ``--in-process``) and show what was found, as text or ``--json``; with ``--pack`` compare with a pack
+    and, with ``--accept``, save the values chosen. Exit code 0, 1 when a file could not be read or none
+    was found."""
     reports, summary = read_folder(args.files, isolated=not args.in_process)
     if not reports:
         print("没有找到文件（文件夹是空的，或只有隐藏文件、系统文件）", file=sys.stderr)
@@ -66,7 +64,7 @@ def cmd_read(args: argparse.Namespace) -> int:
     return result
 
 
-def chosen_proposals(prefill: Any, accept: str) -> tuple[list[Any], list[Any], list[str]]:
+def chosen_proposals(prefill: Prefill, accept: str) -> tuple[list[Proposal], list[Proposal], list[str]]:
     """What ``--accept`` takes: ``(accepted, held back, errors)``.
 
     ``all`` (全部) takes every field the files agree on that is empty on the pack; a conflict (the
@@ -74,7 +72,7 @@ def chosen_proposals(prefill: Any, accept: str) -> tuple[list[Any], list[Any], l
     value shown, ``unit=附件2.xlsx`` the value that file gave. Nothing typed is replaced unnamed.
     """
     by_path = {p.path: p for p in prefill.proposals}
-    accepted: dict[str, Any] = {}
+    accepted: dict[str, Proposal] = {}
     errors: list[str] = []
     take_all = False
     for token in filter(None, (t.strip() for t in accept.replace("，", ",").split(","))):
@@ -112,7 +110,7 @@ def _with_pack(args: argparse.Namespace, reports: list[FileReport], summary: Sum
         return 1
     prefill = propose(pack.kind, current_values(pack), reports, desk.config.round.sectors, pack=pack)
     saved = None
-    accepted: list[Any] = []
+    accepted: list[Proposal] = []
     if args.accept is not None:
         if not args.clerk or (desk.config.staff and desk.config.staff_member(args.clerk) is None):
             print("保存需要 --clerk，且须是人员名单中的人", file=sys.stderr)
@@ -171,7 +169,8 @@ def _short(value: Any) -> str:
     return text if len(text) <= 30 else text[:29] + "…"
 
 
-def add_commands(sub: Any) -> None:
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``read`` to the ``deskapp`` command line (see :data:`deskapp.cli.COMMAND_MODULES`)."""
     p = sub.add_parser("read", help="读取单位的电子版（附件1/2/3 的 .docx/.xlsx、PDF、扫描图片），显示读出的内容")
     p.add_argument(
         "files", nargs="+", metavar="文件", help="文件或文件夹（文件夹读取其中全部文件，按内容识别，不看扩展名）"

@@ -8,7 +8,8 @@ from datetime import date
 from pathlib import Path
 
 from deskapp.cli import find_pack
-from deskapp.receipt_qr import SecretError, read_scan
+from deskapp.office_secret import SecretError
+from deskapp.receipt_qr import read_scan
 from deskapp.service import open_desk
 from deskapp.timeutil import show
 
@@ -46,14 +47,17 @@ def _cmd_document(args: argparse.Namespace, doc: str) -> int:
 
 
 def cmd_slip(args: argparse.Namespace) -> int:
+    """``deskapp slip``: the next copy of the 受理回执 (:func:`deskapp.printing.issue`); exit 1 when not made."""
     return _cmd_document(args, "slip")
 
 
 def cmd_notice(args: argparse.Namespace) -> int:
+    """``deskapp notice``: the 补正告知书 (recording the 补正 the first time), or a late pack's 逾期告知书."""
     return _cmd_document(args, "notice")
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """``deskapp verify PAYLOAD``: exit 0 and the pack for a genuine slip code, 1 and the reason (recorded) if refused."""
     desk = open_desk(args.data)
     try:
         outcome = read_scan(desk.store, desk.locations.secret, args.payload, args.clerk or CLI_ACTOR)
@@ -73,6 +77,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``slip``, ``notice`` and ``verify`` to the CLI's subcommands."""
     for name, func, help_text in (
         ("slip", cmd_slip, "生成受理回执 PDF（--print 送打印机）"),
         ("notice", cmd_notice, "生成补正告知书 PDF（--print 送打印机）"),

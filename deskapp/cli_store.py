@@ -20,6 +20,7 @@ CLI_ACTOR = "命令行"
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """``deskapp check``: verify the record and record the outcome; exit 0 when good, 1 when not."""
     locations = Locations.resolve(args.data).ensure()
     config = load_config(locations.default_config, locations.config)
     try:
@@ -59,7 +60,7 @@ def _against(report: IntegrityReport, locations: Locations, source: Path) -> Int
     except AnchorError as exc:
         return replace(report, problems=(*report.problems, str(exc)))
     found = compare(locations.journal, anchor, load_chain_key(locations))
-    note = f"与 {anchor.source} 的锚点（第 {anchor.seq} 条）一致：此前的历史没有被改写。"
+    note = f"与 {anchor.source} 的锚点（第 {anchor.entry_no} 条）一致：此前的历史没有被改写。"
     return replace(report, problems=(*report.problems, *found), notes=report.notes + (() if found else (note,)))
 
 
@@ -83,6 +84,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    """``deskapp backup``: make a backup (``--to`` a folder), or ``--list`` them."""
     desk = open_desk(args.data)
     if args.list:
         for path in list_backups(Path(args.to) if args.to else desk.locations.backups):
@@ -99,6 +101,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    """``deskapp restore``: replace the data folder's record by a verified backup (the old one kept aside)."""
     desk = open_desk(args.data)
     try:
         restored = restore_backup(desk, args.source, args.by)
@@ -109,7 +112,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``check``, ``recover``, ``backup`` and ``restore`` to the CLI's sub-commands."""
     p = sub.add_parser("check", help="校验记录：哈希链、收件编号唯一且连续、数据可读；有问题时退出码非 0")
     p.add_argument("--json", action="store_true", help="输出 JSON")
     p.add_argument("--by", default=CLI_ACTOR, metavar="姓名", help="记入校验结果的操作人")

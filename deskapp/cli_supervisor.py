@@ -27,6 +27,7 @@ def _fail(message: str, code: int = 1) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """``deskapp export annex2|annex2-docx|register``: prints the file written; warnings on standard error."""
     from deskapp.exports.annex2 import parse_statuses, plan_annex2, write_annex2
     from deskapp.exports.common import ExportError
     from deskapp.exports.docx import write_annex2_docx
@@ -52,6 +53,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_outcome(args: argparse.Namespace) -> int:
+    """``deskapp outcome RECEIPT ACTION``: any act of :data:`deskapp.outcomes.ACTIONS`, PIN asked when needed."""
     desk = open_from_args(args)
     pack = find_pack(desk, args.receipt_no)
     if pack is None:
@@ -71,7 +73,7 @@ def cmd_outcome(args: argparse.Namespace) -> int:
             kwargs["due"] = args.due
             if args.missing:
                 kwargs["missing"] = args.missing
-        if args.action == "supplement_received":
+        if args.action in ("supplement_received", "additional_materials"):  # both: outcomes.receive_items
             kwargs["items"] = args.items or []
             if args.pages is not None:
                 kwargs["pages"] = args.pages
@@ -88,13 +90,13 @@ def cmd_outcome(args: argparse.Namespace) -> int:
 
 
 def cmd_details(args: argparse.Namespace) -> int:
+    """``deskapp details RECEIPT``: the 附件2 long fields from ``--text`` or UTF-8 ``--file``."""
     desk = open_from_args(args)
     pack = find_pack(desk, args.receipt_no)
     if pack is None:
         return 1
     values: dict[str, str] = {}
-    for field, text in args.text or []:
-        values[field] = text
+    values.update(dict(args.text or []))
     for field, file in args.file or []:
         try:
             values[field] = Path(file).read_text(encoding="utf-8")
@@ -111,6 +113,7 @@ def cmd_details(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    """``deskapp dashboard``: the supervisor's counts and chase list (phones masked; whole in ``--json``)."""
     from deskapp.config import KIND_LABELS
     from deskapp.dashboard import STATUS_COLUMNS, bar_chart, build_dashboard
 
@@ -175,17 +178,18 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         print(f"  截止后收到 {board.late_arrivals} 件")
     print(f"缺件清单（{len(board.incomplete_rows)} 件）：" if board.incomplete_rows else "缺件清单：没有缺件的材料")
     for row in board.incomplete_rows:
-        print(f"  {row.receipt_no}\t{row.unit}\t{row.contact} {row.phone}\t缺：{row.missing_text}")
+        print(f"  {row.receipt_no}\t{row.unit}\t{row.contact} {row.phone_masked}\t缺：{row.missing_text}")
     lacking = board.annex2_lacking
     print(
         f"附件2内容：{len(board.annex2_rows)} 个工作室，齐 {len(board.annex2_rows) - len(lacking)}，缺 {len(lacking)}"
     )
-    for row in lacking:
-        print(f"  {row.receipt_no}\t{row.unit}\t{row.name}\t附件2{row.content.text()}")
+    for studio in lacking:
+        print(f"  {studio.receipt_no}\t{studio.unit}\t{studio.name}\t附件2{studio.content.text()}")
     return 0
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add ``export``, ``outcome``, ``details`` and ``dashboard`` to the CLI's subcommands."""
     p = sub.add_parser("export", help="导出 附件2 汇总表（xlsx / docx）或受理台账")
     p.add_argument(
         "what",
@@ -210,7 +214,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     p.set_defaults(func=cmd_export)
 
-    p = sub.add_parser("outcome", help="登记结论：受理、补正、容缺受理、不予受理、撤回、补正收到、作废、更正")
+    p = sub.add_parser("outcome", help="登记结论：受理、补正、容缺受理、不予受理、撤回、补正收到、补充材料、作废、更正")
     p.add_argument("receipt_no", metavar="收件编号", help="例：ZD2026-GZS-0001")
     p.add_argument(
         "action", choices=list(ACTIONS), metavar="操作", help="、".join(f"{k}={v}" for k, v in ACTIONS.items())
@@ -220,7 +224,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument("--reason", metavar="原因", help="原因（不予受理、作废、更正必填）")
     p.add_argument("--due", metavar="日期", help="补正 / 容缺受理截止日期，例：2026-06-20")
     p.add_argument("--missing", nargs="+", metavar="材料", help="补正所缺材料（默认：受理台判断的全部缺项）")
-    p.add_argument("--items", nargs="+", metavar="清单项", help="补正收到的清单项（key 或名称）")
+    p.add_argument("--items", nargs="+", metavar="清单项", help="补正收到 / 补充材料的清单项（key 或名称）")
     p.add_argument("--pages", type=int, metavar="页数", help="补正后的页数")
     p.add_argument("--received-at", metavar="时间", help="更正后的收件时间，例：2026-06-12 10:30")
     p.add_argument("--clerk", metavar="姓名", help="更正后的受理人")

@@ -1,4 +1,4 @@
-"""Typed configuration: the round, the office, slips, staff, keys.
+"""Reading and checking desk.toml into the typed configuration (:mod:`deskapp.config_types`).
 
 Shipped defaults live in ``templates/desk.toml``; the office's own
 ``data/desk.toml`` overrides them key by key and holds the staff list.
@@ -9,129 +9,53 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from deskapp.timeutil import parse_time
+from deskapp.config_types import (
+    KIND_LABELS,
+    KINDS,
+    PAPERS,
+    ROLE_LABELS,
+    ROLES,
+    ChecklistItem,
+    Config,
+    ConfigError,
+    ExportSettings,
+    Office,
+    Round,
+    SlipSettings,
+    StaffMember,
+)
+from deskapp.timeutil import BEIJING, parse_time
 from deskapp.workdays import OfficeCalendar, parse_days
 
-KINDS = ("studio", "project")
-KIND_LABELS = {"studio": "人才工作室", "project": "人才项目"}
-ROLES = ("clerk", "supervisor")
-ROLE_LABELS = {"clerk": "受理员", "supervisor": "科室负责人"}
-PAPERS = ("A5", "A4", "80mm")
-
-
-class ConfigError(ValueError):
-    """A bad configuration; ``problems`` lists every fault found, in Chinese."""
-
-    def __init__(self, problems: list[str], source: str = "") -> None:
-        self.problems = problems
-        self.source = source
-        head = f"配置文件有误（{source}）：" if source else "配置有误："
-        super().__init__(head + "；".join(problems))
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    key: str
-    """Stable English key stored on packs."""
-    label: str
-    """What the clerk reads (and what a slip lists as missing)."""
-    required: bool = True
-    """A required item not ticked makes the pack incomplete."""
-
-
-@dataclass(frozen=True)
-class Round:
-    """One yearly call for applications (批次)."""
-
-    id: str
-    """Short id, e.g. ``2026``; packs carry it."""
-    name: str
-    deadline: datetime
-    """Last moment a pack counts as on time (Beijing time)."""
-    late_wording: str
-    """Printed for a late pack, from the notice: 逾期，视为放弃."""
-    sectors: tuple[str, ...]
-    """The 申报范围 a studio may choose from."""
-    page_limit: int
-    """一般不超过25页: more is a warning."""
-    members_min: int
-    members_max: int
-    receipt_formats: dict[str, str]
-    """Receipt number format per kind, with {year}, {round}, {seq}."""
-    checklists: dict[str, tuple[ChecklistItem, ...]]
-
-    @property
-    def year(self) -> str:
-        match = re.search(r"\d{4}", self.id)
-        return match.group(0) if match else str(self.deadline.year)
-
-    def checklist(self, kind: str) -> tuple[ChecklistItem, ...]:
-        return self.checklists[kind]
-
-
-@dataclass(frozen=True)
-class Office:
-    name: str
-    issuer: str
-    phone: str
-    address: str = ""
-
-
-@dataclass(frozen=True)
-class SlipSettings:
-    paper: str = "A5"
-    """A5 (default), A4 or 80mm (thermal roll)."""
-    printer: str = ""
-    """CUPS printer name (Windows: printer of the system's print); empty = the default printer."""
-    counterfoil: bool = False
-    """Also print a counterfoil (存根) beside the applicant's copy (申请人联)."""
-    notice_days: int = 5
-    """Working days (State Council schedule, see ``deskapp.workdays``) a 补正告知书 gives to bring the missing items."""
-    print_on_save: bool = False
-    """Saving a registration also prints its receipt slip (one key less per pack: Enter on the
-    form's last field saves and prints)."""
-
-
-@dataclass(frozen=True)
-class ExportSettings:
-    include_late: bool = False
-    """List late packs (逾期，视为放弃) in the official 附件2 sheet too. By default they are left out,
-    as the notice deems them withdrawn (notice 三.3), and listed on the second sheet with that reason."""
-
-
-@dataclass(frozen=True)
-class StaffMember:
-    name: str
-    role: str = "clerk"
-    pin_hash: str = ""
-    """Salted scrypt hash of a supervisor's PIN; never the PIN itself."""
-
-    @property
-    def is_supervisor(self) -> bool:
-        return self.role == "supervisor"
-
-
-@dataclass(frozen=True)
-class Config:
-    office: Office
-    round: Round
-    slip: SlipSettings
-    staff: tuple[StaffMember, ...]
-    keys: dict[str, str]
-    backup_keep_days: int = 30
-    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-    calendar: OfficeCalendar = field(default_factory=OfficeCalendar)
-    """``[calendar]``: next year's published 放假 / 调休上班 days, added by the office."""
-    export: ExportSettings = ExportSettings()
-    """``[export]``: what the 附件2 export lists."""
-
-    def staff_member(self, name: str) -> StaffMember | None:
-        return next((s for s in self.staff if s.name == name), None)
+__all__ = [
+    "BINDING_ID",
+    "KEY_NAME",
+    "KINDS",
+    "KIND_LABELS",
+    "KNOWN_KEYS",
+    "PAPERS",
+    "PRINTER_NAME_MAX",
+    "ROLES",
+    "ROLE_LABELS",
+    "ChecklistItem",
+    "Config",
+    "ConfigError",
+    "ExportSettings",
+    "Office",
+    "Round",
+    "SlipSettings",
+    "StaffMember",
+    "counter_printers",
+    "key_problems",
+    "load_config",
+    "parse_config",
+    "read_toml",
+]
+"""The data types are re-exported: callers import them from here, as before the split."""
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +69,8 @@ def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_toml(path: Path) -> dict[str, Any]:
+    """The TOML file at ``path`` as a dict; ``{}`` when it does not exist. Raises :class:`ConfigError`
+    (with the path) when it is not valid TOML, not UTF-8, or cannot be read."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -169,7 +95,7 @@ def load_config(default: Path, office: Path | None = None) -> Config:
 
 
 KNOWN_KEYS: dict[str, tuple[str, ...]] = {
-    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar", "export"),
+    "": ("office", "round", "slip", "staff", "keys", "backup", "calendar", "export", "counters"),
     "office": ("name", "issuer", "phone", "address"),
     "round": (
         "id",
@@ -207,7 +133,9 @@ BINDING_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*")
 
 
 def key_problems(keys: dict[str, Any]) -> list[str]:
-    """Problems of a ``[keys]`` table by itself: ids well formed, values key names (comma-separated)."""
+    """Problems of a ``[keys]`` table by itself: ids well formed (:data:`BINDING_ID`), values key names
+    (:data:`KEY_NAME`, comma-separated for several keys). Chinese, one line per fault; ``[]`` if none.
+    Whether a screen has the id is checked where the screens are known, not here."""
     problems = []
     for binding_id, value in keys.items():
         if not BINDING_ID.fullmatch(binding_id):
@@ -215,13 +143,18 @@ def key_problems(keys: dict[str, Any]) -> list[str]:
         if not isinstance(value, str) or not value.strip():
             problems.append(f'keys.{binding_id} 应为按键名称文字（例："f5"、"ctrl+s"），不是 {value!r}')
             continue
-        for name in value.split(","):
-            if not KEY_NAME.fullmatch(name.strip()):
-                problems.append(f"keys.{binding_id} 的按键名称 {name.strip()!r} 无效（例：f5、ctrl+s、0、minus）")
+        problems.extend(
+            f"keys.{binding_id} 的按键名称 {name.strip()!r} 无效（例：f5、ctrl+s、0、minus）"
+            for name in value.split(",")
+            if not KEY_NAME.fullmatch(name.strip())
+        )
     return problems
 
 
 class _Checker:
+    """Reads typed values out of TOML tables, collecting every fault (in Chinese, naming the key)
+    instead of stopping at the first: the office fixes its desk.toml in one go."""
+
     def __init__(self) -> None:
         self.problems: list[str] = []
 
@@ -234,6 +167,7 @@ class _Checker:
                 self.problems.append(f"不认识的设置 {name}（此处可用：{'、'.join(allowed)}）")
 
     def boolean(self, raw: dict[str, Any], key: str, where: str, default: bool) -> bool:
+        """``raw[key]`` if a TOML boolean (``"no"`` or ``1`` is a fault, not truthy), else ``default``."""
         value = raw.get(key, default)
         if not isinstance(value, bool):
             self.problems.append(f"{where}.{key} 应为 true 或 false（不加引号），不是 {value!r}")
@@ -241,6 +175,7 @@ class _Checker:
         return value
 
     def section(self, raw: dict[str, Any], name: str) -> dict[str, Any]:
+        """The table ``[name]`` of ``raw`` (empty when absent; a fault when it is not a table)."""
         value = raw.get(name, {})
         if not isinstance(value, dict):
             self.problems.append(f"[{name}] 应为一个表（section）")
@@ -248,6 +183,7 @@ class _Checker:
         return value
 
     def text(self, raw: dict[str, Any], key: str, where: str, default: str | None = None) -> str:
+        """``raw[key]`` as text; missing is a fault only without a ``default``; a non-string is a fault."""
         value = raw.get(key, default)
         if value is None:
             self.problems.append(f"{where}.{key} 缺失")
@@ -258,6 +194,7 @@ class _Checker:
         return value
 
     def integer(self, raw: dict[str, Any], key: str, where: str, default: int | None = None) -> int:
+        """``raw[key]`` as a whole number ≥ 0 (``true`` is not 1; a negative is a fault but returned)."""
         value = raw.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int):
             self.problems.append(f"{where}.{key} 应为整数，不是 {value!r}")
@@ -280,21 +217,54 @@ def _receipt_format_ok(fmt: str) -> str | None:
 
 
 def parse_config(raw: dict[str, Any], source: str = "") -> Config:
+    """Validate a merged desk.toml (``tomllib`` output: shipped defaults + the office's file) into a
+    :class:`Config`, one table at a time (``_office`` … ``_export`` below, in the order the problems
+    are listed).
+
+    Every key must be in :data:`KNOWN_KEYS`; every value must have its type (text in quotes, whole
+    numbers ≥ 0, ``true``/``false``). ``raw`` is kept on the result as given. Raises
+    :class:`ConfigError` listing every problem at once, in Chinese, each naming its key, with
+    ``source`` (the file names) in the message.
+    """
     check = _Checker()
     check.known(raw, "")
-    office_raw = check.section(raw, "office")
+    office = _office(check, check.section(raw, "office"))
+    round_ = _round(check, check.section(raw, "round"))
+    slip = _slip(check, check.section(raw, "slip"))
+    staff = _staff(check, raw.get("staff", []))
+    keys = _keys(check, check.section(raw, "keys"))
+    keep_days = _backup(check, check.section(raw, "backup"))
+    calendar = _calendar(check, check.section(raw, "calendar"))
+    export = _export(check, check.section(raw, "export"))
+    counters = counter_printers(check.section(raw, "counters"), check.problems)
+    if check.problems:
+        raise ConfigError(check.problems, source)
+    return Config(
+        office, round_, slip, staff, keys, keep_days, raw, calendar=calendar, export=export, counters=counters
+    )
+
+
+def _office(check: _Checker, office_raw: dict[str, Any]) -> Office:
+    """``[office]``: the name is required; issuer, phone and address may be empty."""
     check.known(office_raw, "office")
-    office = Office(
+    return Office(
         name=check.text(office_raw, "name", "office"),
         issuer=check.text(office_raw, "issuer", "office", ""),
         phone=check.text(office_raw, "phone", "office", ""),
         address=check.text(office_raw, "address", "office", ""),
     )
 
-    round_raw = check.section(raw, "round")
+
+def _round(check: _Checker, round_raw: dict[str, Any]) -> Round:
+    """``[round]``: the notice's rules for this year's call.
+
+    deadline (notice 三.1: 于2026年6月15日前报送; a time, read as Beijing time), sectors (一（一）
+    申报范围: non-empty, no repeats), members_min/max (一（二）2: 5—10名, leader not counted; min ≤ max),
+    page_limit (三.1: 一般不超过25页), the receipt number formats and the checklists per kind.
+    """
     check.known(round_raw, "round")
     deadline_text = check.text(round_raw, "deadline", "round")
-    deadline = datetime(2000, 1, 1)
+    deadline = datetime(2000, 1, 1, tzinfo=BEIJING)  # placeholder: a bad deadline is a problem, never used
     if deadline_text:
         try:
             deadline = parse_time(deadline_text)
@@ -311,8 +281,28 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     if members_min > members_max:
         check.problems.append("round.members_min 不能大于 members_max")
     page_limit = check.integer(round_raw, "page_limit", "round", 25)
+    formats = _receipt_formats(check, round_raw.get("receipt", {}))
+    checklists = _checklists(check, round_raw.get("checklist", {}))
+    round_ = Round(
+        id=check.text(round_raw, "id", "round", "").strip(),
+        name=check.text(round_raw, "name", "round"),
+        deadline=deadline,
+        late_wording=check.text(round_raw, "late_wording", "round", "逾期，视为放弃"),
+        sectors=tuple(sectors),
+        page_limit=page_limit,
+        members_min=members_min,
+        members_max=members_max,
+        receipt_formats=formats,
+        checklists=checklists,
+    )
+    if not round_.id and isinstance(round_raw.get("id", ""), str):
+        check.problems.append('round.id 缺失（例："2026"，加引号）')
+    return round_
 
-    receipt_raw = round_raw.get("receipt", {})
+
+def _receipt_formats(check: _Checker, receipt_raw: object) -> dict[str, str]:
+    """``[round.receipt]``: one format per kind with ``{seq}`` (``{year}``, ``{round}`` allowed), giving
+    only capitals, digits and ``-`` (what a scanner types reliably); the two kinds must differ."""
     if isinstance(receipt_raw, dict):
         check.known(receipt_raw, "round.receipt")
     formats: dict[str, str] = {}
@@ -327,11 +317,15 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         formats[kind] = fmt
     if len(formats) == 2 and formats["studio"] == formats["project"]:
         check.problems.append("round.receipt 两类申报的编号格式不能相同")
+    return formats
 
-    checklists: dict[str, tuple[ChecklistItem, ...]] = {}
-    lists_raw = round_raw.get("checklist", {})
+
+def _checklists(check: _Checker, lists_raw: object) -> dict[str, tuple[ChecklistItem, ...]]:
+    """``[[round.checklist.<kind>]]``: the items a pack of each kind must hold (notice 三.1: 附件1–4 and,
+    for a studio, its 佐证材料); each a key (lower-case ASCII, unique per kind), a label, ``required``."""
     if isinstance(lists_raw, dict):
         check.known(lists_raw, "round.checklist")
+    checklists: dict[str, tuple[ChecklistItem, ...]] = {}
     for kind in KINDS:
         items_raw = lists_raw.get(kind) if isinstance(lists_raw, dict) else None
         if not isinstance(items_raw, list) or not items_raw:
@@ -351,32 +345,20 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
             items.append(
                 ChecklistItem(key, check.text(item, "label", where), check.boolean(item, "required", where, True))
             )
-        keys = [i.key for i in items]
-        if len(set(keys)) != len(keys):
+        item_keys = [i.key for i in items]
+        if len(set(item_keys)) != len(item_keys):
             check.problems.append(f"round.checklist.{kind} 有重复的 key")
         checklists[kind] = tuple(items)
+    return checklists
 
-    round_ = Round(
-        id=check.text(round_raw, "id", "round", "").strip(),
-        name=check.text(round_raw, "name", "round"),
-        deadline=deadline,
-        late_wording=check.text(round_raw, "late_wording", "round", "逾期，视为放弃"),
-        sectors=tuple(sectors),
-        page_limit=page_limit,
-        members_min=members_min,
-        members_max=members_max,
-        receipt_formats=formats,
-        checklists=checklists,
-    )
-    if not round_.id and isinstance(round_raw.get("id", ""), str):
-        check.problems.append('round.id 缺失（例："2026"，加引号）')
 
-    slip_raw = check.section(raw, "slip")
+def _slip(check: _Checker, slip_raw: dict[str, Any]) -> SlipSettings:
+    """``[slip]``: paper one of :data:`PAPERS`, printer name, counterfoil, notice_days, print_on_save."""
     check.known(slip_raw, "slip")
     paper = check.text(slip_raw, "paper", "slip", "A5")
     if paper and paper not in PAPERS:
         check.problems.append(f"slip.paper 只能是 {' / '.join(PAPERS)}，不是 {paper!r}")
-    slip = SlipSettings(
+    return SlipSettings(
         paper=paper or "A5",
         printer=check.text(slip_raw, "printer", "slip", ""),
         counterfoil=check.boolean(slip_raw, "counterfoil", "slip", False),
@@ -384,8 +366,10 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
         print_on_save=check.boolean(slip_raw, "print_on_save", "slip", False),
     )
 
+
+def _staff(check: _Checker, staff_raw: object) -> tuple[StaffMember, ...]:
+    """``[[staff]]``: names unique, role :data:`ROLES`, a supervisor must have a ``pin_hash``."""
     staff: list[StaffMember] = []
-    staff_raw = raw.get("staff", [])
     if not isinstance(staff_raw, list):
         check.problems.append("staff 应为人员列表（[[staff]]）")
         staff_raw = []
@@ -406,17 +390,25 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     names = [s.name for s in staff]
     if len(set(names)) != len(names):
         check.problems.append("staff 有重名人员")
+    return tuple(staff)
 
-    keys_raw = check.section(raw, "keys")
+
+def _keys(check: _Checker, keys_raw: dict[str, Any]) -> dict[str, str]:
+    """``[keys]``: binding id → key name(s), spaces dropped (see :func:`key_problems`)."""
     check.problems.extend(key_problems(keys_raw))
-    keys = {str(k): str(v).replace(" ", "") for k, v in keys_raw.items()}
-    backup_raw = check.section(raw, "backup")
-    check.known(backup_raw, "backup")
-    keep_days = check.integer(backup_raw, "keep_days", "backup", 30)
+    return {str(k): str(v).replace(" ", "") for k, v in keys_raw.items()}
 
-    calendar_raw = check.section(raw, "calendar")
+
+def _backup(check: _Checker, backup_raw: dict[str, Any]) -> int:
+    """``[backup]``: keep_days, the days a daily backup is kept (default 30)."""
+    check.known(backup_raw, "backup")
+    return check.integer(backup_raw, "keep_days", "backup", 30)
+
+
+def _calendar(check: _Checker, calendar_raw: dict[str, Any]) -> OfficeCalendar:
+    """``[calendar]``: rest_days / work_days (dates), and no day in both."""
     check.known(calendar_raw, "calendar")
-    days: dict[str, frozenset[Any]] = {}
+    days: dict[str, frozenset[date]] = {}
     for name in ("rest_days", "work_days"):
         values = calendar_raw.get(name, [])
         if not isinstance(values, list):
@@ -426,12 +418,39 @@ def parse_config(raw: dict[str, Any], source: str = "") -> Config:
     both = days["rest_days"] & days["work_days"]
     if both:
         check.problems.append("calendar 中同一天既是放假又是上班：" + "、".join(sorted(d.isoformat() for d in both)))
-    calendar = OfficeCalendar(days["rest_days"], days["work_days"])
+    return OfficeCalendar(days["rest_days"], days["work_days"])
 
-    export_raw = check.section(raw, "export")
+
+def _export(check: _Checker, export_raw: dict[str, Any]) -> ExportSettings:
+    """``[export]``: include_late (notice 三.3: late packs are deemed withdrawn, so off by default)."""
     check.known(export_raw, "export")
-    export = ExportSettings(include_late=check.boolean(export_raw, "include_late", "export", False))
+    return ExportSettings(include_late=check.boolean(export_raw, "include_late", "export", False))
 
-    if check.problems:
-        raise ConfigError(check.problems, source)
-    return Config(office, round_, slip, tuple(staff), keys, keep_days, raw, calendar=calendar, export=export)
+
+PRINTER_NAME_MAX = 127
+"""Longest printer name CUPS accepts (characters)."""
+
+
+def counter_printers(raw: dict[str, Any], problems: list[str]) -> dict[str, str]:
+    """``[counters]``: each key a counter (an address such as ``"192.168.1.21"``, or a ``DESK_COUNTER``
+    name), each value the printer its slips print on. Problems are appended in Chinese; the entries
+    that passed are returned, keys and values trimmed."""
+    counters: dict[str, str] = {}
+    for key, value in raw.items():
+        name = str(key).strip()
+        where = f"counters.{key}" if name else "counters"
+        if not name:
+            problems.append('[counters] 中有空的窗口名（应为浏览器的地址，如 "192.168.1.21"，或 DESK_COUNTER 的名称）')
+            continue
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f'{where} 应为打印机名称（加引号的文字，如 "counter1"），不是 {value!r}')
+            continue
+        printer = value.strip()
+        if len(printer) > PRINTER_NAME_MAX or any(ord(c) < 32 or ord(c) == 127 for c in printer):
+            problems.append(f"{where} 的打印机名称无效（最多 {PRINTER_NAME_MAX} 个字符，不含控制字符）：{value!r}")
+            continue
+        if name in counters:
+            problems.append(f"[counters] 中窗口 {name} 出现了两次")
+            continue
+        counters[name] = printer
+    return counters

@@ -151,6 +151,7 @@ class Annex2Content:
 
     @property
     def complete(self) -> bool:
+        """No 附件2 column lacks content."""
         return not self.missing
 
     def text(self) -> str:

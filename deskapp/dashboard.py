@@ -15,9 +15,11 @@ from datetime import date, datetime, timedelta
 
 from deskapp.config import KIND_LABELS, KINDS
 from deskapp.crosscheck import Annex2Content, annex2_content
-from deskapp.listing import mask_phone
+from deskapp.duplicates import DuplicateKey, counts, earlier_duplicates
+from deskapp.duplicates import key_of as duplicate_key_of
 from deskapp.models import STATUS_LABELS, Pack
 from deskapp.pinyin import fold
+from deskapp.privacy import mask_phone
 from deskapp.rules import Assessment, assess
 from deskapp.store import DeskStore
 from deskapp.timeutil import parse_time, to_beijing
@@ -38,6 +40,7 @@ def _day(received_at: str) -> date:
 
 
 def status_key(pack: Pack) -> str:
+    """The column of ``pack`` in the kind x status table: its status, or ``voided``."""
     return VOIDED if pack.voided else pack.status
 
 
@@ -52,7 +55,7 @@ class _Memo:
     def __init__(self) -> None:
         self.round: object = None
         self.verdicts: dict[int, tuple[Pack, tuple[str, ...], Assessment]] = {}
-        self.keys: dict[int, tuple[Pack, tuple[str, str, str]]] = {}
+        self.keys: dict[int, tuple[Pack, DuplicateKey | None]] = {}
         self.contents: dict[int, tuple[Pack, Annex2Content]] = {}
 
 
@@ -60,34 +63,30 @@ _MEMOS: weakref.WeakKeyDictionary[DeskStore, _Memo] = weakref.WeakKeyDictionary(
 
 
 def assess_packs(store: DeskStore, packs: Iterable[Pack]) -> dict[int, Assessment]:
-    """``store.assess`` for many packs at once: the same verdicts in one pass."""
+    """``store.assess`` for many packs at once: the same verdicts in one pass (the duplicates by
+    ``deskapp.duplicates``, grouped once instead of looked up per pack)."""
     packs = list(packs)
     memo = _MEMOS.setdefault(store, _Memo())
     round_ = store.config.round
     if memo.round is not round_:
         memo.round, memo.verdicts = round_, {}
-    keys: dict[int, tuple[str, str, str]] = {}
+    keys: dict[int, DuplicateKey | None] = {}
     for p in packs:
         known = memo.keys.get(p.id)
         if known is None or known[0] is not p:
-            known = (p, (p.round, fold(p.unit), fold(p.name)))
+            known = (p, duplicate_key_of(p))
             memo.keys[p.id] = known
         keys[p.id] = known[1]
-    groups: dict[tuple[str, str, str], list[Pack]] = defaultdict(list)
+    groups: dict[DuplicateKey, list[Pack]] = defaultdict(list)
     for pack in packs:
-        if not pack.voided:
-            groups[keys[pack.id]].append(pack)
+        key = keys[pack.id]
+        if key is not None and counts(pack):
+            groups[key].append(pack)
     verdicts: dict[int, Assessment] = {}
     for pack in packs:
-        dups: tuple[str, ...] = ()
         key = keys[pack.id]
-        group = groups.get(key, ())
-        if len(group) > 1 and key[1] and key[2]:
-            dups = tuple(
-                p.receipt_no
-                for p in sorted(group, key=lambda p: -p.id)
-                if p.id < pack.id and p.receipt_no not in pack.distinct_from and pack.receipt_no not in p.distinct_from
-            )
+        group = groups[key] if key is not None and key in groups else ()
+        dups = earlier_duplicates(pack, group) if len(group) > 1 else ()  # a group of one is the pack alone
         cached = memo.verdicts.get(pack.id)
         if cached is not None and cached[0] is pack and cached[1] == dups:
             verdicts[pack.id] = cached[2]
@@ -125,9 +124,11 @@ class Annex2Row:
 
     @property
     def complete(self) -> bool:
+        """Every 附件2 column of the row has content."""
         return self.content.complete
 
     def matches(self, text: str) -> bool:
+        """Free-text filter (pinyin folded) over receipt number, unit, name and the 附件2 text."""
         q = fold(text)
         return q in fold(" ".join((self.receipt_no, self.unit, self.name, self.content.text())))
 
@@ -153,10 +154,12 @@ class IncompleteRow:
 
     @property
     def phone_masked(self) -> str:
+        """The phone as a list shows it (:func:`deskapp.privacy.mask_phone`)."""
         return mask_phone(self.phone)
 
     @property
     def missing_text(self) -> str:
+        """What the pack misses, joined with 、 (页数未填 included: the desk's own gap)."""
         return "、".join(self.missing)
 
     def matches(self, text: str) -> bool:
@@ -168,6 +171,8 @@ class IncompleteRow:
 
 @dataclass(frozen=True)
 class Dashboard:
+    """The round at a glance, as :func:`build_dashboard` counts it (late: :func:`deskapp.rules.is_late`)."""
+
     round_id: str
     deadline: datetime
     generated_at: datetime
@@ -194,9 +199,11 @@ class Dashboard:
 
     @property
     def annex2_lacking(self) -> list[Annex2Row]:
+        """The studio rows whose 附件2 content is not complete."""
         return [r for r in self.annex2_rows if not r.complete]
 
     def kind_total(self, kind: str) -> int:
+        """Packs of ``kind`` in the round, voided included."""
         return sum(self.by_kind_status.get(kind, {}).values())
 
 

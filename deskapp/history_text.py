@@ -17,15 +17,15 @@ from typing import Any
 
 from deskapp import outcomes
 from deskapp.config import KIND_LABELS, ROLE_LABELS, Round
-from deskapp.listing import mask_phone
 from deskapp.models import DETAIL_FIELDS, DOC_LABELS, PACK_FIELDS, STATUS_LABELS, HistoryEntry, Pack, field_label
+from deskapp.privacy import mask_phone
 from deskapp.rules import Assessment
 from deskapp.timeutil import show
 
 ACTION_LABELS: dict[str, str] = {
     "register": "登记",
     "update": "修改",
-    "supplement": "补充材料",
+    **{old: outcomes.ACTIONS[new] for old, new in outcomes.LEGACY_ACTIONS.items()},  # journals before the names
     "print": "打印",
     "prefill": "读取电子版",
     "scan_refused": "扫码核验未通过",
@@ -180,6 +180,7 @@ def outcome_words(outcome: Mapping[str, Any]) -> str:
 
 
 def checklist_words(round_: Round, kind: str, ticks: Mapping[str, Any]) -> str:
+    """A whole checklist in words: ``已收到：…；未收到：…`` (labels of ``kind``'s items)."""
     got = [change_label(round_, kind, f"checklist.{k}") for k, v in ticks.items() if v]
     lacking = [change_label(round_, kind, f"checklist.{k}") for k, v in ticks.items() if not v]
     parts = [f"已收到：{'、'.join(got)}" if got else "", f"未收到：{'、'.join(lacking)}" if lacking else ""]
@@ -248,8 +249,10 @@ def record_lines(round_: Round, pack: Pack, verdict: Assessment, history: Iterab
     lines = [f"{pack.receipt_no}  {KIND_LABELS.get(pack.kind, pack.kind)}  {outcomes.status_text(pack)}"]
     if pack.voided:
         lines.append(f"【已作废】原因：{pack.void_reason or '（未写）'}")
-    for key in ("unit", "name", "sector", "leader"):
-        lines.append(f"{field_label(pack.kind, key)}：{getattr(pack, key) or '（未填）'}")
+    lines.extend(
+        f"{field_label(pack.kind, key)}：{getattr(pack, key) or '（未填）'}"
+        for key in ("unit", "name", "sector", "leader")
+    )
     if pack.kind == "studio":
         lines.append(f"{field_label(pack.kind, 'members')}：{'（未填）' if pack.members is None else pack.members}")
     lines.append(f"联系人：{pack.contact or '（未填）'}  联系电话：{pack.phone or '（未填）'}")
@@ -269,10 +272,12 @@ def record_lines(round_: Round, pack: Pack, verdict: Assessment, history: Iterab
         who = "，".join(x for x in (str(outcome.get("by") or ""), show(str(outcome.get("at") or ""))) if x)
         reason = f"；原因：{outcome['reason']}" if outcome.get("reason") else ""
         lines.append(f"受理结论：{outcome_words(outcome)}{f'（{who}）' if who else ''}{reason}")
-    for supplement in pack.extra.get("supplements", []) or []:
-        if isinstance(supplement, Mapping):
-            got = words(supplement.get("items") or [])
-            lines.append(f"补正收到：{show(str(supplement.get('at', '')))} {supplement.get('by', '')}：{got}")
+    for later in pack.extra.get("supplements", []) or []:
+        if isinstance(later, Mapping):
+            got = words(later.get("items") or [])
+            # entries before the names were told apart carry no action: only 补正收到 pushed one then
+            act = outcomes.ACTIONS.get(str(later.get("action") or outcomes.SUPPLEMENT_RECEIVED), "补正收到")
+            lines.append(f"{act}：{show(str(later.get('at', '')))} {later.get('by', '')}：{got}")
     if pack.prints:
         by_doc: dict[str, int] = {}
         for record in pack.prints:

@@ -22,7 +22,15 @@ from deskapp.store import DeskStore
 from deskapp.timeutil import parse_time, show
 
 CHECK_PASSED = "check"
+"""The journal action recorded when a check passed."""
 CHECK_FAILED = "check_failed"
+"""The journal action recorded when a check found problems."""
+
+
+def check_problems(store: DeskStore) -> list[str]:
+    """Verify the whole hash chain, unique and gapless numbers and the state without recording
+    anything: the problems found (empty when good). ``deskapp check`` is :func:`run_check`."""
+    return list(inspect_store(store).problems)
 
 
 @dataclass(frozen=True)
@@ -39,9 +47,11 @@ class IntegrityReport:
 
     @property
     def ok(self) -> bool:
+        """Nothing wrong was found."""
         return not self.problems
 
     def text(self) -> str:
+        """The report as the supervisor reads it (Chinese, several lines)."""
         if self.ok:
             head = f"校验通过：记录链完整（{self.entries} 条），收件编号唯一且连续（{self.packs} 件）。"
         else:
@@ -51,17 +61,20 @@ class IntegrityReport:
 
 
 def _number_problems(store: DeskStore) -> list[str]:
+    """Receipt numbers used twice, and receipt serials with gaps, per round and kind."""
     problems: list[str] = []
     seen: dict[str, int] = {}
-    seqs: dict[tuple[str, str], list[int]] = {}
-    for pack_id in store._order:
-        doc = store._packs[pack_id]
-        receipt = doc["receipt_no"]
-        if receipt in seen:
-            problems.append(f"收件编号 {receipt} 重复（第 {seen[receipt]} 件与第 {pack_id} 件）")
-        seen[receipt] = pack_id
-        seqs.setdefault((doc["round"], doc["kind"]), []).append(int(doc["seq"]))
-    for (round_id, kind), numbers in sorted(seqs.items()):
+    serials: dict[tuple[str, str], list[int]] = {}
+    try:
+        rows = store.receipt_rows()
+    except (KeyError, TypeError, ValueError) as exc:
+        return [f"有申报材料的记录缺少编号（{exc.__class__.__name__}）"]
+    for pack_id, row in rows:
+        if row.receipt_no in seen:
+            problems.append(f"收件编号 {row.receipt_no} 重复（第 {seen[row.receipt_no]} 件与第 {pack_id} 件）")
+        seen[row.receipt_no] = pack_id
+        serials.setdefault((row.round, row.kind), []).append(row.serial)
+    for (round_id, kind), numbers in sorted(serials.items()):
         if sorted(numbers) != list(range(1, len(numbers) + 1)):
             missing = sorted(set(range(1, max(numbers) + 1)) - set(numbers))[:5]
             problems.append(f"{round_id} 批次 {KIND_LABELS.get(kind, kind)} 的编号不连续（缺 {missing}）")
@@ -73,16 +86,7 @@ def _freeze(store: DeskStore, folder: Path) -> tuple[Locations, str]:
     journal lock, so no desk writes meanwhile), with the live store's fingerprint at that
     instant; the comparisons then run on the copy while the desks go on writing."""
     frozen = Locations(folder).ensure()
-    with store._mutex, store.journal.locked(repair=True):
-        live = store.state_fingerprint()
-        with open(store.locations.journal, "rb") as handle:
-            data = handle.read(store.journal.offset)
-        frozen.journal.write_bytes(data)
-        try:
-            frozen.snapshot.write_bytes(store.locations.snapshot.read_bytes())
-        except FileNotFoundError:
-            pass
-    return frozen, live
+    return frozen, store.copy_committed(frozen.data)
 
 
 def inspect_store(store: DeskStore, *, repair: bool = False) -> IntegrityReport:
@@ -110,14 +114,15 @@ def _inspect(store: DeskStore, frozen: Locations, live: str, repair: bool) -> In
     chain = verify_chain(locations.journal, store.journal.key)
     if chain.bad:
         problems.append("记录链断裂：" + chain.bad.describe())
-    for line in chain.acknowledged:
-        problems.append(f"第 {line} 条记录被改动过（科室负责人已确认，见 damage_acknowledged 记录）")
+    problems.extend(
+        f"第 {line} 条记录被改动过（科室负责人已确认，见 damage_acknowledged 记录）" for line in chain.acknowledged
+    )
     if chain.torn_tail:
         notes.append(f"第 {chain.entries + 1} 行未写完（某台受理台写入时被中断，从未提交），下次写入时会自动清除。")
     try:
         fresh = DeskStore(frozen, store.config, store.clock, snapshot=False, key=store.journal.key)
     except JournalError as exc:
-        return IntegrityReport(chain.entries, 0, tuple(problems + [f"无法读出记录：{exc}"]), chain.bad, tuple(notes))
+        return IntegrityReport(chain.entries, 0, (*problems, f"无法读出记录：{exc}"), chain.bad, tuple(notes))
     if fresh.journal.damage is not None and chain.bad is None:
         problems.append("记录无法完整读出：" + fresh.journal.damage.message())
     problems += _number_problems(fresh)
@@ -129,7 +134,7 @@ def _inspect(store: DeskStore, frozen: Locations, live: str, repair: bool) -> In
     full = fresh.state_fingerprint()
     if frozen.snapshot.exists():
         from_snapshot = DeskStore(frozen, store.config, store.clock, key=store.journal.key)
-        if from_snapshot.snapshot_seq == 0:
+        if from_snapshot.snapshot_entry_no == 0:
             notes.append("快照与记录文件不对应（记录文件被替换或改动过），启动时会完整重放记录。")
             if repair and chain.ok:
                 store.save_snapshot()
@@ -164,7 +169,7 @@ def run_check(store: DeskStore, actor: str) -> IntegrityReport:
             report.packs,
             report.problems,
             report.bad_entry,
-            report.notes + (f"校验结果未能记入记录：{exc}",),
+            (*report.notes, f"校验结果未能记入记录：{exc}"),
         )
     if report.ok:
         store.save_snapshot()
@@ -185,6 +190,7 @@ class CheckStatus:
         return self.last_passed is not None and (self.last_failed is None or self.last_passed > self.last_failed)
 
     def text(self) -> str:
+        """One line for the dashboard: when the last check passed, or that it found problems."""
         if self.last_passed is None and self.last_failed is None:
             return "尚未做过完整性校验（运行 deskapp check）"
         if self.ok:

@@ -1,6 +1,7 @@
 """The append-only, hash-chained journal every change of the desk goes through.
 
-One JSON object per line, UTF-8. Each entry carries ``seq`` (1, 2, 3, ... with no gap),
+One JSON object per line, UTF-8. Each entry carries ``seq``, its entry number (1, 2, 3, ... with
+no gap; :attr:`Journal.entry_no` in code, never to be confused with a receipt serial),
 ``prev`` (the hash of the entry before) and ``hash`` -- HMAC-SHA256 under the desk's chain key
 over ``prev`` and the entry's canonical JSON (``"v": 2``; journals written before carry a plain
 SHA-256, still read) -- so a quiet edit of history breaks the chain where it was made, and a
@@ -26,45 +27,84 @@ stays intact.
 Entries are handed to ``on_entry(entry, offset)`` with the byte offset where their line
 starts, so a reader can keep offsets instead of whole entries and read one back later
 (:meth:`Journal.read_at`). A reader may also start from a known point -- a snapshot that
-recorded the offset, seq and hash of its last entry -- after :meth:`Journal.resume` checked
+recorded the offset, entry number and hash of its last entry -- after :meth:`Journal.resume` checked
 that the journal really holds that entry there.
 """
 
 from __future__ import annotations
 
-import errno
-import hashlib
-import hmac
 import json
 import os
-import time
 import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-GENESIS = "0" * 64
-CHAIN_VERSION = 2
-"""Entries carrying ``"v": 2`` are keyed: their hash is HMAC-SHA256 under the desk's chain key.
-Entries without ``v`` (journals written before) carry a plain SHA-256; once a keyed entry is on
-file, every later one must be keyed too."""
+# The chain and the file helpers moved to their own modules; their names stay importable from here.
+from deskapp.chain import (
+    ACKNOWLEDGED,
+    CHAIN_VERSION,
+    GENESIS,
+    SIBLING_KEY,
+    BadEntry,
+    ChainReport,
+    acknowledged_lines,
+    body_of,
+    canonical,
+    chain_key,
+    entry_hash,
+    sibling_key,
+    verify,
+    verify_chain,
+)
+from deskapp.durable import (
+    RETRY_S,
+    FlockLock,
+    LockTimeout,
+    PortableLock,
+    fsync_dir,
+    prefix_crc_of,
+    retrying,
+    write_atomic,
+    write_error_message,
+)
+
+__all__ = [
+    "ACKNOWLEDGED",
+    "CHAIN_VERSION",
+    "GENESIS",
+    "RETRY_S",
+    "SIBLING_KEY",
+    "BadEntry",
+    "ChainReport",
+    "Damage",
+    "Journal",
+    "JournalCorrupt",
+    "JournalError",
+    "LockTimeout",
+    "StoreWriteError",
+    "acknowledged_lines",
+    "canonical",
+    "chain_key",
+    "entry_hash",
+    "fsync_dir",
+    "prefix_crc_of",
+    "retrying",
+    "sibling_key",
+    "verify",
+    "verify_chain",
+    "write_atomic",
+    "write_error_message",
+]
+
 LOCK_TIMEOUT_S = 15.0
-LOCK_POLL_S = 0.001
-"""How often a desk waiting for the lock looks again (filelock's default, 50 ms, would be most of a wait)."""
+"""How long a writer waits for the journal lock before giving up (LockTimeout → StoreWriteError)."""
 FSYNC_UNDER_LOCK = False
 """Flush before releasing the lock instead of after (``bench/bench_store.py --fsync`` measures both).
 After: flushes of several desks overlap; a power cut may then lose an unreported entry in the
 middle of others (a hole), which the reader stops at and ``deskapp recover`` deals with."""
-RETRY_S = 2.0
-"""How long to retry a file held for a moment (Windows antivirus, indexer, backup tools)."""
-
-T = TypeVar("T")
-
-
-class LockTimeout(Exception):
-    """The journal lock was not free within ``LOCK_TIMEOUT_S``."""
 
 
 class JournalError(Exception):
@@ -72,6 +112,8 @@ class JournalError(Exception):
 
 
 class JournalCorrupt(JournalError):
+    """A line of the journal that cannot be read as the chain's next entry (``line``, ``why``)."""
+
     def __init__(self, path: Path, line: int, why: str) -> None:
         self.line = line
         self.why = why
@@ -100,185 +142,11 @@ class Damage:
     why: str
 
     def message(self) -> str:
+        """What the clerk and the supervisor read: where, why, and what to do (Chinese)."""
         return (
             f"记录文件第 {self.line} 行起已损坏（{self.why}；常见于断电或磁盘故障）。第 {self.line - 1} 条以前的记录完好并已读入；"
             "在科室负责人处理前，本台不再写入新记录。请科室负责人运行 deskapp recover（或用 deskapp restore 从备份恢复）。"
         )
-
-
-def canonical(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-def entry_hash(prev: str, body: dict[str, Any], key: bytes | None = None) -> str:
-    """The hash an entry must carry: HMAC-SHA256 under ``key`` for a keyed entry (``v`` = 2),
-    plain SHA-256 of ``prev`` + canonical JSON for an old one. ValueError: keyed entry, no key."""
-    data = prev.encode("ascii") + canonical(body)
-    if body.get("v") == CHAIN_VERSION:
-        if key is None:
-            raise ValueError("no chain key")
-        return hmac.new(key, data, hashlib.sha256).hexdigest()
-    return hashlib.sha256(data).hexdigest()
-
-
-def chain_key(secret: bytes) -> bytes:
-    """The journal's chain key, derived from the office's secret (``data/secret.key``)."""
-    return hmac.new(secret, b"desk-journal-chain-v2", hashlib.sha256).digest()
-
-
-def _body(entry: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in entry.items() if k != "hash"}
-
-
-def prefix_crc_of(path: Path, length: int) -> int | None:
-    """CRC-32 of the first ``length`` bytes of ``path`` (None if shorter or unreadable); ~10 ms per 10 MB."""
-    crc = 0
-    try:
-        with open(path, "rb") as handle:
-            left = length
-            while left:
-                chunk = handle.read(min(left, 1 << 20))
-                if not chunk:
-                    return None
-                crc = zlib.crc32(chunk, crc)
-                left -= len(chunk)
-    except OSError:
-        return None
-    return crc
-
-
-def write_error_message(exc: OSError) -> str:
-    if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-        return "磁盘已满（或超出文件大小限制），本次修改未保存，原有记录完好。请清理磁盘后重试。"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "没有写入数据文件夹的权限（或文件正被其他程序占用），本次修改未保存。请检查数据文件夹的权限后重试。"
-    return f"写入记录失败（{exc.strerror or exc}），本次修改未保存，原有记录完好。"
-
-
-def retrying(action: Callable[[], T], bound_s: float | None = None) -> T:
-    """Run ``action``, retrying a ``PermissionError`` for up to ``bound_s`` (default ``RETRY_S``) seconds.
-
-    On Windows an antivirus scanner or the search indexer may hold a file for a moment,
-    and replacing or opening it then fails with "access denied"; a few short waits get
-    through. A lasting problem still raises after the bound.
-    """
-    deadline = time.monotonic() + (RETRY_S if bound_s is None else bound_s)
-    delay = 0.01
-    while True:
-        try:
-            return action()
-        except PermissionError:
-            if time.monotonic() >= deadline:
-                raise
-            time.sleep(delay)
-            delay = min(delay * 2, 0.2)
-
-
-def fsync_dir(path: Path) -> None:
-    """Make a rename or a new file in ``path`` durable (POSIX; Windows has no directory fsync)."""
-    if os.name != "posix":
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``path`` so that a crash leaves the old file or the new one, never half of either.
-
-    Temp file in the same folder, ``fsync``, ``os.replace`` (retried within a bound while
-    another program holds the file), then ``fsync`` of the folder. On failure the temp file
-    is removed and the old file is untouched.
-    """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        retrying(lambda: os.replace(tmp, path))
-    except BaseException:
-        try:
-            tmp.unlink()
-        except OSError:
-            pass
-        raise
-    fsync_dir(path.parent)
-
-
-class _FlockLock:
-    """A reentrant cross-process lock on POSIX: ``fcntl.flock`` on the lock file.
-
-    What ``filelock`` does underneath on POSIX, without its ~1 ms of bookkeeping per
-    acquire (measured with filelock 4.2), which at four desks writing at once is a good
-    part of every wait. Locks held by a killed process are released by the kernel.
-    """
-
-    def __init__(self, path: Path, timeout: float) -> None:
-        self.path = path
-        self.timeout = timeout
-        self._fd: int | None = None
-        self._depth = 0
-
-    @property
-    def is_locked(self) -> bool:
-        return self._depth > 0
-
-    def acquire(self) -> None:
-        import fcntl
-
-        if self._depth:
-            self._depth += 1
-            return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    os.close(fd)
-                    raise LockTimeout(str(self.path)) from None
-                time.sleep(LOCK_POLL_S)
-        self._fd = fd
-        self._depth = 1
-
-    def release(self) -> None:
-        import fcntl
-
-        self._depth -= 1
-        if self._depth == 0 and self._fd is not None:
-            fd, self._fd = self._fd, None
-            fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
-
-
-class _PortableLock:
-    """``filelock`` elsewhere (Windows), polling every ``LOCK_POLL_S``; imported only there
-    (it costs tens of milliseconds of start-up)."""
-
-    def __init__(self, path: Path, timeout: float) -> None:
-        from filelock import FileLock
-
-        self._lock = FileLock(str(path), timeout=timeout)
-
-    @property
-    def is_locked(self) -> bool:
-        return bool(self._lock.is_locked)
-
-    def acquire(self) -> None:
-        from filelock import Timeout
-
-        try:
-            self._lock.acquire(poll_interval=LOCK_POLL_S)
-        except Timeout as exc:
-            raise LockTimeout(str(exc)) from None
-
-    def release(self) -> None:
-        self._lock.release()
 
 
 class Journal:
@@ -292,11 +160,12 @@ class Journal:
         """The chain key: new entries are keyed (HMAC) under it; None writes old-style plain hashes."""
         self.damage: Damage | None = None
         """Set when reading stopped at a line that is not the chain's next entry."""
-        self._lock = (_FlockLock if os.name == "posix" else _PortableLock)(lock_path, LOCK_TIMEOUT_S)
+        self._lock = (FlockLock if os.name == "posix" else PortableLock)(lock_path, LOCK_TIMEOUT_S)
         self._on_entry = on_entry
         self._offset = 0
         self._identity: tuple[int, int] | None = None
-        self.seq = 0
+        self.entry_no = 0
+        """Number of the last entry read or written (entries run 1, 2, 3 ...; stored as ``seq``)."""
         self.last_hash = GENESIS
         self.last_start = 0
         """Offset where the last entry's line starts."""
@@ -316,8 +185,10 @@ class Journal:
         return self._offset
 
     # -- reading ---------------------------------------------------------------------------
-    def resume(self, offset: int, seq: int, last_hash: str, last_start: int, prefix_crc: int | None = None) -> bool:
-        """Start after entry ``seq`` (ending at ``offset``) if the journal holds it there.
+    def resume(
+        self, offset: int, entry_no: int, last_hash: str, last_start: int, prefix_crc: int | None = None
+    ) -> bool:
+        """Start after entry ``entry_no`` (ending at ``offset``) if the journal holds it there.
 
         The entry's line is read back and must have that seq and hash, and its hash must be
         right for its content; and the CRC-32 of the journal's first ``offset`` bytes must be
@@ -327,7 +198,7 @@ class Journal:
         """
         if prefix_crc is None:
             return False
-        if seq == 0:
+        if entry_no == 0:
             return offset == 0 and last_hash == GENESIS
         try:
             stat = os.stat(self.path)
@@ -342,17 +213,17 @@ class Journal:
             entry = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError):
             return False
-        if not isinstance(entry, dict) or entry.get("seq") != seq or entry.get("hash") != last_hash:
+        if not isinstance(entry, dict) or entry.get("seq") != entry_no or entry.get("hash") != last_hash:
             return False
         try:
-            if entry_hash(str(entry.get("prev", "")), _body(entry), self.key) != last_hash:
+            if entry_hash(str(entry.get("prev", "")), body_of(entry), self.key) != last_hash:
                 return False
         except ValueError:
             return False
         if prefix_crc_of(self.path, offset) != prefix_crc:
             return False
         self._offset = offset
-        self.seq = seq
+        self.entry_no = entry_no
         self.last_hash = last_hash
         self.last_start = last_start
         self.prefix_crc = prefix_crc
@@ -399,10 +270,11 @@ class Journal:
         return count
 
     def reset(self) -> None:
+        """Forget everything read (then ``on_reset``): the next :meth:`refresh` replays from the start."""
         self.damage = None
         self.prefix_crc = 0
         self._offset = 0
-        self.seq = 0
+        self.entry_no = 0
         self.last_hash = GENESIS
         self.last_start = 0
         self._identity = None
@@ -410,7 +282,7 @@ class Journal:
             self.on_reset()
 
     def _take(self, raw: bytes, start: int) -> None:
-        line_no = self.seq + 1
+        line_no = self.entry_no + 1
         try:
             entry = json.loads(raw.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -421,7 +293,7 @@ class Journal:
             raise JournalCorrupt(self.path, line_no, "与前一条记录的哈希链不符")
         if not isinstance(entry.get("hash"), str):
             raise JournalCorrupt(self.path, line_no, "缺少哈希")
-        self.seq = line_no
+        self.entry_no = line_no
         if entry.get("v") == CHAIN_VERSION:
             self.keyed_seen = True
         self.last_hash = entry.get("hash", "")
@@ -432,9 +304,11 @@ class Journal:
         """The entry whose line starts at ``offset`` (an offset handed to ``on_entry``)."""
         with open(self.path, "rb") as handle:
             handle.seek(offset)
-            return json.loads(handle.readline().decode("utf-8"))
+            entry: dict[str, Any] = json.loads(handle.readline().decode("utf-8"))
+            return entry
 
     def read_many(self, offsets: list[int]) -> list[dict[str, Any]]:
+        """The entries whose lines start at ``offsets``, in that order (one open of the file)."""
         with open(self.path, "rb") as handle:
             out = []
             for offset in offsets:
@@ -446,7 +320,7 @@ class Journal:
         """Every committed entry taken in so far, oldest first (reads the file)."""
         end = self._offset
         try:
-            handle = open(self.path, "rb")
+            handle = open(self.path, "rb")  # noqa: SIM115 -- the with below closes it; a missing file returns first
         except FileNotFoundError:
             return
         with handle:
@@ -511,6 +385,7 @@ class Journal:
 
     @property
     def is_locked(self) -> bool:
+        """This process holds the journal lock."""
         return self._lock.is_locked
 
     def append(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -526,7 +401,7 @@ class Journal:
         entry = dict(body)
         if self.key is not None:
             entry["v"] = CHAIN_VERSION
-        entry["seq"] = self.seq + 1
+        entry["seq"] = self.entry_no + 1
         entry["prev"] = self.last_hash
         entry["hash"] = entry_hash(self.last_hash, entry, self.key)
         line = canonical(entry) + b"\n"
@@ -560,193 +435,8 @@ class Journal:
         start = self._offset
         self._offset += len(line)
         self.prefix_crc = zlib.crc32(line, self.prefix_crc)
-        self.seq = entry["seq"]
+        self.entry_no = entry["seq"]
         self.last_hash = entry["hash"]
         self.last_start = start
         self._on_entry(entry, start)
         return entry
-
-
-@dataclass(frozen=True)
-class BadEntry:
-    """The first entry of a journal that is not what the chain says it should be."""
-
-    line: int
-    why: str
-    action: str = ""
-    at: str = ""
-
-    def describe(self) -> str:
-        what = f"（{self.action}，{self.at}）" if self.action or self.at else ""
-        return f"第 {self.line} 行（序号 {self.line}）{what}：{self.why}"
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    """What :func:`verify_chain` found."""
-
-    entries: int
-    """Entries whose chain and hash are good, from the first on."""
-    last_hash: str
-    bad: BadEntry | None = None
-    torn_tail: bool = False
-    """An unterminated last line: a write interrupted by a crash, never committed (not a fault)."""
-    committed_bytes: int = 0
-    acknowledged: tuple[int, ...] = ()
-    """Lines found altered that a supervisor has acknowledged (they did not stop the check)."""
-
-    @property
-    def ok(self) -> bool:
-        return self.bad is None
-
-
-SIBLING_KEY: Any = object()
-"""``verify_chain``'s default: the key derived from ``secret.key`` beside the journal (a data folder, a backup)."""
-
-
-def sibling_key(path: Path) -> bytes | None:
-    """The chain key from the ``secret.key`` beside ``path``, or None (never creates one)."""
-    secret = path.with_name("secret.key")
-    if not secret.exists():
-        return None
-    from deskapp.receipt_qr import SecretError, load_secret
-
-    try:
-        return chain_key(load_secret(secret))
-    except (SecretError, OSError):
-        return None
-
-
-def verify_chain(
-    path: Path, key: bytes | None = SIBLING_KEY, *, acknowledged: dict[int, str] | None = None
-) -> ChainReport:
-    """Check the whole chain from the start: every line parses, seq runs 1..n, each ``prev``
-    is the hash before, each ``hash`` is right for its content -- keyed entries (``v`` = 2)
-    under ``key``; after the first keyed entry, every one must be keyed.
-
-    ``acknowledged``: line -> hash of entries whose content a supervisor acknowledged as
-    altered (``deskapp recover``); they do not stop the check (the report still lists them).
-    """
-    if key is SIBLING_KEY:
-        key = sibling_key(path)
-    good = 0
-    prev = GENESIS
-    position = 0
-    keyed = False
-    known: list[int] = []
-    if acknowledged is None:
-        acknowledged = acknowledged_lines(path)
-    try:
-        handle = open(path, "rb")
-    except FileNotFoundError:
-        return ChainReport(0, GENESIS)
-    with handle:
-        for line_no, raw in enumerate(handle, 1):
-            if not raw.endswith(b"\n"):
-                return ChainReport(good, prev, torn_tail=True, committed_bytes=position)
-            try:
-                entry = json.loads(raw.decode("utf-8"))
-            except (UnicodeDecodeError, json.JSONDecodeError):
-                return ChainReport(
-                    good,
-                    prev,
-                    BadEntry(line_no, "无法解析（不是完整的 JSON，文件被改动或损坏）"),
-                    committed_bytes=position,
-                )
-            if not isinstance(entry, dict):
-                return ChainReport(good, prev, BadEntry(line_no, "不是一条记录"), committed_bytes=position)
-            action, at = str(entry.get("action", "")), str(entry.get("at", ""))
-            if entry.get("seq") != line_no:
-                why = f"序号应为 {line_no}，实为 {entry.get('seq')!r}（记录被删除、插入或调换过）"
-                return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position)
-            if entry.get("prev") != prev:
-                why = "与前一条记录的哈希链不符（前一条被改动过，或此条被替换过）"
-                return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position)
-            if entry.get("v") == CHAIN_VERSION:
-                keyed = True
-            elif keyed:
-                why = "旧格式（无密钥）的记录出现在新格式记录之后（此条是伪造或被替换的）"
-                return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position)
-            if entry.get("v") == CHAIN_VERSION and key is None:
-                why = "无法核对：缺少本台的密钥 secret.key"
-                return ChainReport(good, prev, BadEntry(line_no, why, action, at), committed_bytes=position)
-            if not _hash_fits(raw, prev, entry, key):
-                if (acknowledged or {}).get(line_no) == entry.get("hash"):
-                    known.append(line_no)
-                else:
-                    why = "内容与其哈希不符（此条记录被改动过）"
-                    return ChainReport(
-                        good,
-                        prev,
-                        BadEntry(line_no, why, action, at),
-                        committed_bytes=position,
-                        acknowledged=tuple(known),
-                    )
-            prev = entry["hash"]
-            good += 1
-            position += len(raw)
-    return ChainReport(good, prev, committed_bytes=position, acknowledged=tuple(known))
-
-
-def _hash_fits(raw: bytes, prev: str, entry: dict[str, Any], key: bytes | None) -> bool:
-    """Is ``entry["hash"]`` right for the entry on line ``raw``?
-
-    Fast path: a desk writes each line as the canonical JSON of the entry, so the bytes hashed
-    are the line without its own ``"hash":"…"`` member -- no re-serialisation (which costs most
-    of a whole-journal check). Any other line (edited by hand, another writer) is re-serialised.
-    """
-    own = entry.get("hash")
-    if not isinstance(own, str):
-        return False
-    try:
-        member = f'"hash":"{own}"'.encode("ascii")
-    except UnicodeEncodeError:
-        return False
-    line = raw.rstrip(b"\n")
-    body = line.replace(member + b",", b"", 1) if member + b"," in line else line.replace(b"," + member, b"", 1)
-    if body != line:
-        data = prev.encode("ascii") + body
-        if entry.get("v") == CHAIN_VERSION:
-            if key is not None and hmac.compare_digest(hmac.new(key, data, hashlib.sha256).hexdigest(), own):
-                return True
-        elif hashlib.sha256(data).hexdigest() == own:
-            return True
-    try:
-        return entry_hash(prev, _body(entry), key) == own
-    except ValueError:
-        return False
-
-
-ACKNOWLEDGED = "damage_acknowledged"
-"""The journal action by which a supervisor acknowledges an altered entry (``data``: line, hash)."""
-
-
-def acknowledged_lines(path: Path) -> dict[int, str]:
-    """line -> hash of the entries acknowledged as altered (a quick byte search first)."""
-    found: dict[int, str] = {}
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return found
-    marker = f'"action":"{ACKNOWLEDGED}"'.encode("ascii")
-    if marker not in data:
-        return found
-    for raw in data.split(b"\n"):
-        if marker in raw:
-            try:
-                entry = json.loads(raw.decode("utf-8"))
-                info = entry.get("data", {})
-                if int(info["line"]) < int(entry["seq"]):  # only an earlier entry, never itself
-                    found[int(info["line"])] = str(info["hash"])
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue
-    return found
-
-
-def verify(path: Path, key: bytes | None = SIBLING_KEY) -> tuple[int, str | None]:
-    """Check the whole chain from the start. Returns (entries good, first problem or None).
-
-    An unterminated last line (a crash mid-write, never committed) is not a problem.
-    """
-    report = verify_chain(path, key)
-    return report.entries, (report.bad.describe() if report.bad else None)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from deskapp.pinyin import fold
+from deskapp.privacy import mask_phone as mask_phone  # the one phone mask; importable here as before
 from deskapp.store import DeskStore
 from deskapp.timeutil import show
 
@@ -44,6 +45,7 @@ class Page:
 
     @property
     def truncated(self) -> bool:
+        """More packs matched than the ids shown."""
         return self.total > len(self.ids)
 
 
@@ -74,6 +76,7 @@ class Listing:
             self._rows.clear()  # may change which packs look like duplicates of which
 
     def row(self, pack_id: int) -> Row:
+        """The list row of a pack, remembered until the pack changes. PackNotFound: no such id."""
         row = self._rows.get(pack_id)
         if row is None:
             pack = self.store.get(pack_id)
@@ -142,11 +145,3 @@ def list_summary(verdict: Any) -> str:
     others = [f.text for f in verdict.flags if f.code != "late"]
     missing = ["缺：" + "、".join(verdict.missing)] if verdict.missing else []
     return "；".join(["逾期", *missing, *others])
-
-
-def mask_phone(phone: str) -> str:
-    """Personal data in lists: ``13900000000`` → ``139****0000``."""
-    digits = phone.strip()
-    if len(digits) >= 7:
-        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
-    return "*" * len(digits)

@@ -167,7 +167,7 @@ def filesystem_of(path: Path, mountinfo: Path | None = None) -> tuple[str, str]:
 def is_network_fs(fstype: str) -> bool:
     """Whether the desk distrusts locks on this filesystem type (see :data:`NETWORK_FS`)."""
     kind = fstype.lower()
-    return kind in NETWORK_FS or kind.startswith("fuse.") or kind.startswith("nfs")
+    return kind in NETWORK_FS or kind.startswith(("fuse.", "nfs"))
 
 
 def check_local(folder: Path, mountinfo: Path | None = None) -> None:
@@ -227,6 +227,7 @@ class Locations:
 
     @property
     def lock(self) -> Path:
+        """The lock every desk on this data folder takes to append to the journal (``journal.lock``)."""
         return self.data / "journal.lock"
 
     @property
@@ -246,6 +247,7 @@ class Locations:
 
     @property
     def exports(self) -> Path:
+        """Where exports go unless ``--out`` says otherwise (``exports/``, created on first use)."""
         return self._dir("exports")
 
     @property
@@ -255,12 +257,15 @@ class Locations:
 
     @property
     def backups(self) -> Path:
+        """Daily copies of the journal (``backups/``, created on first use; ``[backup] keep_days``)."""
         return self._dir("backups")
 
     @property
     def templates(self) -> Path:
+        """The shipped templates (:func:`templates_dir`), the same for every data folder."""
         return templates_dir()
 
     @property
     def default_config(self) -> Path:
+        """The shipped ``desk.toml`` (the round of the notice), which the office's :attr:`config` overrides."""
         return self.templates / "desk.toml"

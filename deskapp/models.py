@@ -1,13 +1,23 @@
-"""Domain objects: packs and the entries of their history."""
+"""Domain objects: packs and the entries of their history.
+
+A :class:`Pack` is a frozen value: its fields cannot be reassigned and its dicts and lists
+refuse changes (``deskapp.frozen``), so the one the store hands out and
+caches cannot be corrupted by a caller. Change a pack through ``DeskStore.update`` (recorded),
+or work on a copy: ``dataclasses.replace(pack, ...)``, ``dict(pack.checklist)``, ``pack.to_doc()``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from deskapp.config import KIND_LABELS
+from deskapp.frozen import freeze, thaw
 from deskapp.timeutil import parse_time
+
+_CONTAINERS = ("checklist", "outcome", "details", "files", "prints", "distinct_from", "extra")
 
 # Fields a clerk fills at registration, with the label the clerk reads.
 PACK_FIELDS: dict[str, str] = {
@@ -45,6 +55,7 @@ the history, the slips and screens/slips.py all read this one)."""
 
 
 def field_label(kind: str, key: str) -> str:
+    """The label the clerk reads for a pack field (``name`` and ``leader`` depend on the kind), e.g. 申报单位."""
     if key == "name":
         return "工作室名称" if kind == "studio" else "项目名称"
     if key == "leader":
@@ -52,15 +63,30 @@ def field_label(kind: str, key: str) -> str:
     return PACK_FIELDS.get(key) or DETAIL_FIELDS.get(key) or key
 
 
-@dataclass
+STORED_KEYS: dict[str, str] = {"serial": "seq"}
+"""Pack fields stored under another key: the receipt serial is ``seq`` in the documents of
+journals written since the first version (chain-covered, so it is kept as stored)."""
+SEARCH_KEYS = "search_keys"
+"""The stored key of a pack's pinyin search keys (:func:`deskapp.search.search_keys`)."""
+OLD_SEARCH_KEYS = "py"
+"""The same keys as journals and snapshots written before stored them (still read, never written)."""
+NOT_PACK_DATA = frozenset({SEARCH_KEYS, OLD_SEARCH_KEYS, "search"})
+"""Stored keys that are the store's indexes, not the pack's data: left out of :attr:`Pack.extra`."""
+
+
+@dataclass(frozen=True)
 class Pack:
-    """One paper pack handed in at the counter."""
+    """One paper pack handed in at the counter: a frozen value (see the module's docstring).
+
+    ``serial`` is the receipt serial (the ``0001`` of ``ZD2026-GZS-0001``), per round and kind;
+    ``received_at`` an ISO time with its offset (Beijing time as the desk writes it).
+    """
 
     id: int
     receipt_no: str
     round: str
     kind: str
-    seq: int
+    serial: int
     unit: str
     name: str
     received_at: str
@@ -86,40 +112,67 @@ class Pack:
     extra: dict[str, Any] = field(default_factory=dict)
     """Anything a later version stored that this one does not know: kept, never dropped."""
 
+    def __post_init__(self) -> None:
+        fields = self.__dict__  # frozen: set the read-only containers in place of the given ones
+        for name in _CONTAINERS:
+            fields[name] = freeze(fields[name])
+
     @property
     def kind_label(self) -> str:
+        """人才工作室 or 人才项目."""
         return KIND_LABELS.get(self.kind, self.kind)
 
     @property
     def received(self) -> datetime:
+        """When the pack was received, as an aware datetime (ValueError: not an ISO time)."""
         return parse_time(self.received_at)
 
     @property
     def status_label(self) -> str:
+        """The status as the clerk reads it (已作废 for a voided pack)."""
         if self.voided:
             return "已作废"
         return STATUS_LABELS.get(self.status, self.status)
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any], doc_id: int) -> Pack:
-        known = {f for f in cls.__dataclass_fields__ if f not in ("id", "extra")}
-        values = {k: v for k, v in doc.items() if k in known}
-        extra = {k: v for k, v in doc.items() if k not in known and k != "search"}
+        """The pack of a stored document (``doc`` is shared, not copied: hand in one nobody changes).
+
+        Keys this version does not know go to :attr:`extra`; the search keys are left out.
+        KeyError/TypeError: a document without the fields every pack has.
+        """
+        values: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for key, value in doc.items():
+            name = _FIELD_OF.get(key, key)
+            if name in _KNOWN:
+                values[name] = value
+            elif key not in NOT_PACK_DATA:
+                extra[key] = value
         values.setdefault("unit", "")
         values.setdefault("name", "")
         return cls(id=doc_id, extra=extra, **values)
 
     def to_doc(self) -> dict[str, Any]:
-        doc = {k: getattr(self, k) for k in self.__dataclass_fields__ if k not in ("id", "extra")}
-        doc.update(self.extra)
+        """The pack as a stored document (keys as stored, ``id`` left out): a changeable deep copy."""
+        doc = {STORED_KEYS.get(k, k): thaw(getattr(self, k)) for k in _KNOWN}
+        doc.update(thaw(self.extra))
         return doc
+
+
+_KNOWN = tuple(f for f in Pack.__dataclass_fields__ if f not in ("id", "extra"))
+_FIELD_OF = {stored: name for name, stored in STORED_KEYS.items()}
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One recorded change: who, when, what (old → new), why."""
+    """One recorded change: who, when, what (old → new per dotted path), why.
 
-    seq: int
+    ``entry_no`` is the journal entry's number (1, 2, 3 ... with no gap; ``seq`` in the stored
+    entry), not a receipt serial.
+    """
+
+    entry_no: int
     at: str
     actor: str
     action: str
@@ -127,3 +180,19 @@ class HistoryEntry:
     changes: dict[str, list[Any]]
     reason: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def of_entry(cls, entry: Mapping[str, Any]) -> HistoryEntry:
+        """A stored journal entry as the history shows it (``set`` and ``old`` paired per path).
+        KeyError: an entry without ``seq``."""
+        old = entry.get("old", {})
+        return cls(
+            entry_no=entry["seq"],
+            at=entry.get("at", ""),
+            actor=entry.get("actor", ""),
+            action=entry.get("action", ""),
+            pack_id=entry.get("pack"),
+            changes={path: [old.get(path), value] for path, value in entry.get("set", {}).items()},
+            reason=entry.get("reason", ""),
+            data=entry.get("data", {}),
+        )

@@ -16,8 +16,13 @@ def normalise_scan(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().upper()
 
 
-def format_receipt(round_: Round, kind: str, seq: int) -> str:
-    return round_.receipt_formats[kind].format(year=round_.year, round=round_.id, seq=seq)
+def format_receipt(round_: Round, kind: str, serial: int) -> str:
+    """The receipt number of the ``serial``-th pack of ``kind`` in the round, e.g. ``ZD2026-GZS-0001``.
+
+    The format is the round's (``[round.receipt]`` in ``templates/desk.toml``; ``{seq}`` there
+    is the serial). KeyError: a kind the round has no format for.
+    """
+    return round_.receipt_formats[kind].format(year=round_.year, round=round_.id, seq=serial)
 
 
 @lru_cache(maxsize=32)
@@ -38,7 +43,7 @@ def _pattern(fmt: str, year: str, round_id: str) -> re.Pattern[str]:
 
 
 def parse_receipt(round_: Round, text: str) -> tuple[str, int] | None:
-    """``(kind, seq)`` when ``text`` is a receipt number of this round, else None."""
+    """``(kind, serial)`` when ``text`` is a receipt number of this round, else None."""
     wanted = normalise_scan(text)
     for kind, fmt in round_.receipt_formats.items():
         match = _pattern(fmt, round_.year, round_.id).fullmatch(wanted)
@@ -91,7 +96,7 @@ def nearest_receipts(typed: str, numbers: Iterable[str], limit: int = 3) -> list
     # receipt_key of every number in two C-level passes over one string (a Python loop costs 10x).
     keys = _LEADING_ZEROS.sub("", _NOT_ALNUM_LINES.sub("", "\n".join(numbers))).split("\n")
     by_key: dict[str, list[str]] = {}
-    for key, number in zip(keys, numbers):
+    for key, number in zip(keys, numbers, strict=True):
         by_key.setdefault(key, []).append(number)
     if wanted in by_key:
         return sorted(by_key[wanted])[:limit]

@@ -14,6 +14,7 @@ _HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 def has_han(text: str) -> bool:
+    """Whether ``text`` has a Chinese character (CJK Unified Ideographs and Extension A)."""
     return bool(_HAN.search(text))
 
 
@@ -25,9 +26,14 @@ def keys(text: str) -> tuple[str, str]:
         return plain, plain
     from pypinyin import lazy_pinyin
 
-    syllables = lazy_pinyin(text, errors=lambda chars: list(chars))
+    # pypinyin also takes a list back (one syllable per character: 'A1' -> 'a', '1'); its stub says str only.
+    syllables = lazy_pinyin(text, errors=_one_per_character)  # type: ignore[arg-type]
     initials = "".join(s[0] for s in syllables if s and s.strip())
     return fold(initials), fold("".join(syllables))
+
+
+def _one_per_character(chars: str) -> list[str]:
+    return list(chars)
 
 
 def fold(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Issuing slips and notices: render, print (CUPS ``lp`` / Windows' print), record.
+"""Issuing slips and notices: render, print (through :mod:`deskapp.cups`), record.
 
 :func:`issue` never raises for what can go wrong at a counter (no printer, ``lp`` missing,
 a job refused, a full disk, a store that cannot be written): it returns an
@@ -13,13 +13,10 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -28,28 +25,18 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from deskapp.auth import NotAllowed
+from deskapp.cups import PrinterResult, send_to_printer
 from deskapp.journal import JournalError
 from deskapp.models import DOC_LABELS, Pack
-from deskapp.outcomes import OutcomeError, SupplementAct, current_act, default_due, issue_supplement, item_arrivals
-from deskapp.receipt_qr import SecretError, signer_for
-from deskapp.rules import is_late
+from deskapp.office_secret import SecretError
+from deskapp.outcomes import OutcomeError, default_due
+from deskapp.receipt_qr import signer_for
+from deskapp.rules import is_late, missing_items
 from deskapp.service import Desk, atomic_write
-from deskapp.slips import Document, Reprint, SlipError, late_document, notice_document, render, slip_document
+from deskapp.slip_layout import render
+from deskapp.slips import Document, Reprint, SlipError, late_document, notice_document, slip_document
+from deskapp.supplement_act import SupplementAct, current_act, issue_supplement, item_arrivals
 from deskapp.timeutil import day_cn, iso, to_beijing
-
-LP_TIMEOUT_S = 20.0
-# How long a print waits to see its job fail or go through (in a worker: the desk carries on).
-JOB_WAIT_S = 8.0
-
-
-@dataclass(frozen=True)
-class PrinterResult:
-    """What the printer side said."""
-
-    ok: bool
-    printer: str = ""
-    job: str = ""
-    error: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,155 +56,6 @@ class IssueResult:
     recorded: bool = True
     """False when the history entry could not be written (the message says so)."""
     pdf: bytes = b""
-
-
-def send_to_printer(pdf_path: Path, printer: str = "", title: str = "") -> PrinterResult:
-    """Hand a PDF to the system's printing: CUPS ``lp`` on Linux/macOS, the shell's print on Windows."""
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows desks only
-        return _print_windows(pdf_path, printer)
-    return _print_cups(pdf_path, printer, title)
-
-
-def _print_cups(pdf_path: Path, printer: str, title: str) -> PrinterResult:
-    lp = shutil.which("lp")
-    if lp is None:
-        return PrinterResult(False, printer, error="本机没有打印命令 lp（未安装 CUPS）")
-    name = printer or _default_printer()
-    if not name:
-        return PrinterResult(False, "", error="没有设置打印机，系统也没有默认打印机")
-    state = _printer_state(name)
-    if state:
-        return PrinterResult(False, name, error=state)
-    command = [lp, "-d", name]
-    if title:
-        command += ["-t", title]
-    command.append(str(pdf_path))
-    try:
-        out = subprocess.run(
-            command, check=False, capture_output=True, text=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL
-        )
-    except subprocess.TimeoutExpired:
-        return PrinterResult(False, name, error=f"打印服务 {LP_TIMEOUT_S:.0f} 秒内没有响应")
-    except OSError as exc:
-        return PrinterResult(False, name, error=f"无法运行 lp：{exc.strerror or exc}")
-    if out.returncode != 0:
-        detail = (out.stderr or out.stdout).strip().splitlines()
-        return PrinterResult(
-            False, name, error="打印任务被拒绝：" + (detail[-1] if detail else f"lp 退出码 {out.returncode}")
-        )
-    match = re.search(r"request id is (\S+)", out.stdout)
-    job = match.group(1) if match else ""
-    failure = _follow_job(name, job) if job else ""
-    if failure:
-        _lpstat_cancel(job)
-        return PrinterResult(False, name, job, error=failure)
-    return PrinterResult(True, name, job=job)
-
-
-def _follow_job(printer: str, job: str) -> str:
-    """Watch a queued job for up to ``JOB_WAIT_S``: why it failed, or empty (done, or still printing)."""
-    deadline = time.monotonic() + JOB_WAIT_S
-    while True:
-        listing = _lpstat("-l", "-o", printer)
-        if listing is None:
-            return ""
-        block = _job_block(listing, job)
-        if block is None:  # no longer waiting: CUPS handed it to the printer, or gave up on it
-            block = _job_block(_lpstat("-l", "-W", "completed", "-o", printer) or "", job) or ""
-            return _job_failure(block, r"error|stopped|aborted|canceled")
-        failure = _job_failure(block, r"error|stopped|aborted")
-        if failure:
-            return failure
-        state = _printer_state(printer)
-        if state:
-            return state
-        if time.monotonic() > deadline:
-            return ""
-        time.sleep(0.25)
-
-
-def _job_failure(block: str, bad_alerts: str) -> str:
-    """Why a job listed by ``lpstat -l`` failed, from its Status and Alerts lines (empty: it did not)."""
-    status = re.search(r"Status:\s*(.+)", block)
-    alerts = re.search(r"Alerts:\s*(.+)", block)
-    if (alerts and re.search(bad_alerts, alerts.group(1))) or (status and "failed" in status.group(1).lower()):
-        reason = (status or alerts).group(1).strip()  # type: ignore[union-attr]
-        return f"打印任务失败（{reason}）"
-    return ""
-
-
-def _job_block(listing: str, job: str) -> str | None:
-    lines = listing.splitlines()
-    for n, line in enumerate(lines):
-        if line.split(" ", 1)[0] == job:
-            rest = []
-            for follow in lines[n + 1 :]:
-                if not follow.startswith(("\t", " ")):
-                    break
-                rest.append(follow)
-            return "\n".join(rest)
-    return None
-
-
-def _lpstat_cancel(job: str) -> None:
-    """Take a failed job off the queue, so it cannot print later beside its outbox copy."""
-    cancel = shutil.which("cancel")
-    if cancel is None:
-        return
-    try:
-        subprocess.run([cancel, job], check=False, capture_output=True, timeout=LP_TIMEOUT_S, stdin=subprocess.DEVNULL)
-    except (subprocess.TimeoutExpired, OSError):
-        pass
-
-
-def _lpstat(*args: str) -> str | None:
-    lpstat = shutil.which("lpstat")
-    if lpstat is None:
-        return None
-    try:
-        out = subprocess.run(
-            [lpstat, *args],
-            check=False,
-            capture_output=True,
-            text=True,
-            timeout=LP_TIMEOUT_S,
-            stdin=subprocess.DEVNULL,
-            env={**os.environ, "LC_ALL": "C", "LANG": "C"},
-        )
-    except (subprocess.TimeoutExpired, OSError):
-        return None
-    return out.stdout if out.returncode == 0 else (out.stdout + out.stderr)
-
-
-def _default_printer() -> str:
-    text = _lpstat("-d") or ""
-    match = re.search(r"system default destination:\s*(\S+)", text)
-    return match.group(1) if match else ""
-
-
-def _printer_state(name: str) -> str:
-    """Why ``name`` cannot print now (empty when it can, or when lpstat cannot tell)."""
-    text = _lpstat("-p", name)
-    if text is None:
-        return ""
-    if "Invalid destination" in text or "does not exist" in text or "Unknown destination" in text:
-        return f"打印机“{name}”不存在"
-    if re.search(rf"printer {re.escape(name)} disabled", text):
-        return f"打印机“{name}”已停用（暂停）"
-    return ""
-
-
-def _print_windows(pdf_path: Path, printer: str) -> PrinterResult:  # pragma: no cover - Windows only
-    try:
-        if printer:
-            os.startfile(str(pdf_path), "printto", f'"{printer}"')  # type: ignore[attr-defined]
-        else:
-            os.startfile(str(pdf_path), "print")  # type: ignore[attr-defined]
-    except OSError as exc:
-        return PrinterResult(
-            False, printer, error=f"系统打印失败：{exc.strerror or exc}（请确认已安装 PDF 阅读器并设置了默认打印机）"
-        )
-    return PrinterResult(True, printer or "默认打印机")
 
 
 # -- issuing a document ------------------------------------------------------------------------
@@ -250,7 +88,7 @@ def one_copy_at_a_time(desk: Desk, pack: Pack, doc: str) -> Iterator[None]:
 
 def paper_of(desk: Desk, pack: Pack, doc: str) -> str:
     """The paper a request for ``doc`` makes: a late pack's notice is the 逾期告知书 (``late``)."""
-    if doc == "notice" and pack.round == desk.config.round.id and is_late(desk.config.round, pack):
+    if doc == "notice" and is_late(desk.config.round, pack):
         return "late"
     return doc
 
@@ -278,7 +116,7 @@ def build_document(
 
     ``doc``: ``slip``, ``notice`` (a late pack's becomes the 逾期告知书) or ``late``. A notice
     prints the 补正 ``act`` (default: the one standing on the pack, else a preview of what
-    :func:`deskapp.outcomes.issue_supplement` would record).
+    :func:`deskapp.supplement_act.issue_supplement` would record).
     """
     payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
     paper = paper_of(desk, pack, doc)
@@ -369,14 +207,16 @@ def issue(
     to_printer: bool = True,
     out: Path | None = None,
     deadline: date | None = None,
+    printer: str | None = None,
 ) -> IssueResult:
     """Make the next copy of ``doc`` (``slip`` / ``notice``) of ``pack``: to ``out``, to the printer, or both.
 
     ``out`` is a PDF file to write, or a folder to write it into under a name of its own.
-    A notice is the 补正 act (:func:`deskapp.outcomes.issue_supplement` records the 补正 the
+    A notice is the 补正 act (:func:`deskapp.supplement_act.issue_supplement` records the 补正 the
     first time; ``deadline`` is its due date); a late pack's notice is the 逾期告知书. The copy
     number is decided under :func:`one_copy_at_a_time`: the first copy is the original, later
     ones 补打; a press while a copy is being made is refused, not a second original.
+    ``printer``: the counter's printer (:mod:`deskapp.counters`); None = ``[slip] printer``.
 
     Never raises for a counter's troubles; see the module's docstring.
     """
@@ -387,7 +227,7 @@ def issue(
     clerk = clerk.strip()
     try:
         with one_copy_at_a_time(desk, pack, doc):
-            return _issue(desk, pack, clerk, doc, to_printer, out, deadline)
+            return _issue(desk, pack, clerk, doc, to_printer, out, deadline, printer)
     except PrintBusy:
         return IssueResult(
             False,
@@ -400,7 +240,14 @@ def issue(
 
 
 def _issue(
-    desk: Desk, pack: Pack, clerk: str, doc: str, to_printer: bool, out: Path | None, deadline: date | None
+    desk: Desk,
+    pack: Pack,
+    clerk: str,
+    doc: str,
+    to_printer: bool,
+    out: Path | None,
+    deadline: date | None,
+    printer: str | None = None,
 ) -> IssueResult:
     moment = to_beijing(desk.store.clock())
     act: SupplementAct | None = None
@@ -411,7 +258,7 @@ def _issue(
         paper = paper_of(desk, pack, doc)
         label = DOC_LABELS.get(paper, paper)
         if paper == "notice":
-            if current_act(desk.store, pack) is None and not desk.store.assess(pack).missing:
+            if current_act(desk.store, pack) is None and not missing_items(desk.config.round, pack):
                 raise SlipError(f"{pack.receipt_no} 清单所列材料齐全，无需出具补正告知书。")
             act = issue_supplement(desk.store, pack.id, clerk, due=deadline)
             pack = act.pack
@@ -445,7 +292,7 @@ def _issue(
             problems.append(f"无法写入 {out}：{exc.strerror or exc}")
     sent = PrinterResult(False)
     if to_printer:
-        sent = _send(pdf, desk.config.slip.printer, job_title(pack, paper, copy))
+        sent = _send(pdf, desk.config.slip.printer if printer is None else printer, job_title(pack, paper, copy))
         record["printer"] = sent.printer
         if sent.ok:
             record["job"] = sent.job
@@ -493,10 +340,8 @@ def _send(pdf: bytes, printer: str, title: str) -> PrinterResult:
         return PrinterResult(False, printer, error=f"无法准备打印文件：{exc.strerror or exc}")
     finally:
         if sys.platform != "win32":  # Windows' print verb reads the file after we return
-            try:
+            with suppress(OSError):
                 os.unlink(name)
-            except OSError:
-                pass
 
 
 def _save_to_outbox(desk: Desk, pdf: bytes, name: str, problems: list[str]) -> Path | None:

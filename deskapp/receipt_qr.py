@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import re
-import secrets
 import unicodedata
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from deskapp.office_secret import SecretError, load_secret
 
 if TYPE_CHECKING:
     from deskapp.models import Pack
@@ -38,7 +38,6 @@ SEPARATOR = "U"
 OFFICE_LEN = 2
 TAG_LEN = 16  # 16 x 5 bits = 80 bits
 CODE_LEN = OFFICE_LEN + TAG_LEN
-SECRET_BYTES = 32
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 # Crockford's reading of characters a person may type for the ones printed.
 _CROCKFORD_READ = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -52,10 +51,6 @@ REFUSALS: dict[str, str] = {
     "foreign": "回执二维码不是本受理台（本科室数据）出具的：防伪码属于另一套数据。",
     "unknown_receipt": "防伪码有效，但本受理台没有这个收件编号的记录（数据可能不完整，请联系管理员）。",
 }
-
-
-class SecretError(Exception):
-    """The office's secret cannot be read or created; the message is for the clerk."""
 
 
 @dataclass(frozen=True)
@@ -72,6 +67,7 @@ class ScanResult:
 
     @property
     def message(self) -> str:
+        """The verdict in Chinese for the clerk: 真实回执：number, or why it was refused (:data:`REFUSALS`)."""
         if self.genuine:
             return f"真实回执：{self.receipt_key}"
         return REFUSALS.get(self.code, "回执二维码无效。")
@@ -111,7 +107,8 @@ class ReceiptSigner:
         return _base32(digest[:10], TAG_LEN)
 
     def payload(self, receipt_no: str) -> str:
-        """The QR payload for a receipt number: letters and digits only."""
+        """The QR payload for a receipt number: ``<receipt key>U<office><tag>``, letters and digits only
+        (what a scanner types reliably). ValueError when the number has no letters or digits."""
         key = receipt_key(receipt_no)
         if not key:
             raise ValueError(f"收件编号无效：{receipt_no!r}")
@@ -143,46 +140,6 @@ class ReceiptSigner:
         return ScanResult(False, "altered" if office_ok else "foreign", key, text)
 
 
-def load_secret(path: Path) -> bytes:
-    """The office's secret, created (32 random bytes, hex, mode 0600) the first time."""
-    try:
-        return _read_secret(path)
-    except FileNotFoundError:
-        pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(SECRET_BYTES) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            os.link(tmp, path)  # fails when another desk created it meanwhile: then theirs wins
-        except FileExistsError:
-            pass
-        except OSError:
-            if not path.exists():
-                os.replace(tmp, path)
-    except OSError as exc:
-        raise SecretError(f"无法创建防伪密钥文件 {path}：{exc.strerror or exc}") from exc
-    finally:
-        tmp.unlink(missing_ok=True)
-    return _read_secret(path)
-
-
-def _read_secret(path: Path) -> bytes:
-    try:
-        text = path.read_text(encoding="ascii").strip()
-    except FileNotFoundError:
-        raise
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SecretError(f"无法读取防伪密钥文件 {path}：{exc}。请用备份恢复该文件，不要删除它。") from exc
-    if not re.fullmatch(r"[0-9a-fA-F]{64}", text):
-        raise SecretError(f"防伪密钥文件 {path} 已损坏。请用备份恢复该文件；删除它会使已发出的回执全部无法验证。")
-    return bytes.fromhex(text)
-
-
 _signers: dict[Path, tuple[tuple[int, int, int], ReceiptSigner]] = {}
 
 
@@ -211,10 +168,12 @@ class ScanOutcome:
 
     @property
     def genuine(self) -> bool:
+        """Whether the slip is the office's and its pack is on file (a forged or unknown one is not)."""
         return self.pack is not None
 
     @property
     def message(self) -> str:
+        """What the clerk reads: the pack opened, or why the scan was refused."""
         if self.pack is not None:
             return f"真实回执，已打开 {self.pack.receipt_no}（{self.pack.unit} · {self.pack.name}）"
         return self.result.message
@@ -252,8 +211,8 @@ def find_by_code(store: DeskStore, signer: ReceiptSigner, code: str) -> Pack | N
                 table[signer.office + signer._tag(key)] = pack_id
         cached = (len(numbers), signer.office, table)
         _codes[store] = cached
-    pack_id = cached[2].get(code)
-    return None if pack_id is None else store.get(pack_id)
+    found = cached[2].get(code)
+    return None if found is None else store.get(found)
 
 
 def read_scan(store: DeskStore, secret_path: Path, scanned: str, actor: str) -> ScanOutcome:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from deskapp.journal import ACKNOWLEDGED, ChainReport, StoreWriteError, chain_key, fsync_dir, verify_chain, write_atomic
 from deskapp.locations import Locations
+from deskapp.office_secret import SecretError, load_secret
 from deskapp.timeutil import iso
 
 if TYPE_CHECKING:
@@ -41,8 +42,6 @@ def load_chain_key(locations: Locations) -> bytes | None:
     A missing secret is created (32 random bytes) only while the journal holds no keyed entry:
     creating a new one under a keyed journal would make every entry look forged.
     """
-    from deskapp.receipt_qr import SecretError, load_secret
-
     if not locations.secret.exists():
         try:
             if b',"v":2}' in locations.journal.read_bytes():
@@ -122,6 +121,7 @@ class Recovery:
     saved_to: str = ""
 
     def text(self) -> str:
+        """What the supervisor reads after ``deskapp recover`` (Chinese)."""
         if self.kind == "none":
             return "记录完好，无需处理。"
         if self.kind == "acknowledged":
@@ -173,7 +173,7 @@ def recover(store: DeskStore, supervisor: str) -> Recovery:
     guard.verify()
     damage = journal.damage
     if damage is not None:
-        with store._mutex, journal.locked(repair=True):
+        with store.locked(repair=True):
             damage = journal.damage
             if damage is None:  # another desk repaired it meanwhile
                 return Recovery("none")

@@ -24,14 +24,15 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from deskapp.numbering import normalise_scan, parse_receipt
+from deskapp.office_secret import SecretError
 from deskapp.receipt_qr import (
     CODE_LEN,
     SEPARATOR,
-    SecretError,
     find_by_code,
     find_pack,
     normalise,
@@ -63,7 +64,7 @@ class ScanVerdict:
     pack_id: int | None = None
     receipt_no: str = ""
     message: str = ""
-    severity: str = "information"
+    severity: Literal["information", "warning", "error"] = "information"
     """``information`` / ``warning`` / ``error``, as Textual's notify takes it."""
     matches: int = 0
     recorded: bool = False
@@ -181,7 +182,7 @@ def _opened(text: str, kind: str, pack_id: int, receipt_no: str, message: str) -
 def _dashless_receipt(desk: Desk, wanted: str) -> bool:
     """``wanted`` is a receipt number of the round typed without its dashes (``ZD2026XM0099``)."""
     round_ = desk.config.round
-    for kind, fmt in round_.receipt_formats.items():
+    for fmt in round_.receipt_formats.values():
         sample = fmt.format(year=round_.year, round=round_.id, seq=1)
         prefix = receipt_key(sample.rstrip("0123456789"))
         if wanted.startswith(prefix) and wanted[len(prefix) :].isdigit():
@@ -189,8 +190,9 @@ def _dashless_receipt(desk: Desk, wanted: str) -> bool:
     return False
 
 
-def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: Any) -> str:
-    """Append one line to the scan log (JSON lines; ``at`` a datetime). Returns "" or, when the
+def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: datetime) -> str:
+    """Append one line to the scan log (JSON lines: at (ISO, Beijing time), actor, read, kind, outcome,
+    receipt, recorded). Returns "" or, when the
     file cannot be written (full disk, no permission), the reason — the scan itself goes on, and
     the journal still holds every refusal."""
     line = {
@@ -212,9 +214,21 @@ def log_scan(path: Path, verdict: ScanVerdict, actor: str, at: Any) -> str:
 
 
 def read_log(path: Path) -> list[dict[str, Any]]:
-    """The scan log's lines, oldest first (empty when there is none yet)."""
+    """The scan log's lines, oldest first (empty when there is none yet).
+
+    Read while a desk appends, the last line may be half written; a crash mid-write leaves a line that
+    is no JSON. Both are left out (the journal, not this log, is the record), so a reader never fails
+    on them."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8", errors="replace")
     except FileNotFoundError:
         return []
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
+    lines: list[dict[str, Any]] = []
+    for line in text.splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict):
+            lines.append(entry)
+    return lines

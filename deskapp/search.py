@@ -9,15 +9,19 @@ over a flat list, well under a millisecond per thousand packs.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
+from deskapp.models import OLD_SEARCH_KEYS, SEARCH_KEYS
 from deskapp.pinyin import fold
 
 SEP = "\x1f"
 
 
-def search_keys(doc: dict[str, Any]) -> dict[str, str]:
-    """The pinyin keys stored on a pack when it is written."""
+def search_keys(doc: Mapping[str, Any]) -> dict[str, str]:
+    """The pinyin keys stored on a pack when it is written (under ``search_keys``, see
+    :data:`deskapp.models.SEARCH_KEYS`): ``{"initials": ..., "full": ...}``, each the unit,
+    name and leader joined by ``SEP``."""
     from deskapp.pinyin import keys
 
     initials, full = [], []
@@ -28,12 +32,21 @@ def search_keys(doc: dict[str, Any]) -> dict[str, str]:
     return {"initials": SEP.join(initials), "full": SEP.join(full)}
 
 
-def haystack(doc: dict[str, Any]) -> tuple[str, str]:
+def stored_search_keys(record: Mapping[str, Any]) -> dict[str, str] | None:
+    """The pinyin search keys a stored document or update entry carries: ``search_keys``, or
+    ``py`` in journals and snapshots written before the key was renamed (None: neither)."""
+    keys = record.get(SEARCH_KEYS, record.get(OLD_SEARCH_KEYS))
+    return keys if isinstance(keys, dict) else None
+
+
+def haystack(doc: Mapping[str, Any]) -> tuple[str, str]:
+    """(folded text + pinyin of the searched fields, pinyin initials) of a stored pack document."""
     text = SEP.join(fold(str(doc.get(k) or "")) for k in ("receipt_no", "unit", "name", "leader", "contact"))
     # The receipt number without its dashes too, as printed under the slip's QR code (ZD2026XM0001).
     text += SEP + re.sub(r"[^0-9a-z]", "", fold(str(doc.get("receipt_no") or "")))
-    py = doc.get("py") or {}
-    return text + SEP + py.get("initials", "") + SEP + py.get("full", ""), py.get("initials", "")
+    keys = stored_search_keys(doc) or {}
+    initials = keys.get("initials", "")
+    return text + SEP + initials + SEP + keys.get("full", ""), initials
 
 
 class SearchIndex:
@@ -42,10 +55,12 @@ class SearchIndex:
     def __init__(self) -> None:
         self._hay: dict[int, tuple[str, str]] = {}
 
-    def put(self, pack_id: int, doc: dict[str, Any]) -> None:
+    def put(self, pack_id: int, doc: Mapping[str, Any]) -> None:
+        """Index (or re-index) a pack from its stored document."""
         self._hay[pack_id] = haystack(doc)
 
     def clear(self) -> None:
+        """Forget every pack."""
         self._hay.clear()
 
     def search(self, query: str, candidates: list[int]) -> list[int]:

@@ -1,32 +1,35 @@
-"""Opening the desk: locations, config and store in one place, for the CLI and the app."""
+"""Opening the desk: locations, config and store in one place, for the CLI and the app.
+
+The office's staff file is :mod:`deskapp.staff_file`; the CLI's JSON of a pack is
+:mod:`deskapp.pack_json`.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from deskapp.config import Config, ConfigError, StaffMember, load_config
+from deskapp.config import Config, load_config
 from deskapp.journal import write_atomic
 from deskapp.locations import Locations
-from deskapp.models import Pack
+
+# Importable from here as before (the tests import them here): the staff file's functions.
+from deskapp.staff_file import change_staff, save_staff, staff_changes
 from deskapp.store import DeskStore
 from deskapp.timeutil import Clock, system_clock
-
-if TYPE_CHECKING:  # tomlkit loads only when the office's settings are written (the CLI starts fast)
-    from tomlkit import TOMLDocument
-    from tomlkit.items import Table
 
 
 @dataclass
 class Desk:
+    """An open desk: where its data is, its validated settings, and its store (one per process)."""
+
     locations: Locations
     config: Config
     store: DeskStore
 
     def reload_config(self) -> Config:
+        """Read ``desk.toml`` (shipped, then the office's) again and hand it to the store; raises ConfigError."""
         self.config = load_config(self.locations.default_config, self.locations.config)
         self.store.config = self.config
         return self.config
@@ -39,154 +42,9 @@ def open_desk(data: str | os.PathLike[str] | None = None, clock: Clock = system_
     return Desk(locations, config, DeskStore(locations, config, clock))
 
 
-def edit_office_toml(locations: Locations, change: Callable[[TOMLDocument], None]) -> None:
-    """Edit the office's ``desk.toml`` in place: its comments, order and layout stay as the office
-    wrote them; only what ``change`` does to the parsed document differs. Written atomically.
-
-    Raises :class:`ConfigError` (in Chinese) when the file cannot be read or is not valid TOML,
-    ``OSError`` when it cannot be written.
-    """
-    import tomlkit
-    from tomlkit.exceptions import TOMLKitError
-
-    path = locations.config
-    try:
-        text = path.read_text(encoding="utf-8") if path.exists() else ""
-        document = tomlkit.parse(text)
-    except UnicodeDecodeError as exc:
-        raise ConfigError(["文件不是 UTF-8 编码，请另存为 UTF-8"], str(path)) from exc
-    except TOMLKitError as exc:
-        raise ConfigError([f"不是有效的 TOML 格式：{exc}"], str(path)) from exc
-    change(document)
-    atomic_write(path, tomlkit.dumps(document).encode("utf-8"))
-
-
-def save_staff(locations: Locations, staff: Sequence[StaffMember], renamed: Mapping[str, str] | None = None) -> None:
-    """Write the staff list into the office's ``desk.toml`` in place (:func:`edit_office_toml`).
-
-    ``renamed``: new name -> the name it had, so a renamed person keeps their ``[[staff]]``
-    table and the comments in it. People kept keep theirs; the comment lines after the last
-    one (they belong to what follows the list) stay after the list.
-    """
-    import tomlkit
-    from tomlkit.items import AoT, Whitespace
-
-    earlier = {new: old for new, old in (renamed or {}).items()}
-
-    def change(document: TOMLDocument) -> None:
-        old = document.get("staff")
-        tables: dict[str, Table] = {}
-        trailing: list[Any] = []
-        if isinstance(old, AoT) and len(old):
-            tables = {str(t.get("name", "")): t for t in old}
-            body = old[-1].value.body
-            keep = len(body)
-            while keep and body[keep - 1][0] is None:  # comments and blank lines after the last key
-                keep -= 1
-            trailing = [item for _, item in body[keep:]]
-            del body[keep:]
-        listed = tomlkit.aot()  # puts one blank line between its tables
-        for person in staff:
-            table = tables.pop(earlier.get(person.name, person.name), None) or tomlkit.table()
-            body = table.value.body
-            while body and body[-1][0] is None and isinstance(body[-1][1], Whitespace):
-                body.pop()  # its blank lines: the list puts its own
-            table["name"] = person.name
-            table["role"] = person.role
-            if person.pin_hash:
-                table["pin_hash"] = person.pin_hash
-            elif "pin_hash" in table:
-                del table["pin_hash"]
-            listed.append(table)
-        if staff and trailing:
-            for item in trailing:
-                listed[-1].add(item)
-        if "staff" in document and not isinstance(old, AoT):
-            del document["staff"]  # an inline array: the tables go at the end, never among top-level keys
-        if staff:
-            document["staff"] = listed
-        elif "staff" in document:
-            del document["staff"]
-
-    edit_office_toml(locations, change)
-
-
-def staff_changes(
-    before: Sequence[StaffMember], after: Sequence[StaffMember], renamed: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """What a staff list edit changed, as the journal records it (empty when nothing).
-
-    Keys present only when not empty: ``added`` / ``removed`` (names), ``renamed`` ([old, new]
-    pairs), ``roles`` (name -> new role), ``pin`` (names whose PIN was set anew).
-    ``renamed``: new name -> old name, as for :func:`save_staff`.
-    """
-    renamed = {new: old for new, old in (renamed or {}).items() if new != old}
-    old_by_name = {s.name: s for s in before}
-    new_names = {s.name for s in after}
-    changes: dict[str, Any] = {
-        "added": [s.name for s in after if renamed.get(s.name, s.name) not in old_by_name],
-        "removed": [s.name for s in before if s.name not in new_names and s.name not in renamed.values()],
-        "renamed": [[renamed[s.name], s.name] for s in after if s.name in renamed and renamed[s.name] in old_by_name],
-        "roles": {},
-        "pin": [],
-    }
-    for person in after:
-        was = old_by_name.get(renamed.get(person.name, person.name))
-        if was is None:
-            continue
-        if was.role != person.role:
-            changes["roles"][person.name] = person.role
-        if person.pin_hash and was.pin_hash != person.pin_hash:
-            changes["pin"].append(person.name)
-    return {k: v for k, v in changes.items() if v}
-
-
-def change_staff(
-    desk: Desk, staff: Sequence[StaffMember], by: str, reason: str = "", renamed: Mapping[str, str] | None = None
-) -> dict[str, Any]:
-    """Save a corrected staff list and record the change in the journal (action ``staff``).
-
-    The entry carries who did it (``by``: the supervisor who gave their PIN), why (``reason``)
-    and :func:`staff_changes` as its data. Returns that data (empty: nothing changed, nothing
-    written). Raises ``ConfigError`` / ``OSError`` (file) or ``JournalError`` (record).
-    """
-    changes = staff_changes(desk.config.staff, staff, renamed)
-    if not changes:
-        return changes
-    save_staff(desk.locations, staff, renamed)
-    desk.reload_config()
-    desk.store.record_event("staff", by, data=changes, reason=reason)
-    return changes
-
-
 def atomic_write(path: Path, data: bytes) -> None:
     """Write a file so that a crash leaves either the old or the new one, never half."""
     write_atomic(path, data)  # temp + fsync + replace, retried while Windows holds the file
 
 
-def pack_json(desk: Desk, pack: Pack, history: bool = False) -> dict[str, Any]:
-    """A pack as the CLI prints it (documented in the README)."""
-    verdict = desk.store.assess(pack)
-    doc = pack.to_doc()
-    doc.pop("py", None)
-    doc["id"] = pack.id
-    doc["kind_label"] = pack.kind_label
-    doc["status_label"] = pack.status_label
-    doc["complete"] = verdict.complete
-    doc["missing"] = list(verdict.missing)
-    doc["flags"] = [{"code": f.code, "severity": f.severity, "text": f.text} for f in verdict.flags]
-    doc["summary"] = verdict.summary()
-    if history:
-        doc["history"] = [
-            {
-                "seq": h.seq,
-                "at": h.at,
-                "actor": h.actor,
-                "action": h.action,
-                "changes": h.changes,
-                "reason": h.reason,
-                "data": h.data,
-            }
-            for h in desk.store.history(pack.id)
-        ]
-    return doc
+__all__ = ["Desk", "atomic_write", "change_staff", "open_desk", "save_staff", "staff_changes"]

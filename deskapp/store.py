@@ -1,17 +1,17 @@
 """The desk's one facade over storage: packs in, packs out, every change recorded.
 
 Screens and the command line talk only to :class:`DeskStore`. It returns :class:`Pack`
-objects, never raw documents. Underneath, the journal (``deskapp.journal``) is the source
-of truth and TinyDB the database: ``store.db`` is a TinyDB whose storage is the state the
-journal builds, so TinyDB documents and queries work as usual (``store.query(Q.unit == x)``).
-Writes go through the facade, because every change must carry who, when and why.
+values -- frozen, so the cached one a caller gets cannot be corrupted -- never raw documents.
+Underneath, the journal (``deskapp.journal``) is the source of truth; the state it builds
+(``deskapp.state``) is what TinyDB reads: ``store.db`` is a TinyDB over that state, so TinyDB
+queries work as usual (``store.query(Q.unit == x)``). Writes go through the facade, because
+every change must carry who, when and why; what they may carry is ``deskapp.pack_input``'s.
 
-Start-up reads ``journal.snapshot`` -- the state up to a recorded entry, written atomically
-by :meth:`DeskStore.save_snapshot` -- and replays only the journal after it. The snapshot is
-a cache: it is used only when the journal holds the very entry it names (seq, hash, offset)
-and its checksum is right, otherwise the whole journal is replayed; ``deskapp check``
-compares it with a full replay. History is not kept in memory: each pack keeps the offsets
-of its journal lines, read back when its history is shown.
+Start-up reads the snapshot (``deskapp.snapshot``) and replays only the journal after it.
+History is not kept in memory: each pack keeps the offsets of its journal lines, read back
+when its history is shown. The whole-record check is ``deskapp.integrity``'s; it reads the
+store through :meth:`DeskStore.receipt_rows`, :meth:`DeskStore.copy_committed` and
+:meth:`DeskStore.state_fingerprint`.
 """
 
 from __future__ import annotations
@@ -19,173 +19,48 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.queries import QueryLike
-from tinydb.storages import Storage
 
-from deskapp.config import KIND_LABELS, KINDS, Config
-from deskapp.journal import Journal, JournalError, StoreWriteError, write_atomic
+from deskapp import snapshot as snapshot_file
+from deskapp.config import Config
+from deskapp.duplicates import counts, duplicate_key, earlier_duplicates
+from deskapp.journal import Journal, JournalError, StoreWriteError
 from deskapp.locations import Locations
-from deskapp.models import HistoryEntry, Pack, field_label
+from deskapp.models import SEARCH_KEYS, HistoryEntry, Pack
 from deskapp.numbering import format_receipt, normalise_scan
-from deskapp.pinyin import fold
+from deskapp.pack_input import (
+    SEARCH_FIELDS,
+    RegistrationError,
+    checked_change,
+    new_pack_doc,
+    with_medium,
+)
 from deskapp.rules import Assessment, assess
-from deskapp.search import SearchIndex, haystack, search_keys
-from deskapp.text import BadText, clean_text, clean_value
+from deskapp.search import search_keys
+from deskapp.state import PackRow, PackState, get_path, set_path
+from deskapp.text import BadText, clean_value
 from deskapp.timeutil import Clock, iso, system_clock
+from deskapp.tinydb_view import JournalStorage
 
 __all__ = ["DeskStore", "JournalError", "PackNotFound", "RegistrationError", "StoreWriteError"]
 
-# Fields a registration may carry, with their type.
-TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", "ecopy_medium")
-# Changed only by a supervisor's correction or void (deskapp.outcomes checks the PIN).
-SUPERVISED_FIELDS = ("received_at", "clerk", "voided", "void_reason")
-SEARCH_FIELDS = ("unit", "name", "leader")
-ECOPY_ITEM = "ecopy"
-"""The checklist key of the electronic copy: naming its medium ticks it."""
-SNAPSHOT_FORMAT = 2
 SNAPSHOT_AFTER = 200
 """``close`` writes a new snapshot when at least this many entries came after the last one."""
 
 
-class RegistrationError(ValueError):
-    """Bad input for a registration or update; the message is for the clerk."""
-
-
 class PackNotFound(LookupError):
-    pass
-
-
-class JournalStorage(Storage):
-    """TinyDB storage over the journal-built state: reads are the live state."""
-
-    def __init__(self, store: DeskStore) -> None:
-        self._store = store
-
-    def read(self) -> dict[str, dict[str, Any]]:
-        self._store.refresh()
-        return self._store._tables
-
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
-        raise StoreWriteError("请通过受理台的功能修改记录：每次修改都要记下操作人、时间和原因。")
-
-
-class _Tables(dict):  # type: ignore[type-arg]
-    """TinyDB's tables: ``packs`` is live; ``history`` is read from the journal when asked for."""
-
-    def __init__(self, store: DeskStore) -> None:
-        super().__init__(packs={}, history={})
-        self._store = store
-
-    def __getitem__(self, name: str) -> Any:
-        if name == "history":
-            return self._store._history_table()
-        return dict.__getitem__(self, name)
-
-
-class _Docs(dict):  # type: ignore[type-arg]
-    """Pack id -> document. Documents a snapshot brought stay bytes until first asked for."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.raw: dict[int, bytes] = {}
-
-    def __missing__(self, pack_id: int) -> dict[str, Any]:
-        raw = self.raw.get(pack_id)
-        if raw is None:  # not a pack, or another thread just decoded it
-            doc: dict[str, Any] = dict.__getitem__(self, pack_id)
-            return doc
-        doc = self.setdefault(pack_id, json.loads(raw))
-        self.raw.pop(pack_id, None)
-        return doc
-
-    def has(self, pack_id: Any) -> bool:
-        return pack_id in self.raw or dict.__contains__(self, pack_id)
-
-    def encoded(self, pack_id: int) -> bytes:
-        raw = self.raw.get(pack_id)
-        if raw is not None:
-            return raw
-        return json.dumps(dict.__getitem__(self, pack_id), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-    def reset(self) -> None:
-        self.clear()
-        self.raw.clear()
-
-
-class _PacksTable(Mapping[str, Any]):
-    """TinyDB's ``packs`` table: doc id (text) -> document, oldest first, read-only."""
-
-    def __init__(self, docs: _Docs, order: list[int]) -> None:
-        self._docs = docs
-        self._order = order
-
-    def __getitem__(self, doc_id: str) -> dict[str, Any]:
-        try:
-            return self._docs[int(doc_id)]
-        except (KeyError, ValueError):
-            raise KeyError(doc_id) from None
-
-    def __iter__(self) -> Iterator[str]:
-        return (str(i) for i in list(self._order))
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-
-class _Index(SearchIndex):
-    """The search index, with its haystacks saved in and loaded from the snapshot."""
-
-    def hay(self, pack_id: int) -> tuple[str, str]:
-        return self._hay[pack_id]
-
-    def set_hay(self, pack_id: int, hay: tuple[str, str]) -> None:
-        self._hay[pack_id] = hay
-
-
-def history_entry(entry: dict[str, Any]) -> HistoryEntry:
-    """A journal entry as the history shows it (old → new per changed field)."""
-    old = entry.get("old", {})
-    return HistoryEntry(
-        seq=entry["seq"],
-        at=entry.get("at", ""),
-        actor=entry.get("actor", ""),
-        action=entry.get("action", ""),
-        pack_id=entry.get("pack"),
-        changes={path: [old.get(path), value] for path, value in entry.get("set", {}).items()},
-        reason=entry.get("reason", ""),
-        data=entry.get("data", {}),
-    )
-
-
-def _meta(doc: dict[str, Any]) -> list[Any]:
-    """What the indexes need of a pack: round, kind, seq, receipt, folded unit and name."""
-    return [
-        doc["round"],
-        doc["kind"],
-        int(doc["seq"]),
-        doc["receipt_no"],
-        fold(doc.get("unit") or ""),
-        fold(doc.get("name") or ""),
-    ]
-
-
-@dataclass(frozen=True)
-class DraftCheck:
-    """What the desk can tell about a draft before it is saved."""
-
-    duplicates: tuple[Pack, ...]
+    """No pack has this id."""
 
 
 class DeskStore:
-    """All packs of the data folder, kept in step with the journal on disk."""
+    """All packs of the data folder, kept in step with the journal on disk (thread-safe)."""
 
     def __init__(
         self,
@@ -197,60 +72,45 @@ class DeskStore:
         key: bytes | None = None,
     ) -> None:
         """``key``: the chain key (default: derived from the folder's ``secret.key``; a check's
-        frozen copy of the journal hands in the live desk's)."""
+        frozen copy of the journal hands in the live desk's). JournalError: the journal cannot be read."""
+        from deskapp.record_guard import RecordGuard, load_chain_key
+
         self.locations = locations.ensure()
         self.config = config
         self.clock = clock
         self._mutex = threading.RLock()
-        self._tables = _Tables(self)
-        self._packs = _Docs()
-        self._meta: dict[int, list[Any]] = {}
-        self._pack_cache: dict[int, Pack] = {}
-        self._by_receipt: dict[str, int] = {}
-        self._lines: dict[int, list[int]] = {}  # pack id -> offsets of its journal lines
-        self._last_event: dict[str, int] = {}  # action -> offset of its last journal line
-        self._counters: dict[tuple[str, str], int] = {}
-        self._order: list[int] = []  # pack ids, oldest first
-        self._packs_str = _PacksTable(self._packs, self._order)
-        self._by_round: dict[str, list[int]] = {}
-        self._dups: dict[tuple[str, str, str], list[int]] = {}
-        self._index = _Index()
-        self._history_cache: tuple[int, dict[str, Any]] = (-1, {})
+        self.state = PackState()
+        """The documents and indexes (read under :meth:`locked`; never changed outside the journal)."""
+        self._packs: dict[int, Pack] = {}
         self._listeners: list[Callable[[dict[str, Any]], None]] = []
-        self._clear()
-        from deskapp.record_guard import RecordGuard, load_chain_key
-
+        self.snapshot_entry_no = 0
+        """Entry number the snapshot this store started from (or last wrote) ends at."""
         self.journal = Journal(locations.journal, locations.lock, self._apply, key=key or load_chain_key(locations))
         self.journal.on_reset = self._clear
         self.guard = RecordGuard(self)
         """The whole-chain verification; changes to packs wait for it and are refused when it failed."""
-        self.snapshot_seq = 0
-        """Seq of the entry the snapshot this store started from (or last wrote) ends at."""
         if snapshot:
             self._load_snapshot()
         self.refresh()
         self.db = TinyDB(storage=JournalStorage, store=self)
+        """TinyDB over the live state: ``packs`` and (built on use) ``history`` tables, read-only."""
         self.packs_table = self.db.table("packs", cache_size=0)
 
     # -- state built from the journal ------------------------------------------------------
     def _clear(self) -> None:
-        self._packs.reset()
-        self._meta.clear()
-        dict.__setitem__(self._tables, "packs", self._packs_str)
-        self._pack_cache.clear()
-        self._by_receipt.clear()
-        self._lines.clear()
-        self._last_event.clear()
-        self._counters.clear()
-        self._order.clear()
-        self._by_round.clear()
-        self._dups.clear()
-        self._index.clear()
-        self._history_cache = (-1, {})
-        self.snapshot_seq = 0
+        self.state.clear()
+        self._packs.clear()
+        self.snapshot_entry_no = 0
+
+    @contextmanager
+    def locked(self, *, repair: bool = False) -> Iterator[None]:
+        """Hold this store and the journal's cross-process lock: no desk writes meanwhile
+        (``repair``: also when the journal's last line is torn). StoreWriteError: lock not free."""
+        with self._mutex, self.journal.locked(repair=repair):
+            yield
 
     def refresh(self) -> int:
-        """Take in what other desks wrote since the last look (cheap when nothing did)."""
+        """Take in what other desks wrote since the last look (cheap when nothing did); how many entries."""
         with self._mutex:
             return self.journal.refresh()
 
@@ -264,94 +124,22 @@ class DeskStore:
         """Call ``listener(entry)`` for each entry applied from now on (own or other desks')."""
         self._listeners.append(listener)
 
-    def _add_pack(self, pack_id: int, meta: list[Any]) -> None:
-        round_id, kind, seq, receipt, unit, name = meta
-        self._meta[pack_id] = meta
-        self._order.append(pack_id)
-        self._by_round.setdefault(round_id, []).append(pack_id)
-        self._by_receipt[receipt] = pack_id
-        self._dups.setdefault((round_id, unit, name), []).append(pack_id)
-        self._counters[(round_id, kind)] = max(self._counters.get((round_id, kind), 0), seq)
-
     def _apply(self, entry: dict[str, Any], offset: int) -> None:
-        action = entry.get("action", "")
+        self.state.apply(entry, offset)
         pack_id = entry.get("pack")
-        if action == "register" and isinstance(pack_id, int):
-            doc = entry["doc"]
-            self._packs[pack_id] = doc
-            self._add_pack(pack_id, _meta(doc))
-            self._index.put(pack_id, doc)
-        elif pack_id is not None and self._packs.has(pack_id):
-            doc = self._packs[pack_id]
-            for path, value in entry.get("set", {}).items():
-                _set_path(doc, path, value)
-            for path, item in entry.get("push", {}).items():
-                _get_list(doc, path).append(item)
-            if "py" in entry:
-                doc["py"] = entry["py"]
-            meta, old = _meta(doc), self._meta[pack_id]
-            if meta[4:] != old[4:]:
-                self._dups[(old[0], old[4], old[5])].remove(pack_id)
-                group = self._dups.setdefault((meta[0], meta[4], meta[5]), [])
-                group.append(pack_id)
-                group.sort()
-                self._meta[pack_id] = meta
-            self._index.put(pack_id, doc)
         if pack_id is not None:
-            self._pack_cache.pop(pack_id, None)
-            self._lines.setdefault(pack_id, []).append(offset)
-        self._last_event[action] = offset
+            self._packs.pop(pack_id, None)
         for listener in self._listeners:
             listener(entry)
 
     # -- snapshot --------------------------------------------------------------------------
     def _load_snapshot(self) -> bool:
-        """Start from ``journal.snapshot`` if it is whole and the journal holds the entry it ends at.
-
-        The file: a header line (format, the entry it ends at, size and CRC-32 of the rest),
-        a line of per-pack index rows, then one line per pack document. Documents stay bytes
-        until first used, so a start costs the index rows only.
-        """
-        try:
-            raw = self.locations.snapshot.read_bytes()
-        except OSError:
-            return False
         with self._mutex:
-            try:
-                head_end = raw.index(b"\n")
-                header = json.loads(raw[:head_end])
-                body = memoryview(raw)[head_end + 1 :]
-                if (
-                    header.get("format") != SNAPSHOT_FORMAT
-                    or len(body) != header["bytes"]
-                    or zlib.crc32(body) != header["crc"]
-                ):
-                    return False
-                rows_end = raw.index(b"\n", head_end + 1)
-                index = json.loads(raw[head_end + 1 : rows_end])
-                rows = index["packs"]
-                docs = raw[rows_end + 1 :].split(b"\n")
-                if len(docs) != len(rows) + 1 or docs[-1] != b"":
-                    return False
-                for row, doc in zip(rows, docs):
-                    pack_id, meta, hay, lines = row[0], row[1:7], row[7:9], row[9]
-                    self._add_pack(pack_id, meta)
-                    self._packs.raw[pack_id] = doc
-                    self._index.set_hay(pack_id, (hay[0], hay[1]))
-                    self._lines[pack_id] = lines
-                self._last_event.update(index["events"])
-                if self._order and self._index.hay(self._order[-1]) != haystack(self._packs[self._order[-1]]):
-                    for pack_id in self._order:  # the search keys changed with a new version
-                        self._index.put(pack_id, self._packs[pack_id])
-                resumed = self.journal.resume(
-                    header["offset"], header["seq"], header["hash"], header["last_start"], header.get("prefix_crc")
-                )
-            except (ValueError, KeyError, TypeError, IndexError, AttributeError):
-                resumed = False
-            if not resumed:
+            entry_no = snapshot_file.load(self.locations.snapshot, self.state, self.journal)
+            if entry_no is None:
                 self._clear()
                 return False
-            self.snapshot_seq = header["seq"]
+            self.snapshot_entry_no = entry_no
             return True
 
     def save_snapshot(self) -> bool:
@@ -362,84 +150,88 @@ class DeskStore:
         """
         with self._mutex:
             self.refresh()
-            journal = self.journal
-            header: dict[str, Any] = {
-                "format": SNAPSHOT_FORMAT,
-                "offset": journal.offset,
-                "seq": journal.seq,
-                "hash": journal.last_hash,
-                "last_start": journal.last_start,
-                "prefix_crc": journal.prefix_crc,
-            }
-            rows = [[i, *self._meta[i], *self._index.hay(i), self._lines.get(i, [])] for i in self._order]
-            index = json.dumps({"packs": rows, "events": self._last_event}, ensure_ascii=False, separators=(",", ":"))
-            parts = [index.encode("utf-8")] + [self._packs.encoded(i) for i in self._order]
-        body = b"\n".join(parts) + b"\n"
-        header["bytes"] = len(body)
-        header["crc"] = zlib.crc32(body)
-        path = self.locations.snapshot
-        for stale in path.parent.glob(f".{path.name}.*.tmp"):  # left by a desk killed while writing one
-            try:
-                if time.time() - stale.stat().st_mtime > 600:
-                    stale.unlink()
-            except OSError:
-                pass
-        try:
-            write_atomic(path, json.dumps(header).encode("ascii") + b"\n" + body)
-        except OSError:
+            entry_no, data = snapshot_file.encode(self.state, self.journal)
+        if not snapshot_file.write(self.locations.snapshot, data):
             return False
-        self.snapshot_seq = header["seq"]
+        self.snapshot_entry_no = entry_no
         return True
 
     def close(self) -> None:
         """Call when the desk closes: saves a snapshot if many entries came since the last one."""
-        if self.journal.seq - self.snapshot_seq >= SNAPSHOT_AFTER:
+        if self.journal.entry_no - self.snapshot_entry_no >= SNAPSHOT_AFTER:
             self.save_snapshot()
 
+    # -- what the integrity check reads ----------------------------------------------------
     def state_fingerprint(self) -> str:
-        """A digest of the packs as built here (compare a snapshot start with a full replay)."""
+        """SHA-256 (hex) of the packs as built here and the last entry (compare a snapshot start
+        with a full replay)."""
         with self._mutex:
-            docs = [[i, self._packs[i]] for i in self._order]
-            data = json.dumps([docs, self.journal.seq, self.journal.last_hash], ensure_ascii=False, sort_keys=True)
+            docs = [[i, self.state.docs[i]] for i in self.state.order]
+            data = json.dumps([docs, self.journal.entry_no, self.journal.last_hash], ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+    def receipt_rows(self) -> list[tuple[int, PackRow]]:
+        """(pack id, round/kind/serial/receipt of its document), oldest first. KeyError/ValueError:
+        a document that lacks them (a damaged record)."""
+        from deskapp.state import pack_row
+
+        with self._mutex:
+            return [(i, pack_row(self.state.docs[i])) for i in self.state.order]
+
+    def copy_committed(self, folder: Path) -> str:
+        """Copy the committed journal (whole lines) and the snapshot into ``folder`` at one
+        instant, under the lock; returns :meth:`state_fingerprint` at that instant."""
+        with self.locked(repair=True):
+            live = self.state_fingerprint()
+            with open(self.locations.journal, "rb") as handle:
+                data = handle.read(self.journal.offset)
+            (folder / self.locations.journal.name).write_bytes(data)
+            with suppress(FileNotFoundError):
+                (folder / self.locations.snapshot.name).write_bytes(self.locations.snapshot.read_bytes())
+        return live
 
     # -- reading ---------------------------------------------------------------------------
     def get(self, pack_id: int) -> Pack:
+        """The pack with this id, as of the last refresh: a frozen value (built once per change,
+        then the same object until the pack changes). PackNotFound: no such id."""
         with self._mutex:
-            cached = self._pack_cache.get(pack_id)
+            cached = self._packs.get(pack_id)
             if cached is not None:
                 return cached
-            raw = self._packs.raw.get(pack_id)
+            docs = self.state.docs
+            raw = docs.raw.get(pack_id)
             if raw is not None:  # still bytes from the snapshot: decoding gives a private copy
                 pack = Pack.from_doc(json.loads(raw), pack_id)
-            elif self._packs.has(pack_id):
-                pack = Pack.from_doc(_deep_copy(self._packs[pack_id]), pack_id)
+            elif docs.has(pack_id):
+                pack = Pack.from_doc(docs[pack_id], pack_id)  # frozen: copies what it keeps
             else:
                 raise PackNotFound(pack_id)
-            self._pack_cache[pack_id] = pack
+            self._packs[pack_id] = pack
             return pack
 
     def by_receipt(self, receipt_no: str) -> Pack | None:
+        """The pack of a receipt number as typed or scanned (dashes and case do not matter), or None."""
         self.refresh()
-        pack_id = self._by_receipt.get(normalise_scan(receipt_no))
+        pack_id = self.state.by_receipt.get(normalise_scan(receipt_no))
         return None if pack_id is None else self.get(pack_id)
 
     def receipt_numbers(self) -> dict[str, int]:
         """Every receipt number on file (all rounds) -> pack id."""
         self.refresh()
         with self._mutex:
-            return dict(self._by_receipt)
+            return dict(self.state.by_receipt)
 
     def count(self, round_id: str | None = None) -> int:
+        """How many packs (in ``round_id``, or all rounds)."""
         self.refresh()
         if round_id is None:
-            return len(self._order)
-        return len(self._by_round.get(round_id, ()))
+            return len(self.state.order)
+        return len(self.state.by_round.get(round_id, ()))
 
     def ids(self, round_id: str | None = None) -> list[int]:
         """Pack ids, newest first."""
         self.refresh()
-        ids = self._order if round_id is None else self._by_round.get(round_id, [])
+        ids = self.state.order if round_id is None else self.state.by_round.get(round_id, [])
         return ids[::-1]
 
     def packs(self, round_id: str | None = None) -> list[Pack]:
@@ -465,8 +257,8 @@ class DeskStore:
         typed one key earlier.
         """
         with self._mutex:
-            found = self._index.search(text, self.ids(round_id) if within is None else within)
-            exact = self._by_receipt.get(normalise_scan(text))
+            found = self.state.index.search(text, self.ids(round_id) if within is None else within)
+            exact = self.state.by_receipt.get(normalise_scan(text))
             if exact is not None and exact in found:
                 found.remove(exact)
                 found.insert(0, exact)
@@ -481,57 +273,40 @@ class DeskStore:
         with self._mutex:
             self.refresh()
             if pack_id is None:
-                return [history_entry(e) for e in self.journal.entries()]
-            return [history_entry(e) for e in self.journal.read_many(self._lines.get(pack_id, []))]
+                return [HistoryEntry.of_entry(e) for e in self.journal.entries()]
+            return [HistoryEntry.of_entry(e) for e in self.journal.read_many(self.state.lines.get(pack_id, []))]
 
     def last_event(self, action: str) -> HistoryEntry | None:
         """The latest entry of ``action`` (any desk's), e.g. the last ``check``."""
         with self._mutex:
             self.refresh()
-            offset = self._last_event.get(action)
-            return None if offset is None else history_entry(self.journal.read_at(offset))
-
-    def _history_table(self) -> dict[str, Any]:
-        """The TinyDB ``history`` table (built from the journal on use; prefer :meth:`history`)."""
-        with self._mutex:
-            if self._history_cache[0] != self.journal.seq:
-                table = {}
-                for h in self.history():
-                    table[str(h.seq)] = {
-                        "at": h.at,
-                        "actor": h.actor,
-                        "action": h.action,
-                        "pack": h.pack_id,
-                        "changes": h.changes,
-                        "reason": h.reason,
-                        "data": h.data,
-                    }
-                self._history_cache = (self.journal.seq, table)
-            return self._history_cache[1]
+            offset = self.state.last_event.get(action)
+            return None if offset is None else HistoryEntry.of_entry(self.journal.read_at(offset))
 
     def duplicates(self, round_id: str, unit: str, name: str, exclude: int | None = None) -> list[Pack]:
-        """Packs in the round with the same unit and name (folded), not voided, newest first."""
+        """Packs that would be possible duplicates of a pack with this unit and name in the round
+        (``deskapp.duplicates``: folded equal, not voided), newest first; the register dialog asks
+        this of a draft."""
         self.refresh()
-        u, n = fold(unit), fold(name)
-        if not u or not n:
+        key = duplicate_key(round_id, unit, name)
+        if key is None:
             return []
         with self._mutex:
-            ids = list(self._dups.get((round_id, u, n), ()))
-        return [self.get(i) for i in reversed(ids) if i != exclude and not self._packs[i].get("voided")]
+            ids = list(self.state.groups.get(key, ()))
+        found = (self.get(i) for i in reversed(ids) if i != exclude)
+        return [p for p in found if counts(p)]
 
     def assess(self, pack: Pack) -> Assessment:
-        dups = tuple(
-            p.receipt_no
-            for p in self.duplicates(pack.round, pack.unit, pack.name, exclude=pack.id)
-            if p.receipt_no not in pack.distinct_from and pack.receipt_no not in p.distinct_from and p.id < pack.id
-        )
-        return assess(self.config.round, pack, dups)
+        """The verdict on ``pack`` under the current round's rules (``deskapp.rules.assess``),
+        with its earlier possible duplicates (``deskapp.duplicates.earlier_duplicates``)."""
+        group = self.duplicates(pack.round, pack.unit, pack.name)
+        return assess(self.config.round, pack, earlier_duplicates(pack, group))
 
     def next_receipt(self, kind: str) -> str:
         """The number the next pack of ``kind`` would get (informative only; saving decides)."""
         self.refresh()
         round_ = self.config.round
-        return format_receipt(round_, kind, self._counters.get((round_.id, kind), 0) + 1)
+        return format_receipt(round_, kind, self.state.counters.get((round_.id, kind), 0) + 1)
 
     # -- writing ---------------------------------------------------------------------------
     def _commit(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -549,10 +324,10 @@ class DeskStore:
     def register(
         self,
         kind: str,
-        fields: dict[str, Any],
+        fields: Mapping[str, Any],
         clerk: str,
         *,
-        checklist: dict[str, bool] | None = None,
+        checklist: Mapping[str, bool] | None = None,
         pages: int | None = None,
         received_at: datetime | None = None,
         distinct_from: Iterable[str] = (),
@@ -564,24 +339,26 @@ class DeskStore:
         ``received_at`` (default now) may not lie in the future (RegistrationError); a time
         or clerk other than the registering clerk's own is a supervisor's act: the caller
         checks the PIN and names ``supervisor``, who is then recorded as the actor.
+        RegistrationError: bad input (``deskapp.pack_input.new_pack_doc``); StoreWriteError:
+        not written (the record is as it was).
         """
-        doc = self._validate_new(kind, fields, clerk, checklist or {}, pages)
+        doc = new_pack_doc(self.config, kind, fields, clerk, checklist or {}, pages)
         now = self.clock()
         if received_at is not None and received_at > now:
             raise RegistrationError(f"收件时间 {iso(received_at)} 晚于现在，不能登记将来的时间")
         received = iso(received_at) if received_at is not None else iso(now)
         doc["received_at"] = received
         doc["distinct_from"] = sorted(set(distinct_from))
-        doc["py"] = search_keys(doc)
+        doc[SEARCH_KEYS] = search_keys(doc)
         round_ = self.config.round
         self.guard.before_change()
-        with self._mutex, self.journal.locked():
-            seq = self._counters.get((round_.id, kind), 0) + 1
-            doc["seq"] = seq
-            doc["receipt_no"] = format_receipt(round_, kind, seq)
-            if doc["receipt_no"] in self._by_receipt:
+        with self.locked():
+            serial = self.state.counters.get((round_.id, kind), 0) + 1
+            doc["seq"] = serial  # the receipt serial: stored as "seq" since the first version
+            doc["receipt_no"] = format_receipt(round_, kind, serial)
+            if doc["receipt_no"] in self.state.by_receipt:
                 raise StoreWriteError(f"收件编号 {doc['receipt_no']} 已被使用，请检查编号格式设置。")
-            pack_id = len(self._order) + 1  # ids are never deleted, so they run 1..n
+            pack_id = len(self.state.order) + 1  # ids are never deleted, so they run 1..n
             self._commit(
                 {
                     "action": "register",
@@ -595,55 +372,10 @@ class DeskStore:
             )
         return self.get(pack_id)
 
-    def _validate_new(
-        self, kind: str, fields: dict[str, Any], clerk: str, checklist: dict[str, bool], pages: int | None
-    ) -> dict[str, Any]:
-        if kind not in KINDS:
-            raise RegistrationError(f"申报类别只能是 {' / '.join(KIND_LABELS.values())}")
-        if not clerk.strip():
-            raise RegistrationError("缺少受理人")
-        doc: dict[str, Any] = {
-            "round": self.config.round.id,
-            "kind": kind,
-            "clerk": clerk.strip(),
-            "status": "registered",
-        }
-        unknown = set(fields) - set(TEXT_FIELDS) - {"members", "details"}
-        if unknown:
-            raise RegistrationError("不认识的字段：" + "、".join(sorted(unknown)))
-        for key in TEXT_FIELDS:
-            value = fields.get(key, "")
-            if value is None:
-                value = ""
-            if not isinstance(value, str):
-                raise RegistrationError(f"{key} 应为文字")
-            doc[key] = _clean(value, kind, key).strip()
-        if not doc["unit"]:
-            raise RegistrationError("请填写申报单位")
-        if not doc["name"]:
-            raise RegistrationError("请填写" + ("工作室名称" if kind == "studio" else "项目名称"))
-        doc["members"] = _int_or_none(fields.get("members"), "工作室成员人数")
-        doc["pages"] = _int_or_none(pages, "页数")
-        known = {item.key for item in self.config.round.checklist(kind)}
-        bad = set(checklist) - known
-        if bad:
-            raise RegistrationError("清单中没有这些项：" + "、".join(sorted(bad)))
-        doc["checklist"] = {key: bool(checklist.get(key, False)) for key in sorted(known)}
-        details = fields.get("details") or {}
-        if not isinstance(details, dict):
-            raise RegistrationError("details 应为对象")
-        doc["details"] = {
-            _clean(str(k), kind, "details"): _clean(str(v), kind, f"details.{k}") for k, v in details.items()
-        }
-        doc["ecopy_medium"] = doc.get("ecopy_medium", "")
-        if doc["ecopy_medium"] and ECOPY_ITEM in doc["checklist"]:
-            doc["checklist"][ECOPY_ITEM] = True  # a medium named is an electronic copy received
-        return doc
-
     def update(
         self,
         pack_id: int,
-        changes: dict[str, Any],
+        changes: Mapping[str, Any],
         actor: str,
         *,
         action: str = "update",
@@ -654,35 +386,21 @@ class DeskStore:
         """Change fields of a pack (dotted paths like ``checklist.ecopy``); records old → new.
 
         Fields whose value does not change are left out; nothing changed and nothing pushed
-        writes nothing.
+        writes nothing. ``push``: dotted path -> item appended to the list there. PackNotFound;
+        RegistrationError (``deskapp.pack_input.checked_change``); StoreWriteError: not written.
         """
         if not actor.strip():
             raise RegistrationError("缺少操作人")
         self.guard.before_change()
-        with self._mutex, self.journal.locked():
-            if not self._packs.has(pack_id):
+        with self.locked():
+            if not self.state.docs.has(pack_id):
                 raise PackNotFound(pack_id)
-            doc = self._packs[pack_id]
+            doc = self.state.docs[pack_id]
             new: dict[str, Any] = {}
             old: dict[str, Any] = {}
-            changes = dict(changes)
-            medium = changes.get("ecopy_medium")
-            if isinstance(medium, str) and medium.strip() and ECOPY_ITEM in doc.get("checklist", {}):
-                changes.setdefault(f"checklist.{ECOPY_ITEM}", True)  # a medium named is a copy received
-            for path, value in changes.items():
-                if path in ("receipt_no", "seq", "round", "kind", "py"):
-                    raise RegistrationError(f"{field_label(doc.get('kind', ''), path)} 不能修改")
-                if path in SUPERVISED_FIELDS and action not in ("correct", "void"):
-                    raise RegistrationError(
-                        f"{field_label(doc.get('kind', ''), path)} 只能由科室负责人更正或作废（请用“结论…”中的更正或作废）"
-                    )
-                if path in ("members", "pages"):
-                    value = _int_or_none(value, field_label(doc.get("kind", ""), path))
-                elif isinstance(value, str):
-                    value = _clean(value, doc.get("kind", ""), path)
-                    if path.split(".")[0] in (*TEXT_FIELDS, "details"):
-                        value = value.strip()
-                current = _get_path(doc, path)
+            for path, given in with_medium(doc, changes).items():
+                value = checked_change(doc, path, given, action)
+                current = get_path(doc, path)
                 if current != value:
                     new[path] = value
                     old[path] = current
@@ -699,10 +417,11 @@ class DeskStore:
                 "data": data or {},
             }
             if any(p.split(".")[0] in SEARCH_FIELDS for p in new):
-                merged = _deep_copy(doc)
+                merged = {k: doc.get(k) for k in SEARCH_FIELDS}
                 for path, value in new.items():
-                    _set_path(merged, path, value)
-                body["py"] = search_keys(merged)
+                    if path in SEARCH_FIELDS:
+                        set_path(merged, path, value)
+                body[SEARCH_KEYS] = search_keys(merged)
             self._commit(body)
         return self.get(pack_id)
 
@@ -716,79 +435,8 @@ class DeskStore:
         reason: str = "",
     ) -> HistoryEntry:
         """Record something that happened without changing a pack (a refused scan, a sign-in)."""
-        with self._mutex, self.journal.locked():
+        with self.locked():
             entry = self._commit(
                 {"action": action, "actor": actor, "pack": pack_id, "data": data or {}, "reason": reason}
             )
-        return history_entry(entry)
-
-    # -- checks ----------------------------------------------------------------------------
-    def check(self) -> list[str]:
-        """Verify the whole hash chain, unique and gapless numbers and the state; problems found
-        (empty when good). ``deskapp check`` does the same and records the outcome."""
-        from deskapp.integrity import inspect_store
-
-        return list(inspect_store(self).problems)
-
-
-LONG_TEXTS = ("notes", "details")
-"""Fields whose texts keep their line breaks (the 附件2 long texts, notes)."""
-
-
-def _clean(value: str, kind: str, path: str) -> str:
-    """A field's text through the one door (:func:`deskapp.text.clean_text`); RegistrationError if refused."""
-    try:
-        return clean_text(value, long=path.split(".")[0] in LONG_TEXTS, label=field_label(kind, path.split(".")[-1]))
-    except BadText as exc:
-        raise RegistrationError(str(exc)) from None
-
-
-def _int_or_none(value: Any, label: str) -> int | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise RegistrationError(f"{label} 应为整数")
-    try:
-        number = int(str(value).strip())
-    except ValueError:
-        raise RegistrationError(f"{label} 应为整数，不是 {value!r}") from None
-    if number < 0:
-        raise RegistrationError(f"{label} 不能为负数")
-    return number
-
-
-def _deep_copy(doc: dict[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in doc.items():
-        if isinstance(value, dict):
-            out[key] = _deep_copy(value)
-        elif isinstance(value, list):
-            out[key] = [(_deep_copy(v) if isinstance(v, dict) else v) for v in value]
-        else:
-            out[key] = value
-    return out
-
-
-def _get_path(doc: dict[str, Any], path: str) -> Any:
-    node: Any = doc
-    for part in path.split("."):
-        if not isinstance(node, dict):
-            return None
-        node = node.get(part)
-    return node
-
-
-def _set_path(doc: dict[str, Any], path: str, value: Any) -> None:
-    parts = path.split(".")
-    node = doc
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    node[parts[-1]] = value
-
-
-def _get_list(doc: dict[str, Any], path: str) -> list[Any]:
-    parts = path.split(".")
-    node = doc
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-    return node.setdefault(parts[-1], [])
+        return HistoryEntry.of_entry(entry)

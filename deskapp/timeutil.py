@@ -34,6 +34,7 @@ def parse_time(text: str) -> datetime:
 
 
 def iso(moment: datetime) -> str:
+    """How the store writes a moment: Beijing ISO-8601 to the second, ``2026-06-10T09:30:00+08:00``."""
     return to_beijing(moment).isoformat(timespec="seconds")
 
 

@@ -67,6 +67,7 @@ def known_years(office: OfficeCalendar | None = None) -> frozenset[int]:
 
 
 def is_known(day: date, office: OfficeCalendar | None = None) -> bool:
+    """Whether the desk knows the rest and work days of ``day``'s year (else only weekends count)."""
     return day.year in known_years(office)
 
 
@@ -91,6 +92,7 @@ def rest_reason(day: date, office: OfficeCalendar | None = None) -> str:
 
 
 def is_workday(day: date, office: OfficeCalendar | None = None) -> bool:
+    """A working day: not a holiday or weekend, or a 调休 working weekend (:func:`rest_reason` empty)."""
     return not rest_reason(day, office)
 
 

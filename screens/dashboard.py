@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from typing import ClassVar
+
+from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -20,6 +22,9 @@ from deskapp.dashboard import (
     build_dashboard,
     filter_rows,
 )
+from deskapp.integrity import check_status
+from deskapp.journal import JournalError
+from deskapp.store import DeskStore
 from deskapp.timeutil import show
 from screens.base import DeskScreen, when_alive
 
@@ -27,24 +32,21 @@ KIND_CYCLE: tuple[str | None, ...] = (None, *KINDS)
 SORT_CYCLE = tuple(SORT_LABELS)
 
 
-def integrity_text(store) -> str:  # type: ignore[no-untyped-def]
-    """上次校验通过：<time>, from the store helper's integrity record (deskapp.integrity)."""
+def integrity_text(store: DeskStore) -> str:
+    """What the last recorded ``deskapp check`` found (:func:`deskapp.integrity.check_status`), in
+    Chinese. A record that cannot be read (a damaged entry, a file gone: :class:`JournalError`,
+    ``OSError``) is said in the title instead: the dashboard still opens with its counts."""
     try:
-        from deskapp.integrity import check_status  # type: ignore[import-not-found]
-    except ImportError:
-        # INTEGRITY SPOT: deskapp/integrity.py (store helper's branch) is not merged here yet.
-        return "数据校验：校验记录尚未接入"
-    try:
-        return str(check_status(store).text())
-    except Exception as exc:  # the dashboard must open even if the record is unreadable
-        return f"数据校验记录无法读取：{exc}"
+        return check_status(store).text()
+    except (JournalError, OSError) as exc:
+        return f"完整性校验记录无法读取：{exc}"
 
 
 class DashboardScreen(DeskScreen[None]):
     """总览: what is complete, what is missing and whom to call."""
 
     CSS_PATH = "supervisor.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "返回", id="dash.back"),
         Binding("slash", "search", "搜索", id="dash.search"),
         Binding("f3", "cycle_kind", "类别", id="dash.kind"),
@@ -61,7 +63,8 @@ class DashboardScreen(DeskScreen[None]):
         self.board: Dashboard | None = None
         self.kind_index = 0
         self.sort_index = 0
-        self.shown: list[IncompleteRow] = []
+        self.incomplete_shown: list[IncompleteRow] = []
+        """The packs missing items listed now, in the list's order (Enter opens the one under the cursor)."""
         self.annex2_view = False
         """F8: the list shows every studio's 附件2 content instead of the packs missing items."""
         self.annex2_shown: list[Annex2Row] = []
@@ -107,7 +110,7 @@ class DashboardScreen(DeskScreen[None]):
 
     @work(thread=True, exclusive=True, group="dashboard")
     def compute(self) -> None:
-        store = self.app.desk.store  # type: ignore[attr-defined]
+        store = self.desk.store
         board = build_dashboard(store)
         integrity = integrity_text(store)
         self.app.call_from_thread(self.show_board, board, integrity)
@@ -149,10 +152,10 @@ class DashboardScreen(DeskScreen[None]):
         kind = KIND_CYCLE[self.kind_index]
         sort = SORT_CYCLE[self.sort_index]
         text = self.query_one("#dash-search", Input).value
-        self.shown = filter_rows(self.board.incomplete_rows, text=text, kind=kind, sort=sort)
+        self.incomplete_shown = filter_rows(self.board.incomplete_rows, text=text, kind=kind, sort=sort)
         table = self.query_one("#dash-list", DataTable)
         table.clear()
-        for row in self.shown:
+        for row in self.incomplete_shown:
             status = row.status_label + (f"（截止 {row.due}）" if row.due else "") + ("·逾期" if row.late else "")
             table.add_row(
                 row.receipt_no,
@@ -168,7 +171,7 @@ class DashboardScreen(DeskScreen[None]):
             )
         scope = KIND_LABELS.get(kind, "全部") if kind else "全部"
         self.query_one("#dash-list-head", Static).update(
-            f"缺件清单：{len(self.shown)} / {len(self.board.incomplete_rows)} 件 · 类别：{scope}（F3） · "
+            f"缺件清单：{len(self.incomplete_shown)} / {len(self.board.incomplete_rows)} 件 · 类别：{scope}（F3） · "
             f"排序：{SORT_LABELS[sort]}（F4） · Enter 打开"
         )
 
@@ -207,20 +210,20 @@ class DashboardScreen(DeskScreen[None]):
     def search_done(self) -> None:
         self.query_one("#dash-list", DataTable).focus()
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
         if event.key == "down" and self.focused is self.query_one("#dash-search", Input):
             self.query_one("#dash-list", DataTable).focus()
             event.stop()
 
     @on(DataTable.RowSelected, "#dash-list")
     def row_chosen(self, event: DataTable.RowSelected) -> None:
-        self.app.open_pack(int(str(event.row_key.value)))  # type: ignore[attr-defined]
+        self.app.open_pack(int(str(event.row_key.value)))
 
     def action_open(self) -> None:
         table = self.query_one("#dash-list", DataTable)
-        rows: list[Annex2Row] | list[IncompleteRow] = self.annex2_shown if self.annex2_view else self.shown
+        rows: list[Annex2Row] | list[IncompleteRow] = self.annex2_shown if self.annex2_view else self.incomplete_shown
         if rows and 0 <= table.cursor_row < len(rows):
-            self.app.open_pack(rows[table.cursor_row].pack_id)  # type: ignore[attr-defined]
+            self.app.open_pack(rows[table.cursor_row].pack_id)
 
     def action_toggle_list(self) -> None:
         self.annex2_view = not self.annex2_view

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from deskapp.auth import NotAllowed, require_supervisor
 from deskapp.journal import JournalError
+from screens.base import DeskModal
 
 
-class SupervisorPin(ModalScreen[str | None]):
+class SupervisorPin(DeskModal[str | None]):
     """A supervisor (科室负责人) confirms with name and PIN; dismisses with the name, or None."""
 
-    BINDINGS = [Binding("escape", "dismiss", "取消", id="cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "取消", id="supervisor.cancel")]
 
     def __init__(self, why: str) -> None:
         super().__init__()
@@ -48,8 +50,7 @@ class SupervisorPin(ModalScreen[str | None]):
         name = self.query_one("#pin-name", Input).value.strip()
         pin_box = self.query_one("#pin-pin", Input)
         try:
-            desk = self.app.desk  # type: ignore[attr-defined]
-            member = require_supervisor(desk.config, name, pin_box.value, desk.store)
+            member = require_supervisor(self.desk.config, name, pin_box.value, self.desk.store)
         except (NotAllowed, JournalError) as exc:  # a refusal that could not be recorded is still a refusal
             pin_box.value = ""
             self.query_one("#pin-error", Static).update(Content.styled(str(exc), "bold $error"))

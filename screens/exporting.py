@@ -6,24 +6,33 @@ The worker never touches widgets: progress and the result come back through
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Footer, Label, ProgressBar, Static
 
-from deskapp.exports.common import ExportError, ExportResult
-from screens.base import screen_alive, when_alive
+from deskapp.exports.common import ExportError, ExportResult, Progress
+from deskapp.store import DeskStore
+from screens.base import DeskModal, screen_alive, when_alive
 
-KINDS: dict[str, tuple[str, str]] = {
-    "annex2": ("附件2 汇总表（Excel）", "deskapp.exports.annex2:write_annex2"),
-    "annex2_docx": ("附件2 汇总表（Word）", "deskapp.exports.docx:write_annex2_docx"),
-    "register": ("受理台账（Excel）", "deskapp.exports.register:write_register"),
+if TYPE_CHECKING:
+    from deskapp.app import DeskApp
+
+KINDS: dict[str, str] = {
+    "annex2": "附件2 汇总表（Excel）",
+    "annex2_docx": "附件2 汇总表（Word）",
+    "register": "受理台账（Excel）",
 }
+"""Export kind -> what the clerk is told is being written."""
+
+
+class Writer(Protocol):
+    """What every export writer of ``deskapp.exports`` takes and returns."""
+
+    def __call__(self, store: DeskStore, *, progress: Progress | None = None) -> ExportResult: ...
 
 
 class ExportProgress(Widget):
@@ -60,7 +69,7 @@ class ExportProgress(Widget):
 ANNEX2_KINDS = ("annex2", "annex2_docx")
 
 
-class ConfirmExport(ModalScreen[bool]):
+class ConfirmExport(DeskModal[bool]):
     """Before a 附件2 export: which rows lack 附件2 content, which late packs are left out.
     Enter exports all the same (the table is still wanted for the meeting), Esc goes back."""
 
@@ -72,7 +81,7 @@ class ConfirmExport(ModalScreen[bool]):
     }
     ConfirmExport #confirm-lines { height: auto; max-height: 20; overflow-y: auto; }
     """
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "go", "仍然导出", id="export.confirm", priority=True),
         Binding("escape", "back", "取消", id="export.cancel"),
     ]
@@ -98,29 +107,37 @@ class ConfirmExport(ModalScreen[bool]):
         self.dismiss(False)
 
 
-def export_warnings(app: App[Any], kind: str) -> list[str]:
+def export_warnings(app: DeskApp, kind: str) -> list[str]:
     """What the clerk should know before a 附件2 export (empty for the other exports)."""
     if kind not in ANNEX2_KINDS:
         return []
     from deskapp.exports.annex2 import plan_annex2
 
-    return plan_annex2(app.desk.store).warnings()  # type: ignore[attr-defined]
+    return plan_annex2(app.desk.store).warnings()
 
 
-def _writer(kind: str) -> Callable[..., ExportResult]:
-    import importlib
+def _writer(kind: str) -> Writer:
+    """The writer of ``kind``, imported when first used (openpyxl and python-docx load slowly)."""
+    if kind == "annex2":
+        from deskapp.exports.annex2 import write_annex2
 
-    module, name = KINDS[kind][1].split(":")
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
+        return write_annex2
+    if kind == "annex2_docx":
+        from deskapp.exports.docx import write_annex2_docx
+
+        return write_annex2_docx
+    from deskapp.exports.register import write_register
+
+    return write_register
 
 
-def start_export(app: App[Any], kind: str = "annex2") -> None:
+def start_export(app: DeskApp, kind: str = "annex2") -> None:
     """Write an export in a thread worker, with a progress bar on the current screen.
 
     A 附件2 export first says which rows lack 附件2 content and which late packs are left out
     (:class:`ConfirmExport`); the clerk exports all the same with Enter.
     """
-    title, _ = KINDS[kind]
+    title = KINDS[kind]
     if app.screen.query("#export-progress"):
         app.notify("上一次导出还在进行，请稍候。", timeout=4)
         return
@@ -137,18 +154,18 @@ def start_export(app: App[Any], kind: str = "annex2") -> None:
     def check() -> None:  # thread: 10,000 packs take longer than a keystroke may
         try:
             lines = export_warnings(app, kind)
-        except Exception as exc:  # the check must never stop the export
+        except Exception as exc:  # noqa: BLE001 - a thread worker's boundary: the check must never stop the export
             lines = [f"导出前的检查出错（{exc!r}），仍可导出"]
         app.call_from_thread(decide, lines)
 
     app.run_worker(check, thread=True, group="export", name=f"check-{kind}")
 
 
-def _run_export(app: App[Any], kind: str) -> None:
-    title, _ = KINDS[kind]
+def _run_export(app: DeskApp, kind: str) -> None:
+    title = KINDS[kind]
     bar = ExportProgress(title)
     app.screen.mount(bar)
-    store = app.desk.store  # type: ignore[attr-defined]
+    store = app.desk.store
 
     def finish(result: ExportResult | None, error: str) -> None:
         if screen_alive(bar):
@@ -156,7 +173,7 @@ def _run_export(app: App[Any], kind: str) -> None:
         if result is not None:
             app.notify(f"{title}{result.message()}", title="导出完成", timeout=20)
             app.last_export = result
-            app.offer_file(result.path)  # type: ignore[attr-defined]  # a browser session downloads it too
+            app.offer_file(result.path)  # a browser session downloads it too
         else:
             app.notify(error, title="导出失败", severity="error", timeout=20)
 
@@ -169,7 +186,7 @@ def _run_export(app: App[Any], kind: str) -> None:
         except ExportError as exc:
             app.call_from_thread(finish, None, f"{exc}")
             return
-        except Exception as exc:  # an unexpected fault must reach the clerk, not kill the desk
+        except Exception as exc:  # noqa: BLE001 - a thread worker's boundary: a fault reaches the clerk, the desk runs on
             app.call_from_thread(finish, None, f"导出时出错：{exc!r}。请联系管理员；受理台可以继续使用。")
             return
         app.call_from_thread(finish, result, "")

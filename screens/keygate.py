@@ -26,12 +26,18 @@ lines, joined with a space (:func:`paste_for`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections import deque
 from typing import Any
 
 from textual import events, messages
+from textual.app import App
+from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.screen import Screen
 from textual.widgets import Footer, Input
+
+from screens.base import current_screen
 
 SETTLE_LIMIT = 10.0
 """Seconds one key may wait for the screen to settle; after that it is handed on anyway
@@ -63,14 +69,14 @@ def _pending(pump: MessagePump) -> bool:
     """
     if getattr(pump, "_next_callbacks", None):
         return True
-    queue = pump._message_queue
+    queue: asyncio.Queue[Message | None] = pump._message_queue
     held = getattr(queue, "values", None)  # Textual's own queue keeps its messages in a deque
     if held is None:
         return not queue.empty()
     return any(not isinstance(message, DRAWING) for message in held)
 
 
-def _watched(app: Any, screen: Any) -> list[MessagePump]:
+def _watched(app: App[Any], screen: Screen[Any]) -> list[MessagePump]:
     """The app and every screen on the stack with its widgets, less the footers (they only show the keys).
 
     Not only the current screen: a dialog's result callback (which may open the next screen) is
@@ -78,7 +84,7 @@ def _watched(app: Any, screen: Any) -> list[MessagePump]:
     between the dialog's dismissal and that callback the next key must wait too.
     """
     pumps: list[MessagePump] = [app]
-    screens = list(getattr(app, "screen_stack", ()) or ())
+    screens = list(app.screen_stack)
     if screen not in screens:
         screens.append(screen)
     for each in screens:
@@ -89,8 +95,8 @@ def _watched(app: Any, screen: Any) -> list[MessagePump]:
     return pumps
 
 
-async def _round(pumps: list[MessagePump], timeout: float) -> None:
-    """Post a callback to each of ``pumps`` and wait (at most ``timeout`` s) until all have run."""
+async def _round(pumps: list[MessagePump]) -> None:
+    """Post a callback to each of ``pumps`` and wait until all have run (the caller bounds the wait)."""
     left = 0
     done = asyncio.Event()
 
@@ -104,10 +110,7 @@ async def _round(pumps: list[MessagePump], timeout: float) -> None:
         if pump.call_later(one_done):
             left += 1
     if left:
-        try:
-            await asyncio.wait_for(done.wait(), timeout)
-        except TimeoutError:
-            pass
+        await done.wait()
 
 
 class KeyGate:
@@ -119,7 +122,7 @@ class KeyGate:
     the screen to settle before the next one may pass.
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: App[Any]) -> None:
         self.app = app
         self.waiting: deque[events.Event] = deque()
         """Keys and pastes received and not yet handed on, oldest first."""
@@ -171,11 +174,8 @@ class KeyGate:
 
     def _pumps(self) -> list[MessagePump] | None:
         """The app, the current screen and its widgets; None while the screen is not mounted."""
-        try:
-            screen = self.app.screen
-        except Exception:  # no screen (the app is closing)
-            return None
-        if not screen.is_mounted:
+        screen = current_screen(self.app)
+        if screen is None or not screen.is_mounted:
             return None
         return _watched(self.app, screen)
 
@@ -199,12 +199,11 @@ class KeyGate:
                 await asyncio.wait([handled], timeout=left)
                 handled.cancel()
                 continue
-            try:
-                screen = self.app.screen
-            except Exception:
-                return
+            screen = current_screen(self.app)
+            if screen is None:
+                return  # the desk is closing
             if not screen.is_mounted:
-                mounted = asyncio.ensure_future(screen._mounted_event.wait())
+                mounted: asyncio.Future[bool] = asyncio.ensure_future(screen._mounted_event.wait())
                 await asyncio.wait([mounted], timeout=MOUNT_LIMIT)
                 mounted.cancel()
                 end = max(end, loop.time() + 1)
@@ -212,7 +211,9 @@ class KeyGate:
             busy = [p for p in _watched(self.app, screen) if _pending(p)]
             if not busy:
                 return
-            await _round(busy, left)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(left):
+                    await _round(busy)
 
     def typing_in_place(self, event: events.Event) -> bool:
         """``event`` only adds text to the focused input: it moves no focus and opens no screen.
@@ -230,11 +231,10 @@ class KeyGate:
             return True
         if not isinstance(event, events.Key) or not event.is_printable:
             return False
-        try:
-            chain = self.app.screen._binding_chain
-        except Exception:
+        screen = current_screen(self.app)
+        if screen is None:
             return False
-        return not any(bindings.key_to_bindings.get(event.key) for _, bindings in chain)
+        return not any(bindings.key_to_bindings.get(event.key) for _, bindings in screen._binding_chain)
 
     def _pass(self, event: events.Event) -> bool:
         self._passing.append(event)

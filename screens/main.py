@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Footer
 
@@ -26,7 +29,8 @@ COLUMNS = (
 """(label, width, when to leave it out on a narrow terminal: 1 first, 0 never)."""
 
 
-def deadline_text(desk_deadline, now) -> str:  # type: ignore[no-untyped-def]
+def deadline_text(desk_deadline: datetime, now: datetime) -> str:
+    """The status line's word on the deadline (Beijing times): the day and days left, today's hour, or past."""
     days = (desk_deadline.date() - now.date()).days
     if now > desk_deadline:
         return f"截止 {show(desk_deadline)}，已过截止时间：此后收到的材料标记逾期"
@@ -41,7 +45,7 @@ class MainScreen(ScanScreen):
     AUTO_FOCUS = "#scan"
     SCAN_BOX: type[ScanBox] = ScanBox
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f2", "register", "登记新材料", id="register", priority=True),
         Binding("escape", "focus_box", "回输入框", id="to_box"),
         Binding("f10", "app.switch_clerk", "换人", id="switch_clerk"),
@@ -72,7 +76,7 @@ class MainScreen(ScanScreen):
         self.set_interval(60, self.update_status, name="days-left")
 
     def on_screen_resume(self) -> None:
-        self.desk_app.data_changed()
+        self.app.data_changed()
         self.refresh_data()
         self.say("")
         self.query_one(ScanBox).focus()
@@ -87,7 +91,7 @@ class MainScreen(ScanScreen):
         round_ = self.desk.config.round
         now = store.clock()
         total = len(store.ids(round_.id))
-        clerk = self.app.clerk or ""  # type: ignore[attr-defined]
+        clerk = self.app.clerk or ""
         line = Content.assemble(
             (round_.name, "bold"),
             "  ·  ",
@@ -101,7 +105,7 @@ class MainScreen(ScanScreen):
     def show_rows(self, force: bool = False) -> None:
         """The list for what is in the box now (skipped when nothing changed)."""
         text = self.query_one(ScanBox).value or self._kept_search
-        listing = self.app.listing  # type: ignore[attr-defined]
+        listing = self.app.listing
         changed = force or listing.version != self._shown_version
         if not changed and text == self._shown_text:
             return
@@ -111,7 +115,7 @@ class MainScreen(ScanScreen):
         self._show_count(page, text)
 
     def list_row(self, pack_id: int) -> ListRow:
-        row = self.app.listing.row(pack_id)  # type: ignore[attr-defined]
+        row = self.app.listing.row(pack_id)
         return ListRow(
             row.pack_id,
             (row.receipt_no, row.received[5:], row.kind_label, row.unit, row.name, row.status, row.summary),
@@ -165,7 +169,7 @@ class MainScreen(ScanScreen):
 
     @on(PackList.Selected, "#packs")
     def row_chosen(self, event: PackList.Selected) -> None:
-        self.app.open_pack(event.pack_id)  # type: ignore[attr-defined]
+        self.app.open_pack(event.pack_id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         on_table = isinstance(self.focused, PackList)

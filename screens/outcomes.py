@@ -9,25 +9,29 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, OptionList, SelectionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from deskapp import outcomes
+from deskapp import outcomes, supplement_act
 from deskapp.auth import NotAllowed
 from deskapp.models import DETAIL_FIELDS, Pack
+from deskapp.rules import missing_items
 from deskapp.store import RegistrationError, StoreWriteError
+from screens.base import DeskModal, DeskScreen
+
+if TYPE_CHECKING:
+    from deskapp.app import DeskApp
 
 MENU: tuple[tuple[str, str], ...] = (
     ("accept", "受理"),
     ("supplement_request", "补正（出具补正告知书）"),
-    ("supplement_received", "补正材料收到"),
+    ("supplement_received", "收到补交材料（补正收到 / 补充材料）"),
     ("accept_pending", "容缺受理"),
     ("reject", "不予受理"),
     ("withdraw", "撤回"),
@@ -38,6 +42,8 @@ MENU: tuple[tuple[str, str], ...] = (
 REASON_REQUIRED = {"reject", "void", "correct"}
 WITH_DUE = {"supplement_request", "accept_pending"}
 ERRORS = (NotAllowed, outcomes.OutcomeError, RegistrationError, StoreWriteError)
+FormT = TypeVar("FormT")
+"""What a dialog collects and hands to its ``perform``."""
 
 
 @dataclass(frozen=True)
@@ -62,11 +68,11 @@ class OutcomeForm:
         return out
 
 
-class OutcomeMenu(ModalScreen[str | None]):
+class OutcomeMenu(DeskModal[str | None]):
     """结论: pick an action with ↑↓ Enter or its number."""
 
     CSS_PATH = "supervisor.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "取消", id="outcome.cancel"),
         *[Binding(str(n), f"pick({n - 1})", show=False, id=f"outcome.pick{n}") for n in range(1, len(MENU) + 1)],
     ]
@@ -94,21 +100,22 @@ class OutcomeMenu(ModalScreen[str | None]):
         self.dismiss(MENU[index][0])
 
 
-class _FormDialog(ModalScreen[Pack | None]):
+class _FormDialog(DeskModal[Pack | None], Generic[FormT]):
     """A dialog whose submit runs ``perform``; errors show in the dialog, which stays open."""
 
     CSS_PATH = "supervisor.tcss"
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "取消", id="dialog.cancel"),
         Binding("ctrl+s", "submit", "确定", id="dialog.submit", priority=True),
     ]
 
-    def __init__(self, title: str, perform: Callable[[Any], Pack]) -> None:
+    def __init__(self, title: str, perform: Callable[[FormT], Pack]) -> None:
         super().__init__()
         self.title_text = title
         self.perform = perform
 
-    def form(self) -> Any:
+    def form(self) -> FormT:
+        """What the clerk typed, as ``perform`` takes it (each dialog says)."""
         raise NotImplementedError
 
     def action_submit(self) -> None:
@@ -120,7 +127,7 @@ class _FormDialog(ModalScreen[Pack | None]):
         self.dismiss(pack)
 
 
-class OutcomeDialog(_FormDialog):
+class OutcomeDialog(_FormDialog[OutcomeForm]):
     """Reason, due date, correction fields and PIN, as the action needs them."""
 
     def __init__(
@@ -129,7 +136,7 @@ class OutcomeDialog(_FormDialog):
         pack: Pack,
         needs_pin: bool,
         default_due: str,
-        perform: Callable[[Any], Pack],
+        perform: Callable[[OutcomeForm], Pack],
         due_note: str = "",
     ) -> None:
         super().__init__(f"{outcomes.ACTIONS[action]} · {pack.receipt_no} · {pack.unit} · {pack.name}", perform)
@@ -144,7 +151,7 @@ class OutcomeDialog(_FormDialog):
         with Vertical(classes="dialog sup-dialog"):
             yield Label(self.title_text, classes="dialog-title")
             if action in WITH_DUE:
-                missing = self.app.desk.store.assess(self.pack).missing  # type: ignore[attr-defined]
+                missing = missing_items(self.app.desk.config.round, self.pack)
                 yield Static("缺少材料：" + ("、".join(missing) or "（无）"), id="o-missing")
                 yield self._field(
                     "截止日期", Input(self.default_due, id="o-due", placeholder="例：2026-06-22", compact=True)
@@ -196,11 +203,15 @@ class OutcomeDialog(_FormDialog):
             inputs[inputs.index(event.input) + 1].focus()
 
 
-class SupplementDialog(_FormDialog):
-    """补正材料收到: tick what came (space), optional new page count."""
+class SupplementDialog(_FormDialog[tuple[list[str], int | None]]):
+    """补正收到 / 补充材料 (:func:`deskapp.outcomes.receiving_action`): tick what came (space), optional new page count."""
 
-    def __init__(self, pack: Pack, items: list[tuple[str, str]], perform: Callable[[Any], Pack]) -> None:
-        super().__init__(f"补正材料收到 · {pack.receipt_no} · {pack.unit}", perform)
+    def __init__(
+        self, pack: Pack, items: list[tuple[str, str]], perform: Callable[[tuple[list[str], int | None]], Pack]
+    ) -> None:
+        super().__init__(
+            f"{outcomes.ACTIONS[outcomes.receiving_action(pack)]} · {pack.receipt_no} · {pack.unit}", perform
+        )
         self.items = items
 
     def compose(self) -> ComposeResult:
@@ -221,17 +232,18 @@ class SupplementDialog(_FormDialog):
 
     def form(self) -> tuple[list[str], int | None]:
         pages = self.query_one("#s-pages", Input).value.strip()
-        return list(self.query_one("#s-items", SelectionList).selected), int(pages) if pages else None
+        items: SelectionList[str] = self.query_one("#s-items", SelectionList)
+        return list(items.selected), int(pages) if pages else None
 
     @on(Input.Submitted)
     def submitted(self) -> None:
         self.action_submit()
 
 
-class DetailsDialog(_FormDialog):
+class DetailsDialog(_FormDialog[dict[str, str]]):
     """附件2 long fields, typed or pasted; Ctrl+S saves all five."""
 
-    def __init__(self, pack: Pack, perform: Callable[[Any], Pack]) -> None:
+    def __init__(self, pack: Pack, perform: Callable[[dict[str, str]], Pack]) -> None:
         super().__init__(f"附件2内容 · {pack.receipt_no} · {pack.name}", perform)
         self.pack = pack
 
@@ -252,9 +264,9 @@ class DetailsDialog(_FormDialog):
         return {key: self.query_one(f"#d-{key}", TextArea).text for key in DETAIL_FIELDS}
 
 
-def choose_outcome(screen: Screen[Any], pack_id: int) -> None:
+def choose_outcome(screen: DeskScreen[None], pack_id: int) -> None:
     """F5 on the pack screen: the menu, then the action's dialog; the screen refreshes after."""
-    app: Any = screen.app
+    app = screen.app
     pack = app.desk.store.get(pack_id)
     supervisor = _is_supervisor(app)
 
@@ -265,49 +277,48 @@ def choose_outcome(screen: Screen[Any], pack_id: int) -> None:
     app.push_screen(OutcomeMenu(pack, supervisor), picked)
 
 
-def _is_supervisor(app: Any) -> bool:
+def _is_supervisor(app: DeskApp) -> bool:
     member = app.desk.config.staff_member(app.clerk or "")
     return bool(member and member.is_supervisor)
 
 
-def _default_due(app: Any) -> tuple[str, str]:
+def _default_due(app: DeskApp) -> tuple[str, str]:
     """The due date the desk proposes (working days, State Council schedule) and its warning, if any."""
     due = outcomes.default_due(app.desk.store)
     return due.day.isoformat(), due.warning
 
 
-def _print_notice(app: Any, pack: Pack) -> None:
+def _print_notice(app: DeskApp, pack: Pack) -> None:
     """Print the 补正告知书 of the 补正 just recorded: its original (it lists every missing item at once)."""
     from screens.slips import print_document
 
     print_document(app, pack.id, "notice")
 
 
-def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
+def start_outcome(screen: DeskScreen[None], pack_id: int, action: str) -> None:
     """Open the dialog of ``action`` on the pack (or refuse a clerk a supervisor action)."""
-    app: Any = screen.app
+    app = screen.app
     store = app.desk.store
     pack = store.get(pack_id)
     by = app.clerk or ""
+    recorded = outcomes.receiving_action(pack) if action == "supplement_received" else action
 
     def done(result: Pack | None) -> None:
         if result is None:
             return
-        label = "附件2内容已保存" if action == "details" else f"已登记：{outcomes.ACTIONS[action]}"
+        label = "附件2内容已保存" if action == "details" else f"已登记：{outcomes.ACTIONS[recorded]}"
         app.notify(f"{result.receipt_no} {label}，当前状态：{outcomes.status_text(result)}", timeout=6)
         if action == "supplement_request":
             _print_notice(app, result)
-        refresh = getattr(screen, "refresh_data", None)
-        if refresh is not None:
-            refresh()
-        changed = getattr(app, "data_changed", None)
-        if changed is not None:
-            changed()
+        screen.refresh_data()
+        app.data_changed()
 
     if action == "details":
-        app.push_screen(
-            DetailsDialog(pack, lambda values: outcomes.set_details(store, pack_id, by, values)), done
-        )  # guarded-by: _FormDialog.action_submit
+
+        def save_details(values: dict[str, str]) -> Pack:
+            return outcomes.set_details(store, pack_id, by, values)  # guarded-by: _FormDialog.action_submit
+
+        app.push_screen(DetailsDialog(pack, save_details), done)
         return
     if action != "details" and pack.voided:
         app.notify(f"{pack.receipt_no} 已作废，不能再登记结论。", title="不能操作", severity="error", timeout=8)
@@ -326,9 +337,9 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
 
         def receive(form: tuple[list[str], int | None]) -> Pack:
             chosen, pages = form
-            return outcomes.supplement_received(
+            return outcomes.receive_items(  # guarded-by: _FormDialog.action_submit
                 store, pack_id, by, items=chosen, pages=pages
-            )  # guarded-by: _FormDialog.action_submit
+            )
 
         app.push_screen(SupplementDialog(pack, items, receive), done)
         return
@@ -336,11 +347,11 @@ def start_outcome(screen: Screen[Any], pack_id: int, action: str) -> None:
 
     def perform(form: OutcomeForm) -> Pack:
         if action == "supplement_request":  # the one 补正 act, shared with F12 / n / deskapp notice
-            return outcomes.issue_supplement(
+            return supplement_act.issue_supplement(  # guarded-by: _FormDialog.action_submit
                 store, pack_id, by, due=form.due, reason=form.reason
-            ).pack  # guarded-by: _FormDialog.action_submit
-        return outcomes.perform(
+            ).pack
+        return outcomes.perform(  # guarded-by: _FormDialog.action_submit
             store, pack_id, action, by, **form.kwargs(action)
-        )  # guarded-by: _FormDialog.action_submit
+        )
 
     app.push_screen(OutcomeDialog(action, pack, needs_pin, default_due, perform, due_note), done)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, ScrollableContainer, Vertical, VerticalScroll
 from textual.content import Content
 from textual.suggester import SuggestFromList
@@ -46,10 +46,12 @@ class PackScreen(ScanScreen):
     """A pack opened from the list, a scan, or after registering."""
 
     SCAN_BOX_ID = "#pack-scan"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    # RUF012 is silenced: Textual annotates this ``ClassVar[...] | None``, which mypy reads as an instance
+    # variable, so a ClassVar here fails mypy ("cannot override instance variable").
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-narrow"), (110, "-wide")]  # noqa: RUF012
     """Below 110 columns the pack's fields and its checklist stack (desk.tcss)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "返回", id="back"),
         Binding("enter", "commit", "保存这一项", id="pack.commit", show=False, priority=True),
         # Keys that move the focus act when the app reads them (priority), so the keys typed
@@ -70,7 +72,7 @@ class PackScreen(ScanScreen):
 
     @property
     def pack(self) -> Pack:
-        return self.desk.store.get(self.pack_id)  # type: ignore[no-any-return]
+        return self.desk.store.get(self.pack_id)
 
     def compose(self) -> ComposeResult:
         pack = self.pack
@@ -165,13 +167,13 @@ class PackScreen(ScanScreen):
     def change(self, changes: dict[str, Any], done: str) -> bool:
         """Write ``changes`` through the store with the signed-in clerk and the reason typed."""
         try:
-            self.desk.store.update(self.pack_id, changes, self.app.clerk, reason=self.take_reason())  # type: ignore[attr-defined]
+            self.desk.store.update(self.pack_id, changes, self.app.clerk or "", reason=self.take_reason())
         except (RegistrationError, StoreWriteError) as exc:
             self.notify(f"没有保存：{exc}", title="没有保存", severity="error", timeout=10)
             self.refresh_data()
             return False
         self.notify(done, timeout=3)
-        self.app.data_changed()  # type: ignore[attr-defined]
+        self.app.data_changed()
         self.refresh_data()
         return True
 
@@ -193,7 +195,7 @@ class PackScreen(ScanScreen):
         if box.id != "e-pages" and looks_like_scan(box.value):
             # A scan typed into 电子版介质 / 原因 (the scanner does not know where the focus is).
             text, box.value = box.value, (self.pack.ecopy_medium if box.id == "e-ecopy_medium" else "")
-            self.desk_app.take_scan(text)
+            self.app.take_scan(text)
             return
         if box.id == "e-pages":
             self.change({"pages": box.value.strip() or None}, "页数已保存")

@@ -89,7 +89,7 @@ class DeskThemes(Provider):
         def use(name: str) -> None:
             self.app.theme = name
 
-        found = []
+        found: list[tuple[str, str, Callable[[], object]]] = []
         for name, theme in sorted(self.app.available_themes.items()):
             help_text = ("深色" if theme.dark else "浅色") + ("（正在使用）" if name == self.app.theme else "")
             found.append((name, help_text, partial(use, name)))

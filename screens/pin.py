@@ -4,25 +4,26 @@ typed twice; afterwards checked within the attempt limits of :func:`deskapp.auth
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
 from deskapp.auth import PIN_MIN_DIGITS, NotAllowed, check_new_pin, check_pin, counter_label, hash_pin
 from deskapp.config import ConfigError
 from deskapp.journal import JournalError
-from deskapp.service import save_staff
+from deskapp.staff_file import save_staff
+from screens.base import DeskModal
 
 
-class PinSignIn(ModalScreen[str | None]):
+class PinSignIn(DeskModal[str | None]):
     """Dismisses with the staff member's name once their PIN is right (or newly set), None on Escape."""
 
-    BINDINGS = [Binding("escape", "dismiss", "取消", id="cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss", "取消", id="pin.cancel")]
 
     def __init__(self, name: str) -> None:
         super().__init__()
@@ -30,7 +31,7 @@ class PinSignIn(ModalScreen[str | None]):
 
     @property
     def first_time(self) -> bool:
-        member = self.app.desk.config.staff_member(self.staff_name)  # type: ignore[attr-defined]
+        member = self.desk.config.staff_member(self.staff_name)
         return member is not None and not member.pin_hash
 
     def compose(self) -> ComposeResult:
@@ -65,7 +66,7 @@ class PinSignIn(ModalScreen[str | None]):
         if self.first_time:
             self.query_one("#signin-pin2", Input).focus()
             return
-        desk = self.app.desk  # type: ignore[attr-defined]
+        desk = self.desk
         member = desk.config.staff_member(self.staff_name)
         box = self.query_one("#signin-pin", Input)
         try:
@@ -86,7 +87,7 @@ class PinSignIn(ModalScreen[str | None]):
             first.focus()
             self.say(f"{exc}，请重新输入。")
             return
-        desk = self.app.desk  # type: ignore[attr-defined]
+        desk = self.desk
         staff = [replace(s, pin_hash=pin_hash) if s.name == self.staff_name else s for s in desk.config.staff]
         try:
             save_staff(desk.locations, staff)

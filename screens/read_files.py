@@ -10,162 +10,29 @@ Two dialogs and two entry points (F9 on both screens):
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, DirectoryTree, Footer, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from deskapp.crosscheck import latest_files
+from deskapp.models import Pack
 from deskapp.readers import KIND_LABELS, FileReport, expand, read_isolated_many, summarize
-from deskapp.readers.core import listed
 from deskapp.readers.prefill import Decision, Prefill, Proposal, apply, current_values, path_label, propose
 from deskapp.timeutil import show
-from screens.base import when_alive
+from screens.base import DeskModal, DeskScreen, when_alive
+from screens.pick_files import CSS, PickFilesScreen, from_usb
 
-CSS = Path(__file__).resolve().parent / "read_files.tcss"
-
-
-def usb_folder() -> Path | None:
-    """Where USB sticks appear on this machine: ``DESK_USB`` (e.g. ``E:\\`` or ``/media/desk``), /media, /mnt.
-
-    When that folder holds just one stick (one folder and no readable file, down to three
-    levels: ``/media/<user>/<stick>``), the stick itself, so no path needs typing.
-    """
-    root = _usb_root()
-    return None if root is None else _only_stick(root)
-
-
-def _usb_root() -> Path | None:
-    for candidate in (os.environ.get("DESK_USB", ""), "/media", "/mnt"):
-        if candidate and Path(candidate).is_dir():
-            return Path(candidate)
-    return None
-
-
-def _only_stick(folder: Path) -> Path:
-    for _ in range(3):
-        try:
-            entries = [p for p in folder.iterdir() if not p.name.startswith((".", "~$"))]
-            folders = [p for p in entries if p.is_dir()]
-            readable = [p for p in entries if p.is_file() and listed(p)]  # files by content, any suffix
-        except OSError:
-            break
-        if len(folders) != 1 or readable:
-            break
-        folder = folders[0]
-    return folder
-
-
-def start_folder() -> Path:
-    """Where the picker opens: the USB stick (:func:`usb_folder`), else the home folder."""
-    usb = usb_folder()
-    if usb is not None:
-        return usb
-    home = Path.home()
-    return home if home.is_dir() else Path.cwd()
-
-
-def from_usb(paths: Iterable[Path]) -> bool:
-    """All ``paths`` lie in the USB folder (then the electronic copy's medium is a U盘)."""
-    root = _usb_root()
-    if root is None:
-        return False
-    try:
-        base = root.resolve()
-        return all(Path(p).resolve().is_relative_to(base) for p in paths)
-    except OSError:
-        return False
-
-
-class ReadableTree(DirectoryTree):
-    """Folders and every file (each is read by content); hidden, lock and system files left out."""
-
-    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        return [p for p in paths if listed(p)]
-
-
-class PickFilesScreen(ModalScreen[list[Path] | None]):
-    """A typed path (file or folder; several separated by ;) or files chosen in the tree."""
-
-    CSS_PATH = CSS
-    BINDINGS = [
-        Binding("ctrl+r", "read", "读取所选", id="read.go", priority=True),
-        Binding("ctrl+f", "folder", "读取整个文件夹", id="read.folder", priority=True),
-        Binding("escape", "cancel", "取消", id="read.cancel"),
-    ]
-
-    def __init__(self, folder: Path | None = None) -> None:
-        super().__init__()
-        self.folder = folder or start_folder()
-        self.chosen: list[Path] = []
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="pick"):
-            yield Static(
-                f"读取电子版：Ctrl+F 读取下方目录中光标所在的整个文件夹（现在是 {self.folder}）；"
-                "或输入文件/文件夹路径后按 Enter；或 Tab 到目录，Enter 选中文件，Ctrl+R 读取所选",
-                classes="read-title",
-            )
-            yield Input(placeholder="如 /media/usb/附件1.docx；多个用 ; 分开；文件夹读取其中全部文件", id="pick-path")
-            yield ReadableTree(self.folder, id="pick-tree")
-            yield Static("尚未选择文件", id="pick-chosen")
-        yield Footer()
-
-    def _show_chosen(self) -> None:
-        text = "已选：" + "、".join(p.name for p in self.chosen) if self.chosen else "尚未选择文件"
-        self.query_one("#pick-chosen", Static).update(text)
-
-    def _typed_paths(self) -> list[Path] | None:
-        """The typed paths, or None (and a message) when one does not exist."""
-        value = self.query_one("#pick-path", Input).value
-        paths = [Path(part.strip().strip('"')).expanduser() for part in value.split(";") if part.strip()]
-        missing = [str(p) for p in paths if not p.exists()]
-        if missing:
-            self.notify("找不到：" + "、".join(missing) + "。请检查路径。", severity="error", timeout=8)
-            return None
-        return paths
-
-    @on(Input.Submitted, "#pick-path")
-    def typed(self) -> None:
-        self.action_read()
-
-    @on(DirectoryTree.FileSelected)
-    def picked(self, event: DirectoryTree.FileSelected) -> None:
-        path = Path(event.path)
-        if path in self.chosen:
-            self.chosen.remove(path)
-        else:
-            self.chosen.append(path)
-        self._show_chosen()
-
-    def action_read(self) -> None:
-        typed = self._typed_paths()
-        if typed is None:
-            return
-        chosen = [*typed, *(p for p in self.chosen if p not in typed)]
-        if chosen:
-            self.dismiss(chosen)
-        else:
-            self.notify("请先输入路径，或在目录中选择文件。", severity="warning")
-
-    def action_folder(self) -> None:
-        tree = self.query_one("#pick-tree", DirectoryTree)
-        node = tree.cursor_node
-        path = Path(node.data.path) if node is not None and node.data is not None else Path(tree.path)
-        self.dismiss([path if path.is_dir() else path.parent])
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
+if TYPE_CHECKING:
+    from deskapp.app import DeskApp
+    from screens.register import RegisterScreen
 
 COLUMNS = (("采用", 4), ("栏目", 24), ("当前", 20), ("文件中", 30), ("来源", 12))
 """Review table columns and their widths in cells (a Chinese character takes two)."""
@@ -200,7 +67,7 @@ class _Stopped(Exception):
     """The clerk closed the review while files were being read."""
 
 
-class ReviewPrefillScreen(ModalScreen[Decision | None]):
+class ReviewPrefillScreen(DeskModal[Decision | None]):
     """Reads the files in a thread worker, then lists found vs current values with accept toggles.
 
     Fields that are empty now and on which the files agree start accepted; a conflict (a field
@@ -210,8 +77,8 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
     """
 
     CSS_PATH = CSS
-    BINDINGS = [
-        Binding("space", "toggle", "采用/不采用", id="review.toggle"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_accept", "采用/不采用", id="review.toggle"),
         Binding("v", "next_choice", "换用另一文件的值", id="review.choice"),
         Binding("a", "all", "全部采用", id="review.all"),
         Binding("n", "none", "全不采用", id="review.none"),
@@ -225,7 +92,7 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
         kind: str,
         current: dict[str, Any],
         sectors: list[str],
-        pack: Any = None,
+        pack: Pack | None = None,
         reader: Callable[..., list[FileReport]] = read_isolated_many,
         offer_pages: bool = False,
     ) -> None:
@@ -351,7 +218,7 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
             text += "\n其他文件中为：" + "；".join(f"{c.source}“{c.value}”" for c in others)
         self.query_one("#review-detail", Static).update(text)
 
-    def action_toggle(self) -> None:
+    def action_toggle_accept(self) -> None:
         p = self._selected()
         if p is not None:
             self.accept[p.path] = not self.accept.get(p.path)
@@ -389,17 +256,17 @@ class ReviewPrefillScreen(ModalScreen[Decision | None]):
 
 # -- entry points -------------------------------------------------------------------------------
 def pick_and_review(
-    screen: Screen[Any],
+    screen: DeskScreen[None],
     kind: str,
     current: dict[str, Any],
-    pack: Any,
+    pack: Pack | None,
     done: Callable[[Decision], None],
     folder: Path | None = None,
     offer_pages: bool = False,
 ) -> None:
     """File picker, then the review; ``done`` gets the clerk's decision (not called on cancel)."""
     app = screen.app
-    sectors = list(app.desk.config.round.sectors)  # type: ignore[attr-defined]
+    sectors = list(screen.desk.config.round.sectors)
 
     def reviewed(decision: Decision | None) -> None:
         if decision is not None:
@@ -413,16 +280,17 @@ def pick_and_review(
 
 
 def read_into_pack(
-    screen: Screen[Any], pack_id: int, after: Callable[[], None] | None = None, folder: Path | None = None
+    screen: DeskScreen[None], pack_id: int, after: Callable[[], None] | None = None, folder: Path | None = None
 ) -> None:
     """From a pack: pick, read, review; the accepted values are saved with the clerk's name."""
     app = screen.app
-    store = app.desk.store  # type: ignore[attr-defined]
+    store = screen.desk.store
+    clerk = app.clerk or ""
 
     def done(decision: Decision) -> None:
         saved = app.write(
-            lambda: apply(store, pack_id, decision.accepted, decision.reports, app.clerk), what="读取的电子版内容"
-        )  # type: ignore[attr-defined]
+            lambda: apply(store, pack_id, decision.accepted, decision.reports, clerk), what="读取的电子版内容"
+        )
         if saved is None:
             return
         flags = [f.text for f in store.assess(saved).flags if f.code.startswith("file_")]
@@ -433,8 +301,7 @@ def read_into_pack(
             severity="warning" if flags else "information",
             timeout=10,
         )
-        if hasattr(app, "data_changed"):
-            app.data_changed()
+        app.data_changed()
         if after is not None:
             after()
 
@@ -465,7 +332,7 @@ def _merge(before: Decision | None, after: Decision) -> Decision:
     )
 
 
-def read_into_form(screen: Any, folder: Path | None = None) -> None:
+def read_into_form(screen: RegisterScreen, folder: Path | None = None) -> None:
     """From the registration form (F9): accepted values fill the form's inputs, unsaved.
 
     Long fields are kept on ``screen.files_read`` and go into the pack's details when the
@@ -490,29 +357,29 @@ def read_into_form(screen: Any, folder: Path | None = None) -> None:
             and from_usb(Path(r.path) for r in decision.reports)
         ):
             medium[0].value = "U盘"
-        screen.files_read = _merge(screen.files_read, decision)
+        merged = screen.files_read = _merge(screen.files_read, decision)
         screen.notify(
-            f"已填入 {len(decision.accepted)} 项（保存登记时一并记下 {len(screen.files_read.reports)} 个文件的指纹）。",
+            f"已填入 {len(decision.accepted)} 项（保存登记时一并记下 {len(merged.reports)} 个文件的指纹）。",
             title="电子版",
         )
-        after = getattr(screen, "after_files", None)
-        if after is not None:
-            after()
+        screen.after_files()
 
     pick_and_review(screen, screen.kind, current_values(None, draft), None, fill, folder, offer_pages=True)
 
 
-def record_files(app: Any, pack_id: int, decision: Decision | None) -> None:
+def record_files(app: DeskApp, pack_id: int, decision: Decision | None) -> None:
     """After registering from files: the files' fingerprints and facts go on the new pack, with
     the sources of the values the form took from them (a value retyped after the fill is not credited)."""
     if decision is not None and decision.reports:
         app.write(
-            lambda: apply(app.desk.store, pack_id, decision.accepted, decision.reports, app.clerk, set_values=False),
+            lambda: apply(
+                app.desk.store, pack_id, decision.accepted, decision.reports, app.clerk or "", set_values=False
+            ),
             what="电子版文件指纹",
         )
 
 
-def file_lines(pack: Any) -> list[str]:
+def file_lines(pack: Pack) -> list[str]:
     """One line per electronic copy read for the pack (latest reading of each file name)."""
     lines = []
     for entry in latest_files(pack):

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
-from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen, Screen
 from textual.suggester import SuggestFromList
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Label, Static
 
+from deskapp import outcomes
+from deskapp.auth import NotAllowed
 from deskapp.config import KIND_LABELS
 from deskapp.forms import MEDIUMS, expand_medium, phone_problem, sector_hint
 from deskapp.models import Pack, field_label
@@ -23,8 +24,12 @@ from deskapp.readers.prefill import Decision
 from deskapp.scan_route import looks_like_desk_code, quoted
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
+from screens.base import DeskModal, DeskScreen
 from screens.read_files import accepted_details, read_into_form, record_files
 from screens.widgets import BigText, Checklist
+
+if TYPE_CHECKING:
+    from deskapp.app import DeskApp
 
 KIND_KEYS = {"1": "studio", "2": "project"}
 
@@ -46,7 +51,7 @@ def enter_chain(kind: str) -> list[str]:
     return [key for key in form_fields(kind) if key != "notes"] + ["checklist", "pages", "ecopy_medium"]
 
 
-def start_registration(app: App[Any]) -> None:
+def start_registration(app: DeskApp) -> None:
     """Ask the kind, then open the form (F2 on the main screen)."""
 
     def chosen(kind: str | None) -> None:
@@ -56,13 +61,13 @@ def start_registration(app: App[Any]) -> None:
     app.push_screen(KindDialog(), chosen)
 
 
-class KindDialog(ModalScreen[str | None]):
+class KindDialog(DeskModal[str | None]):
     """1 = 人才工作室, 2 = 人才项目."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose('studio')", "人才工作室", id="kind.studio"),
         Binding("2", "choose('project')", "人才项目", id="kind.project"),
-        Binding("escape", "dismiss", "取消", id="cancel"),
+        Binding("escape", "dismiss", "取消", id="kind.cancel"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -84,10 +89,10 @@ class FormScroll(VerticalScroll, can_focus=False, inherit_bindings=False):
     served desk), and the body never has the focus to use them anyway.
     """
 
-    BINDINGS = []  # noqa: RUF012 - Textual's class-level binding list
+    BINDINGS: ClassVar[list[BindingType]] = []
 
 
-class RegisterScreen(Screen[None]):
+class RegisterScreen(DeskScreen[None]):
     """The form of one pack. Enter or Tab moves on; Enter on the last field (or Ctrl+S) saves; Esc cancels.
 
     Every value is checked as typed (beside its field, with the round's own rules); saving asks
@@ -100,8 +105,8 @@ class RegisterScreen(Screen[None]):
     """A scan while the form is open is read (its pack opens over the form) and never typed into a
     field; the clerk is told the form is kept (``DeskApp.take_scan``)."""
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "保存登记", id="save", priority=True),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "保存登记", id="form.save", priority=True),
         Binding("f4", "save_and_print", "保存并打印回执", id="form.save_print", priority=True),
         Binding("enter", "next_field", "下一项/保存", id="next_field_enter", priority=True),
         Binding("tab", "app.focus_next", "下一项", id="next_field", show=False, priority=True),
@@ -109,7 +114,7 @@ class RegisterScreen(Screen[None]):
         Binding("f7", "to_checklist", "材料清单", id="form.checklist"),
         Binding("f8", "to_notes", "备注", id="form.notes"),
         Binding("f9", "read_files", "读取电子版", id="read_files"),
-        Binding("escape", "cancel", "取消", id="cancel"),
+        Binding("escape", "cancel", "取消", id="form.cancel"),
     ]
 
     def __init__(self, kind: str) -> None:
@@ -119,10 +124,6 @@ class RegisterScreen(Screen[None]):
         self.files_read: Decision | None = None
         """What the clerk accepted from the unit's files (F9); recorded on the pack when saved."""
         self.saved = False
-
-    @property
-    def desk(self):  # type: ignore[no-untyped-def]
-        return self.app.desk  # type: ignore[attr-defined]
 
     def _field(self, key: str) -> ComposeResult:
         with Horizontal(classes="field"):
@@ -137,7 +138,7 @@ class RegisterScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         round_ = self.desk.config.round
         self.received_at = self.desk.store.clock()
-        clerk = self.app.clerk  # type: ignore[attr-defined]
+        clerk = self.app.clerk
         yield Static(
             Content.assemble(
                 (f"登记{KIND_LABELS[self.kind]}", "bold"),
@@ -261,13 +262,12 @@ class RegisterScreen(Screen[None]):
 
     def faults(self) -> list[tuple[str, str, bool]]:
         """(field key, what is wrong, blocks saving) for every field, in the form's order."""
-        found: list[tuple[str, str, bool]] = []
-        for key in ("unit", "name"):
-            if not self.value(key):
-                found.append((key, "请填写" + self.label(key), True))
-        for key in form_fields(self.kind):
-            if looks_like_desk_code(self.value(key)):  # a receipt number or slip code typed or pasted in
-                found.append((key, f"{self.label(key)}“{quoted(self.value(key))}”是收件编号或回执码：请改正", True))
+        found = [(key, "请填写" + self.label(key), True) for key in ("unit", "name") if not self.value(key)]
+        found += [
+            (key, f"{self.label(key)}“{quoted(self.value(key))}”是收件编号或回执码：请改正", True)
+            for key in form_fields(self.kind)
+            if looks_like_desk_code(self.value(key))  # a receipt number or slip code typed or pasted in
+        ]
         for key in CHECKED_FIELDS:
             if key == "members" and self.kind != "studio":
                 continue
@@ -339,7 +339,7 @@ class RegisterScreen(Screen[None]):
             pack = self.desk.store.register(
                 self.kind,
                 draft["fields"],
-                self.app.clerk,  # type: ignore[attr-defined]
+                self.app.clerk or "",
                 checklist=draft["checklist"],
                 pages=draft["pages"],
                 received_at=self.received_at,
@@ -354,35 +354,30 @@ class RegisterScreen(Screen[None]):
             return
         self.saved = True
         record_files(self.app, pack.id, self.files_read)
-        self.app.data_changed()  # type: ignore[attr-defined]
+        self.app.data_changed()
         self.after_save(pack)
 
     def _supplement(self, draft: dict[str, Any], original: Pack) -> None:
-        """No new number: the items received now are recorded on the earlier pack."""
-        changes: dict[str, Any] = {
-            f"checklist.{key}": True
-            for key, ticked in draft["checklist"].items()
-            if ticked and not original.checklist.get(key)
-        }
-        medium = draft["fields"].get("ecopy_medium", "")
-        if medium and not original.ecopy_medium:
-            changes["ecopy_medium"] = medium
-        data = {k: v for k, v in {"pages": draft["pages"], "notes": draft["fields"].get("notes")}.items() if v}
+        """No new number: the items received now are recorded on the earlier pack (补充材料, or
+        补正收到 when a 补正 stands on it: :func:`deskapp.outcomes.receive_items`)."""
+        ticked = [key for key, on in draft["checklist"].items() if on]
         try:
-            self.desk.store.update(
+            outcomes.receive_items(
+                self.desk.store,
                 original.id,
-                changes,
-                self.app.clerk,
-                action="supplement",
+                self.app.clerk or "",
+                items=ticked,
+                bundle_pages=draft["pages"],
+                ecopy_medium=draft["fields"].get("ecopy_medium", ""),
+                notes=draft["fields"].get("notes") or "",
                 reason="补充材料",
-                data=data,  # type: ignore[attr-defined]
             )
-        except (RegistrationError, StoreWriteError) as exc:
+        except (RegistrationError, StoreWriteError, NotAllowed) as exc:
             self.show_error(f"保存失败：{exc}。已填写的内容都还在。")
             return
         self.saved = True
         record_files(self.app, original.id, self.files_read)
-        self.app.data_changed()  # type: ignore[attr-defined]
+        self.app.data_changed()
         self.notify(f"已作为补充材料记到 {original.receipt_no}，没有发新编号。", title="已保存")
         from screens.pack import PackScreen
 
@@ -446,10 +441,10 @@ def _input_options(key: str) -> dict[str, Any]:
     return {}
 
 
-class ConfirmCancel(ModalScreen[bool]):
+class ConfirmCancel(DeskModal[bool]):
     """Leaving a half-filled form must be a choice, not a slip of the finger."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "discard", "放弃这次登记", id="confirm.discard"),
         Binding("enter", "keep", "继续填写", id="confirm.keep"),
     ]
@@ -473,10 +468,10 @@ class ConfirmCancel(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class QuestionableDialog(ModalScreen[bool]):
+class QuestionableDialog(DeskModal[bool]):
     """Values the rules question, listed before anything is saved: fix them, or record them as typed."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "fix", "返回修改", id="questionable.fix"),
         Binding("enter", "fix", "返回修改", id="questionable.fix_enter", show=False),
         Binding("1", "keep", "按原样保存", id="questionable.keep"),
@@ -505,13 +500,13 @@ class QuestionableDialog(ModalScreen[bool]):
         self.dismiss(True)
 
 
-class DuplicateDialog(ModalScreen[str | None]):
+class DuplicateDialog(DeskModal[str | None]):
     """Same unit and same name already in the round: a different pack, or a supplement?"""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "choose('distinct')", "不同材料，继续登记", id="dup.distinct"),
         Binding("2", "choose('supplement')", "作为补充材料记到原件", id="dup.supplement"),
-        Binding("escape", "dismiss", "取消", id="cancel"),
+        Binding("escape", "dismiss", "取消", id="dup.cancel"),
     ]
 
     def __init__(self, earlier: list[Pack]) -> None:
@@ -519,7 +514,7 @@ class DuplicateDialog(ModalScreen[str | None]):
         self.earlier = earlier
 
     def compose(self) -> ComposeResult:
-        store = self.app.desk.store  # type: ignore[attr-defined]
+        store = self.desk.store
         with Vertical(classes="dialog wide"):
             yield Static("疑似重复：本批次已有同一单位、同一名称的材料", classes="dialog-title")
             for pack in self.earlier:
@@ -548,10 +543,10 @@ class DuplicateDialog(ModalScreen[str | None]):
         self.dismiss(choice)
 
 
-class SavedScreen(Screen[None]):
+class SavedScreen(DeskScreen[None]):
     """The number just issued, large, and what the pack lacks. Enter: next pack."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "done", "下一件", id="saved.next", priority=True),
         Binding("escape", "done", "回主界面", id="saved.back", show=False, priority=True),
         # Function keys, as on a pack: a letter here is typed by a scanner or by a clerk already
@@ -571,15 +566,15 @@ class SavedScreen(Screen[None]):
 
     @property
     def pack(self) -> Pack:
-        return self.app.desk.store.get(self.pack_id)  # type: ignore[attr-defined,no-any-return]
+        return self.desk.store.get(self.pack_id)
 
     def on_mount(self) -> None:
-        if self.print_slip or self.app.desk.config.slip.print_on_save:  # type: ignore[attr-defined]
+        if self.print_slip or self.desk.config.slip.print_on_save:
             self.action_print("slip")
 
     def compose(self) -> ComposeResult:
         pack = self.pack
-        verdict = self.app.desk.store.assess(pack)  # type: ignore[attr-defined]
+        verdict = self.desk.store.assess(pack)
         with Vertical(id="saved"):
             yield Static(Content.assemble(("已登记  ", "bold $success"), f"{pack.kind_label}  收件编号："))
             yield BigText(pack.receipt_no, id="saved-number")
@@ -588,11 +583,10 @@ class SavedScreen(Screen[None]):
             if verdict.complete and not verdict.flags:
                 yield Static(Content.styled("齐全", "bold $success"), id="saved-verdict")
             else:
-                lines = []
-                if verdict.missing:
-                    lines.append(("缺：" + "、".join(verdict.missing), "bold $error"))
-                for flag in verdict.flags:
-                    lines.append((flag.text, "bold $error" if flag.severity == "error" else "$warning"))
+                lines = [("缺：" + "、".join(verdict.missing), "bold $error")] if verdict.missing else []
+                lines.extend(
+                    (flag.text, "bold $error" if flag.severity == "error" else "$warning") for flag in verdict.flags
+                )
                 yield Static(Content("\n").join(Content.styled(t, s) for t, s in lines), id="saved-verdict")
             yield Static("F8 打印回执   Enter 登记下一件（回主界面）   F3 打开这件查看或修改", classes="hint")
         yield Footer()

@@ -39,19 +39,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from time import monotonic
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual._time import get_time
-from textual.app import ScreenStackError
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
 from deskapp.scan_route import ScanVerdict, looks_like_desk_code, looks_like_scan
-from screens.base import DeskScreen
+from screens.base import DeskScreen, current_screen
 from screens.widgets import ScanBox
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ class ScanScreen(DeskScreen[None]):
     def scan_box(self) -> ScanBox:
         return self.query_one(self.SCAN_BOX_ID, ScanBox)
 
-    def _on_mount(self) -> None:
+    def _on_mount(self, event: events.Mount) -> None:
         # Runs after the subclass's on_mount (handlers are called along the class's MRO).
         try:
             if self.focused is None:
@@ -107,21 +107,14 @@ class ScanScreen(DeskScreen[None]):
     def box_submitted(self, event: ScanBox.Submitted) -> None:
         """The box submitted a line itself (the clerk edited it): the same route as a scan."""
         event.stop()
-        if screen_is_current(self):
-            self.desk_app.take_scan(event.value)
+        if current_screen(self.app) is self:
+            self.app.take_scan(event.value)
 
     def show_scan(self, verdict: ScanVerdict) -> None:
         """Tell the clerk what a line read did (the main screen says it in its message line)."""
         if verdict.outcome in ("opened", "nothing"):
             return
-        self.notify(verdict.message, severity=verdict.severity, timeout=6)  # type: ignore[arg-type]
-
-
-def screen_is_current(screen: Any) -> bool:
-    try:
-        return screen.app.screen is screen
-    except Exception:  # noqa: BLE001 - no screen stack (app closing)
-        return False
+        self.notify(verdict.message, severity=verdict.severity, timeout=6)
 
 
 def takes_key(widget: Widget | None, event: events.Key) -> bool:
@@ -311,11 +304,8 @@ class ScanReader:
         return isinstance(event, events.Key) and scanner_key(event) and not isinstance(screen, ScanScreen)
 
     # -- holding keys while a scan screen is not ready --------------------------------------
-    def _screen(self) -> Any:
-        try:
-            return self.app.screen
-        except ScreenStackError:  # the desk is closing
-            return None
+    def _screen(self) -> Screen[object] | None:
+        return current_screen(self.app)  # None: the desk is closing
 
     def _unready(self) -> bool:
         screen = self._screen()

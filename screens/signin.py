@@ -2,37 +2,39 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from deskapp.auth import PIN_MIN_DIGITS, check_new_pin, hash_pin
 from deskapp.config import ROLE_LABELS, ConfigError, StaffMember
 from deskapp.journal import JournalError
-from deskapp.service import change_staff, staff_changes
+from deskapp.staff_file import change_staff, staff_changes
+from screens.base import DeskScreen
 from screens.dialogs import SupervisorPin
 
 
 class StaffList(OptionList):
     """The staff to choose from; Enter signs in."""
 
-    BINDINGS = [Binding("enter", "select", "登录", id="sign_in")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select", "登录", id="sign_in")]
 
 
-class SignInScreen(Screen[None]):
+class SignInScreen(DeskScreen[None]):
     """↑↓ to one's own name, Enter. Every change made afterwards carries that name."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f9", "edit_staff", "修改人员名单", id="edit_staff"),
     ]
 
     def compose(self) -> ComposeResult:
-        config = self.app.desk.config  # type: ignore[attr-defined]
+        config = self.desk.config
         with Vertical(classes="dialog"):
             yield Static(config.round.name, classes="dialog-title")
             yield Static("请选择您的名字（↑↓ 选择，Enter 登录）。之后的每一次登记和修改都记在您名下。")
@@ -50,31 +52,28 @@ class SignInScreen(Screen[None]):
         name = event.option.id
         if not name or self.app.screen is not self:
             return  # a second Enter that came before the PIN dialog took the keys: one dialog is enough
-        if not self.app.require_pin:  # type: ignore[attr-defined]
-            self.app.sign_in(name)  # type: ignore[attr-defined]
+        if not self.app.require_pin:
+            self.app.sign_in(name)
             return
         from screens.pin import PinSignIn
 
         def signed(who: str | None) -> None:
             if who:
-                self.app.sign_in(who)  # type: ignore[attr-defined]
+                self.app.sign_in(who)
 
         self.app.push_screen(PinSignIn(name), signed)
 
     def action_edit_staff(self) -> None:
         """Changing who may sign in (and who is a supervisor) needs a supervisor's PIN."""
-        config = self.app.desk.config  # type: ignore[attr-defined]
+        config = self.desk.config
         if not any(s.is_supervisor for s in config.staff):
             self.app.switch_screen(StaffSetupScreen())
             return
 
         def confirmed(name: str | None) -> None:
-            app = self.app
-            if (
-                name
-                and app.write(lambda: app.desk.store.record_event("staff_edit", name), what="修改人员名单") is not None
-            ):  # type: ignore[attr-defined]
-                app.switch_screen(StaffSetupScreen(by=name))
+            store = self.desk.store
+            if name and self.app.write(lambda: store.record_event("staff_edit", name), what="修改人员名单") is not None:
+                self.app.switch_screen(StaffSetupScreen(by=name))
 
         self.app.push_screen(SupervisorPin("修改人员名单需要科室负责人输入姓名和 PIN。"), confirmed)
 
@@ -83,19 +82,19 @@ class StaffRoster(OptionList):
     """The list being edited: ↑↓ to a person, then F5 to correct the name or F8 to remove them."""
 
 
-class StaffSetupScreen(Screen[None]):
+class StaffSetupScreen(DeskScreen[None]):
     """The staff list: names and roles; a supervisor gets a PIN (stored only as a hash).
 
     Any name can be corrected (F5) or removed (F8); saving records in the journal who made the
     change (``by``: the supervisor who gave their PIN), why, and what changed.
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f3", "add", "加入名单", id="staff.add"),
         Binding("f4", "toggle_role", "切换角色", id="staff.role"),
         Binding("f5", "rename", "改名", id="staff.rename"),
         Binding("f8", "remove", "删去此人", id="staff.remove"),
-        Binding("ctrl+s", "save", "保存名单", id="save", priority=True),
+        Binding("ctrl+s", "save", "保存名单", id="staff.save", priority=True),
     ]
 
     def __init__(self, by: str = "") -> None:
@@ -141,7 +140,7 @@ class StaffSetupScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        config = self.app.desk.config  # type: ignore[attr-defined]
+        config = self.desk.config
         self.staff = list(config.staff)
         self.show()
         self.query_one("#s-name", Input).focus()
@@ -273,7 +272,7 @@ class StaffSetupScreen(Screen[None]):
         if not self.staff:
             self.say("名单至少要有一人。输入姓名后按 Enter 加入。")
             return
-        desk = self.app.desk  # type: ignore[attr-defined]
+        desk = self.desk
         before = desk.config.staff
         if any(s.is_supervisor for s in before) and not any(s.is_supervisor for s in self.staff):
             self.say("名单中至少要留一位科室负责人（否则谁都能修改名单）。")
@@ -290,5 +289,5 @@ class StaffSetupScreen(Screen[None]):
         except (OSError, ConfigError, JournalError) as exc:
             self.say(f"保存失败：{exc}。名单还在屏幕上，问题解决后再按 Ctrl+S。")
             return
-        self.app.apply_keymap()  # type: ignore[attr-defined]
+        self.app.apply_keymap()
         self.app.switch_screen(SignInScreen())

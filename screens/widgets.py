@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.app import App
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
@@ -47,8 +48,8 @@ class ScanBox(Input):
         def control(self) -> ScanBox:
             return self.scan_box
 
-    BINDINGS = [
-        Binding("enter", "submit", "打开", id="open"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "submit", "打开", id="scan.open"),
         Binding("down", "screen.focus_table", "到列表", id="to_list"),
     ]
     """Shown in the footer; a pressed Enter never reaches its binding (the key handler takes it first)."""
@@ -127,7 +128,7 @@ class PackList(ScrollView, can_focus=True):
     }
     """
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "pack-list--header",
         "pack-list--cursor",
         "pack-list--ok",
@@ -135,8 +136,8 @@ class PackList(ScrollView, can_focus=True):
         "pack-list--late",
     }
 
-    BINDINGS = [
-        Binding("enter", "select", "打开", id="open"),
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "打开", id="list.open"),
         Binding("up", "move(-1)", "上一行", show=False),
         Binding("down", "move(1)", "下一行", show=False),
         Binding("pageup", "page(-1)", "上一页", show=False),
@@ -328,12 +329,15 @@ class Checklist(Widget, can_focus=True):
     }
     """
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "toggle_cursor", "勾选/取消", id="checklist.toggle"),
         Binding("0", "all_received", "全部收到", id="checklist.all"),
         Binding("up", "cursor(-1)", "上一项", show=False),
         Binding("down", "cursor(1)", "下一项", show=False),
-        *[Binding(key, f"toggle({n})", show=False, id=f"checklist.item{n + 1}") for n, key in enumerate(CHECK_KEYS)],
+        *[
+            Binding(key, f"toggle_item({n})", show=False, id=f"checklist.item{n + 1}")
+            for n, key in enumerate(CHECK_KEYS)
+        ],
     ]
 
     cursor = reactive(0)
@@ -389,11 +393,12 @@ class Checklist(Widget, can_focus=True):
         self.refresh(layout=True)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "toggle" and parameters and int(str(parameters[0])) >= len(self.items):
+        if action == "toggle_item" and parameters and int(str(parameters[0])) >= len(self.items):
             return None
         return True
 
-    def action_toggle(self, index: int) -> None:
+    def action_toggle_item(self, index: int) -> None:
+        """Tick or untick item ``index`` (its own key; out of range: nothing)."""
         if index >= len(self.items):
             return
         self.cursor = index
@@ -403,7 +408,7 @@ class Checklist(Widget, can_focus=True):
         self.post_message(self.Toggled(self, item.key, self.state[item.key]))
 
     def action_toggle_cursor(self) -> None:
-        self.action_toggle(self.cursor)
+        self.action_toggle_item(self.cursor)
 
     def action_cursor(self, step: int) -> None:
         if self.items:
@@ -413,7 +418,7 @@ class Checklist(Widget, can_focus=True):
         """Tick every item not yet ticked (one message per item changed)."""
         for index, item in enumerate(self.items):
             if not self.state[item.key]:
-                self.action_toggle(index)
+                self.action_toggle_item(index)
         self.post_message(self.AllReceived(self))
 
     def watch_cursor(self) -> None:
@@ -448,10 +453,11 @@ _CHECKLIST_KEYS = {b.key: b.action for b in Checklist.BINDINGS if isinstance(b, 
 _remapped: dict[tuple[tuple[str, str], ...], dict[str, str]] = {}
 
 
-def _checklist_keys(app: Any) -> dict[str, str]:
+def _checklist_keys(app: App[object]) -> dict[str, str]:
     """Key -> action of the checklist under the staff's keymap: a remapped key replaces its default
-    (``checklist.all = "f11"``: ``0`` no longer ticks all)."""
-    keymap = dict(getattr(app, "_keymap", {}) or {})
+    (``checklist.all = "f11"``: ``0`` no longer ticks all). The keymap is Textual's, as
+    ``App.set_keymap`` normalised it (the one place key names are read)."""
+    keymap = dict(app._keymap)
     ids = {b.id for b in Checklist.BINDINGS if isinstance(b, Binding) and b.id}
     mine = tuple(sorted((k, v) for k, v in keymap.items() if k in ids))
     if not mine:
@@ -516,7 +522,7 @@ def big_lines(text: str) -> list[str]:
         bits = _FONT.get(char, _FONT[" "]) + "000"
         for row in range(3):
             top, bottom = bits[row * 6 : row * 6 + 3], bits[row * 6 + 3 : row * 6 + 6]
-            rows[row] += "".join(_HALF[(int(t), int(b))] for t, b in zip(top, bottom)) + " "
+            rows[row] += "".join(_HALF[(int(t), int(b))] for t, b in zip(top, bottom, strict=True)) + " "
     return [r.rstrip() for r in rows]
 
 
@@ -539,8 +545,8 @@ class BigText(Widget):
     def render(self) -> Text:
         return Text("\n".join(big_lines(self.text)))
 
-    def get_content_width(self, container, viewport) -> int:  # type: ignore[no-untyped-def]
+    def get_content_width(self, container: Size, viewport: Size) -> int:
         return max((len(line) for line in big_lines(self.text)), default=0)
 
-    def get_content_height(self, container, viewport, width) -> int:  # type: ignore[no-untyped-def]
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return 3

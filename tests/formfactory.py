@@ -176,7 +176,7 @@ def _grid_table(
         c += span
     for i, row in enumerate(rows, 1):
         c = 1
-        for (header, span), value in zip(headers, row):
+        for (_, span), value in zip(headers, row, strict=True):
             if span > 1:
                 _merge(table, start + i, c, start + i, c + span - 1, value)
             else:
@@ -262,17 +262,19 @@ def _paragraphs(document: Any, data: dict[str, Any]) -> None:
         document.add_paragraph("    ".join(f"{k}：{data['leader'][k]}" for k in keys[i : i + 3]))
     document.add_paragraph("工作室其他人员")
     members = document.add_table(rows=1, cols=4)
-    for cell, header in zip(members.rows[0].cells, ("姓名", "职业资格", "年龄", "突出业绩")):
+    for cell, header in zip(members.rows[0].cells, ("姓名", "职业资格", "年龄", "突出业绩"), strict=True):
         _set(cell, header)
     for row in [*data["members"], *[("",) * 4] * data["blank_rows"]]:
-        for cell, value in zip(members.add_row().cells, row):
+        for cell, value in zip(members.add_row().cells, row, strict=True):
             _set(cell, value)
     document.add_paragraph("领衔人主要获奖情况")
     awards = document.add_table(rows=1, cols=6)
-    for cell, header in zip(awards.rows[0].cells, ("获奖项目", "奖励名称", "授予单位", "等级", "排名", "年度")):
+    for cell, header in zip(
+        awards.rows[0].cells, ("获奖项目", "奖励名称", "授予单位", "等级", "排名", "年度"), strict=True
+    ):
         _set(cell, header)
     for row in data["awards"]:
-        for cell, value in zip(awards.add_row().cells, row):
+        for cell, value in zip(awards.add_row().cells, row, strict=True):
             _set(cell, value)
     for key, value in data["longs"].items():
         document.add_paragraph(LONG_LABELS[key].replace("\n", "") + "：")
@@ -307,16 +309,20 @@ def _wps(document: Any, data: dict[str, Any]) -> None:
         cell.text = ""
         _split_runs(cell.paragraphs[0], key.replace("（", "(").replace("）", ")") + "：\u3000" + data["leader"][key])
     members = document.add_table(rows=1, cols=5)
-    for cell, header in zip(members.rows[0].cells, ("序号", "姓\u3000\u3000名", "职业资格", "年龄", "突出业绩")):
+    for cell, header in zip(
+        members.rows[0].cells, ("序号", "姓\u3000\u3000名", "职业资格", "年龄", "突出业绩"), strict=True
+    ):
         _split_runs(cell.paragraphs[0], header)
     for n, row in enumerate([*data["members"], *[("",) * 4] * data["blank_rows"]], 1):
-        for cell, value in zip(members.add_row().cells, (str(n), *row)):
+        for cell, value in zip(members.add_row().cells, (str(n), *row), strict=True):
             _split_runs(cell.paragraphs[0], value)
     awards = document.add_table(rows=1, cols=6)
-    for cell, header in zip(awards.rows[0].cells, ("获奖项目", "奖励名称", "授予单位", "等级", "排名", "年度")):
+    for cell, header in zip(
+        awards.rows[0].cells, ("获奖项目", "奖励名称", "授予单位", "等级", "排名", "年度"), strict=True
+    ):
         cell.text = header
     for row in data["awards"]:
-        for cell, value in zip(awards.add_row().cells, row):
+        for cell, value in zip(awards.add_row().cells, row, strict=True):
             cell.text = value
     longs = document.add_table(rows=0, cols=2)
     for key, value in data["longs"].items():
@@ -361,7 +367,7 @@ def form2_row(**over: str) -> list[str]:
         "领衔人": LEADER["领衔人"],
         "领衔人主要获奖情况": "2021年全国技术能手",
         "工作室成员人数": "6",
-        **{k: v for k, v in LONGS.items()},
+        **LONGS,
     }
     row.update(over)
     return list(row.values())
@@ -372,10 +378,10 @@ def form2_docx(path: Path, rows: list[list[str]], blank: int = 2) -> Path:
     document.add_paragraph("附件2")
     document.add_paragraph("准东开发区高层次人才（技能大师）工作室申报汇总表")
     table = document.add_table(rows=1, cols=11)
-    for cell, header in zip(table.rows[0].cells, FORM2_HEADERS):
+    for cell, header in zip(table.rows[0].cells, FORM2_HEADERS, strict=True):
         _set(cell, header)
     for row in [*rows, *[[""] * 11] * blank]:
-        for cell, value in zip(table.add_row().cells, row):
+        for cell, value in zip(table.add_row().cells, row, strict=True):
             _set(cell, value)
     document.save(str(path))
     return path
@@ -440,7 +446,7 @@ def form3(
         *(TEAM if team is None else team),
         ("", "", "", "", ""),
     ):
-        for cell, v in zip(table.add_row().cells, values):
+        for cell, v in zip(table.add_row().cells, values, strict=True):
             _set(cell, v)
     full("项目申报单位意见：\n\n负责人签字（盖章）：\n年  月  日")
     document.save(str(path))
@@ -513,7 +519,7 @@ _W_DOC = '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingm
 
 def entity_bomb_docx(path: Path) -> Path:
     """A .docx whose document.xml defines "billion laughs" entities (tiny zip, explosive if expanded)."""
-    lol = "".join(f'<!ENTITY l{i} "{"&l%d;" % (i - 1) * 10}">' for i in range(1, 10))
+    lol = "".join(f'<!ENTITY l{i} "{f"&l{i - 1};" * 10}">' for i in range(1, 10))
     return docx_with_body_xml(
         path,
         (
@@ -812,8 +818,9 @@ TO_STRICT = (
 def strict(source: Path | bytes, path: Path) -> Path:
     """The same package saved as "Strict Open XML" (what Word writes when that type is chosen)."""
     parts = _package_parts(source)
-    for name, data in parts.items():
+    for name, original in parts.items():
         if name.endswith((".xml", ".rels")):
+            data = original
             for old, new in TO_STRICT:
                 data = data.replace(old, new)
             data = data.replace(b"<w:document ", b'<w:document w:conformance="strict" ', 1)

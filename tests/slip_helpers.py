@@ -17,8 +17,7 @@ def qr_codes(pdf: bytes | Path, dpi: int = 200) -> list[str]:
     try:
         for page in document:
             image = page.render(scale=dpi / 72).to_pil()
-            for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode):
-                found.append(result.text)
+            found.extend(result.text for result in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode))
     finally:
         document.close()
     return found

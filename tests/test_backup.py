@@ -19,6 +19,7 @@ from deskapp.backup import (
     restore_backup,
     verify_backup,
 )
+from deskapp.integrity import check_problems
 from deskapp.journal import verify_chain
 from deskapp.service import open_desk
 
@@ -52,7 +53,7 @@ def test_backup_and_restore_round_trip_keeps_the_replaced_state_aside(desk, tmp_
     assert desk.store.get(first.id).notes == ""
     assert desk.store.by_receipt(later.receipt_no) is None
     assert desk.store.last_event("restore").data["aside"] == str(restored.aside)
-    assert desk.store.check() == []
+    assert check_problems(desk.store) == []
     # Nothing destroyed: the replaced files are aside, byte for byte.
     assert (restored.aside / "journal.jsonl").read_bytes() == replaced_journal
     assert (restored.aside / "secret.key").read_bytes() == secret
@@ -69,7 +70,7 @@ def test_restore_refuses_a_broken_backup_and_changes_nothing(desk, tmp_path):
     journal = backup.path / "journal.jsonl"
     journal.write_bytes(journal.read_bytes().replace("某公司".encode(), "别的公司".encode()))
     before = desk.locations.journal.read_bytes()
-    with pytest.raises(BackupError, match="拒绝.*journal.jsonl 与备份时不一致"):
+    with pytest.raises(BackupError, match=r"拒绝.*journal\.jsonl 与备份时不一致"):
         restore_backup(desk, backup.path, "张三")
     # Even with the manifest's checksum forged to match, the chain names the edited entry.
     manifest = json.loads((backup.path / "manifest.json").read_text(encoding="utf-8"))
@@ -101,7 +102,7 @@ def test_daily_backup_once_a_day_and_old_ones_pruned(desk):
     assert first is not None and first.path.parent == desk.locations.backups
     assert daily_backup(desk) is None  # same day: nothing more
     assert desk.store.last_event("backup").data["daily"] is True
-    assert desk.store.snapshot_seq == desk.store.journal.seq  # the daily backup also refreshes the snapshot
+    assert desk.store.snapshot_entry_no == desk.store.journal.entry_no  # the daily backup also refreshes the snapshot
     keep = desk.config.backup_keep_days
     clock.now += timedelta(days=keep + 1)
     second = daily_backup(desk)
@@ -115,15 +116,18 @@ def test_daily_backup_once_a_day_and_old_ones_pruned(desk):
 
 def test_backup_and_restore_from_the_command_line(desk, tmp_path):
     desk.store.register("studio", studio_fields(), "张三")
-    run = lambda *args: subprocess.run(
-        [sys.executable, "-m", "deskapp", "--data", str(desk.locations.data), *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        cwd=ROOT,
-        timeout=60,
-    )
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "deskapp", "--data", str(desk.locations.data), *args],
+            check=False,  # the test asserts the exit codes
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            cwd=ROOT,
+            timeout=60,
+        )
+
     out = run("backup", "--to", str(tmp_path / "usb"), "--by", "张三")
     assert out.returncode == 0 and "已备份 1 条记录" in out.stdout, out.stderr
     name = out.stdout.strip().split("到 ")[-1]

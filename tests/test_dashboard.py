@@ -42,7 +42,7 @@ def test_incomplete_list_filters_and_sorts(desk):
     assert [r.name for r in filter_rows(rows, kind="project")] == ["项目甲"]
     assert [r.name for r in filter_rows(rows, text="赵六")] == ["乙工作室"]
     assert [r.name for r in filter_rows(rows, text="佐证")] == ["乙工作室"]
-    assert [r.name for r in filter_rows(rows, sort="missing")][0] == "项目甲"
+    assert next(r.name for r in filter_rows(rows, sort="missing")) == "项目甲"
     assert [r.name for r in filter_rows(rows, sort="received")] == ["乙工作室", "项目甲"]
 
 

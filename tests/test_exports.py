@@ -229,7 +229,8 @@ def test_register_lists_every_pack_of_both_kinds(sdesk):
     assert missing[col["缺少材料"]] == "佐证材料、电子版" and missing[col["联系电话"]] == "13812345678"
     late = rows[packs["late"].receipt_no]
     assert late[col["是否逾期"]] == "逾期" and "逾期" in late[col["提示"]]
-    assert late[col["收件时间"]] == datetime(2026, 6, 16, 8, 5) and late[col["受理人"]] == "张三"  # a date cell
+    excel_time = datetime(2026, 6, 16, 8, 5)  # noqa: DTZ001 - Excel cells have no zone: Beijing wall time
+    assert late[col["收件时间"]] == excel_time and late[col["受理人"]] == "张三"  # a date cell
     assert rows[packs["withdrawn"].receipt_no][col["状态"]] == "撤回"
     assert rows[packs["accepted"].receipt_no][col["状态"]] == "受理"
     assert studio.print_title_rows == "$1:$1" and studio.freeze_panes == "C2"

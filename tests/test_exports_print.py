@@ -45,7 +45,7 @@ def sdesk(desk):
 
 def _status_rows(ws):
     heads = [c.value for c in ws[1]]
-    return heads, {r[1]: dict(zip(heads, r)) for r in ws.iter_rows(min_row=2, values_only=True)}
+    return heads, {r[1]: dict(zip(heads, r, strict=True)) for r in ws.iter_rows(min_row=2, values_only=True)}
 
 
 def test_official_sheet_is_the_notice_table_and_the_second_sheet_accounts_for_every_studio(sdesk, tmp_path):
@@ -144,7 +144,7 @@ def test_late_packs_are_included_by_the_setting(sdesk):
 def test_include_late_must_be_true_or_false(data_dir):
     office = data_dir / "desk.toml"
     office.write_text('[export]\ninclude_late = "yes"\n', encoding="utf-8")
-    with pytest.raises(ConfigError, match="export.include_late"):
+    with pytest.raises(ConfigError, match=r"export\.include_late"):
         load_config(templates_dir() / "desk.toml", office)
 
 
@@ -222,4 +222,4 @@ def test_register_prints_at_9pt_with_date_cells_frozen_header_and_filters(sdesk,
     studio = wb["人才工作室"]
     heads = [c.value for c in studio[1]]
     times = {r[1]: r[heads.index("收件时间")] for r in studio.iter_rows(min_row=2, values_only=True)}
-    assert times[packs["late"].receipt_no] == datetime(2026, 6, 16, 8, 5)  # Beijing wall time
+    assert times[packs["late"].receipt_no] == datetime(2026, 6, 16, 8, 5)  # noqa: DTZ001 - Excel has no zone: Beijing wall time

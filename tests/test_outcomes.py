@@ -2,8 +2,9 @@
 
 import pytest
 
-from deskapp import outcomes
+from deskapp import outcomes, supplement_act
 from deskapp.auth import NotAllowed
+from deskapp.integrity import check_problems
 from deskapp.outcomes import OutcomeError
 from deskapp.store import RegistrationError
 
@@ -40,7 +41,7 @@ def test_supplement_keeps_receipt_and_original_time_and_history_shows_both(sdesk
         outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-01")
     asked = outcomes.request_supplement(sdesk.store, pack.id, "张三", due="2026-06-16")
     assert asked.status == "supplement" and outcomes.status_text(asked) == "补正（截止 2026-06-16）"
-    notice = outcomes.supplement_notice(sdesk.store, asked)
+    notice = supplement_act.supplement_notice(sdesk.store, asked)
     assert (
         notice.missing == ("佐证材料", "电子版") and notice.due == "2026-06-16" and notice.receipt_no == pack.receipt_no
     )
@@ -56,9 +57,45 @@ def test_supplement_keeps_receipt_and_original_time_and_history_shows_both(sdesk
     assert outcomes.accept(sdesk.store, pack.id, "张三").status == "accepted"
 
 
+def test_items_brought_later_are_one_act_named_by_what_they_answer(sdesk):
+    """补正收到 answers a standing 补正; 补充材料 is brought with none standing; both recorded the same way."""
+    from deskapp.history_text import record_lines
+
+    asked = incomplete_studio(sdesk, ("ecopy", "evidence"), name="有补正工作室")
+    outcomes.request_supplement(sdesk.store, asked.id, "张三", due="2026-06-16")
+    unasked = incomplete_studio(sdesk, ("ecopy", "evidence"), name="无补正工作室")
+    assert outcomes.receiving_action(sdesk.store.get(asked.id)) == outcomes.SUPPLEMENT_RECEIVED
+    assert outcomes.receiving_action(unasked) == outcomes.ADDITIONAL_MATERIALS
+    for pack in (asked, unasked):
+        outcomes.receive_items(sdesk.store, pack.id, "李四", items=["佐证材料"], ecopy_medium="U盘", bundle_pages=3)
+    answered, added = (sdesk.store.history(p.id)[-1] for p in (asked, unasked))
+    assert (answered.action, added.action) == ("supplement_received", "additional_materials")
+    for entry in (answered, added):
+        assert entry.changes["checklist.evidence"] == [False, True] and entry.changes["ecopy_medium"] == ["", "U盘"]
+        assert entry.data["items"] == ["佐证材料", "电子版"] and entry.data["bundle_pages"] == 3
+    assert answered.changes["status"] == ["supplement", "registered"] and "status" not in added.changes
+    assert "still_missing" not in answered.data and "still_missing" not in added.data  # nothing is missing now
+    assert sdesk.store.get(asked.id).status == "registered" and sdesk.store.get(unasked.id).status == "registered"
+    words = record_lines(sdesk.config.round, sdesk.store.get(unasked.id), sdesk.store.assess(unasked), [])
+    assert any(line.startswith("补充材料：") for line in words)
+    with pytest.raises(OutcomeError, match="勾选"):
+        outcomes.receive_items(sdesk.store, unasked.id, "李四", items=[])  # nothing brought: nothing recorded
+
+
+def test_a_journal_written_with_the_old_name_still_reads_as_additional_materials(sdesk):
+    """Before the names, 补充材料 was recorded as action ``supplement``: read as written, never rewritten."""
+    from deskapp.history_text import describe
+
+    pack = incomplete_studio(sdesk, ("evidence",))
+    sdesk.store.update(pack.id, {"checklist.evidence": True}, "张三", action="supplement", reason="补充材料")
+    entry = sdesk.store.history(pack.id)[-1]
+    assert entry.action == "supplement" and describe(sdesk.config.round, "studio", entry).action == "补充材料"
+    assert supplement_act.item_arrivals(sdesk.store, sdesk.store.get(pack.id)) == {"evidence": entry.at}
+
+
 def test_clerk_is_refused_a_supervisor_action_with_a_clear_message(sdesk):
     pack = incomplete_studio(sdesk)
-    with pytest.raises(NotAllowed, match="容缺受理.*受理员"):
+    with pytest.raises(NotAllowed, match=r"容缺受理.*受理员"):
         outcomes.accept_pending(sdesk.store, pack.id, "张三", pin=PIN, due="2026-06-22")
     with pytest.raises(NotAllowed, match="PIN 不正确"):
         outcomes.accept_pending(sdesk.store, pack.id, SUPERVISOR, pin="0000", due="2026-06-22")
@@ -110,7 +147,7 @@ def test_void_keeps_the_pack_visible_and_stops_further_outcomes(sdesk):
     assert [p.receipt_no for p in sdesk.store.packs()] == [pack.receipt_no]
     with pytest.raises(OutcomeError, match="已作废"):
         outcomes.accept(sdesk.store, pack.id, "张三")
-    assert sdesk.store.check() == []
+    assert check_problems(sdesk.store) == []
 
 
 def test_only_a_supervisor_corrects_received_time_or_clerk_with_a_reason(sdesk):

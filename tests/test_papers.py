@@ -16,7 +16,7 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from deskapp import outcomes
+from deskapp import outcomes, supplement_act
 from deskapp.app import DeskApp
 from deskapp.printing import issue, one_copy_at_a_time, render_for
 from deskapp.service import Desk
@@ -65,9 +65,9 @@ def test_the_notice_records_the_supplement_once_and_reprints_are_marked(desk, tm
 def test_a_supplement_recorded_first_prints_its_original_then_reprints(desk, tmp_path):
     """F5 → 补正 records the act; the notice printed after it is its original (not 补打)."""
     pack = _incomplete(desk)
-    act = outcomes.issue_supplement(desk.store, pack.id, "张三", due="2026-06-22")
+    act = supplement_act.issue_supplement(desk.store, pack.id, "张三", due="2026-06-22")
     assert act.recorded_now
-    again = outcomes.issue_supplement(desk.store, pack.id, "张三", due="2026-06-22")
+    again = supplement_act.issue_supplement(desk.store, pack.id, "张三", due="2026-06-22")
     assert not again.recorded_now and again.act == act.act
     printed = issue(desk, pack, "张三", "notice", to_printer=False, out=tmp_path)
     assert printed.ok and printed.copy == 1 and "补打" not in pdf_text(printed.path)
@@ -360,7 +360,7 @@ def test_a_plain_slip_embeds_no_fallback_font(desk):
 
 
 def test_lines_break_as_chinese_print_does():
-    from deskapp.slips import wrap_lines
+    from deskapp.slip_layout import wrap_lines
 
     def width(text: str) -> float:  # one unit per character
         return float(len(text))

@@ -4,6 +4,7 @@ with the counter and the name tried — from the screen and the command line ali
 from __future__ import annotations
 
 import inspect
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -66,12 +67,36 @@ def test_the_pause_grows_after_five_wrong_pins() -> None:
     assert pause_after(40) == timedelta(hours=1)
 
 
+def test_the_pause_stays_at_an_hour_however_long_the_siege() -> None:
+    # 2 ** (failures - 5) minutes overflowed timedelta from about 60 failures on: sign-in then crashed.
+    assert [pause_after(n) for n in (60, 100, 10_000)] == [timedelta(hours=1)] * 3
+
+
+@pytest.mark.parametrize(
+    "entry",
+    [
+        {"failures": "x", "until": ""},
+        {"failures": 2, "until": "not a time"},
+        {"failures": 2, "until": "2026-06-10T09:40:00"},  # no zone: cannot be compared with Beijing time
+        {"failures": None},
+        ["not", "a", "record"],
+    ],
+)
+def test_a_damaged_attempts_file_does_not_stop_sign_in(tmp_path, entry) -> None:  # type: ignore[no-untyped-def]
+    desk = open_desk(tmp_path / "data", clock=Clock())
+    (desk.store.locations.data / "pin_attempts.json").write_text(json.dumps({"王科长": entry}), encoding="utf-8")
+    stored = hash_pin("246810")
+    check_pin(desk.store, "王科长", "246810", stored)
+    with pytest.raises(NotAllowed, match="PIN 不正确"):
+        check_pin(desk.store, "王科长", "000000", stored)
+
+
 def test_wrong_pins_are_limited_per_name_and_recorded(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     clock = Clock()
     desk = open_desk(tmp_path / "data", clock=clock)
     stored = hash_pin("246810")
     monkeypatch.setenv("DESK_COUNTER", "浏览器 10.0.0.7")
-    for n in range(1, 6):
+    for _ in range(5):
         with pytest.raises(NotAllowed):
             check_pin(desk.store, "王科长", "000000", stored)
     with pytest.raises(NotAllowed, match="请 1 分 0 秒后再试"):

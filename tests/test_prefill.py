@@ -151,7 +151,7 @@ def test_long_fields_read_from_files_reach_the_annex2_export(desk, tmp_path):
     apply(desk.store, pack.id, prefill.proposals, reports, "张三")
     ws = load_workbook(write_annex2(desk.store).path).worksheets[0]
     header = [c.value for c in ws[3]]
-    row = {h: c.value for h, c in zip(header, ws[4])}
+    row = {h: c.value for h, c in zip(header, ws[4], strict=True)}
     assert row["领衔人主要获奖情况"] == format_awards(reports[0].tables["获奖情况"])
     for label in ("领衔人主要工作业绩", "依托单位简介", "依托单位对工作室支持措施", "人才工作室工作任务目标"):
         assert row[label] == ff.LONGS[label]

@@ -337,3 +337,74 @@ def _assert_saved_to_outbox(desk, pack, result):
     assert entry["ok"] is False and entry["file"] == str(result.path) and entry["error"]
     last = desk.store.history(pack.id)[-1]
     assert last.action == "print" and last.data["ok"] is False and last.actor == "张三"
+
+
+# -- each counter's printer ([counters], deskapp/counters.py) -------------------------------------
+COUNTER_QUEUE = "desk-test-counter"
+
+
+@pytest.fixture(scope="session")
+def counter_queue(cups):
+    """A second cups-pdf queue on the private cupsd: the printer at one counter."""
+    added = subprocess.run(
+        [_tool("lpadmin"), "-p", COUNTER_QUEUE, "-E", "-v", "cups-pdf:/", "-P", str(_ppd())],
+        env={**os.environ, "CUPS_SERVER": str(cups.socket)},
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert added.returncode == 0, added.stderr
+    return COUNTER_QUEUE
+
+
+def _with_counters(desk, counters):
+    desk.config = replace(desk.config, counters=counters)
+    desk.store.config = desk.config
+    return desk
+
+
+def test_a_counters_slip_prints_on_that_counters_printer(printer_desk, cups, counter_queue):
+    from deskapp.counters import issue_at_counter
+
+    desk = _with_counters(printer_desk, {"10.0.0.7": counter_queue})
+    pack = desk.store.register("studio", studio_fields(), "张三", checklist={"form1": True}, pages=12)
+    started = time.time()
+    result = issue_at_counter(desk, pack, "张三", in_browser=True, label="浏览器 10.0.0.7")
+    assert result.ok, result.message
+    # CUPS itself names the job after the queue it took it on: the counter's, not [slip] printer's
+    assert result.printer == counter_queue and result.job.startswith(counter_queue + "-")
+    assert result.path is None  # printed at the counter: nothing to download
+    payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
+    _wait_for_output(cups, job_title(pack, "slip", 1), started, payload).unlink(missing_ok=True)
+    entry = desk.store.get(pack.id).prints[-1]
+    assert entry["ok"] is True and entry["printer"] == counter_queue
+
+
+def test_a_browser_counter_without_a_printer_gets_the_slip_to_download(printer_desk, cups):
+    from deskapp.counters import issue_at_counter
+
+    desk = _with_counters(printer_desk, {"10.0.0.7": COUNTER_QUEUE})
+    pack = desk.store.register("studio", studio_fields(), "张三", checklist={"form1": True}, pages=12)
+    result = issue_at_counter(desk, pack, "张三", in_browser=True, label="浏览器 10.0.0.8")
+    assert result.ok, result.message
+    assert result.printer == "" and result.job == ""  # the host's printer (another room) was not used
+    assert result.path is not None and result.path.parent == desk.locations.outbox
+    assert "请在本机打印" in result.message
+    codes = qr_codes(result.path)
+    assert codes and read_scan(desk.store, desk.locations.secret, codes[0], "张三").pack is not None
+    entry = desk.store.get(pack.id).prints[-1]
+    assert entry["ok"] is True and "printer" not in entry and entry["file"] == str(result.path)
+    assert desk.store.history(pack.id)[-1].reason.startswith("生成")  # recorded as made, not as printed
+
+
+def test_a_terminal_counter_without_a_printer_prints_on_the_slip_printer(printer_desk, cups):
+    from deskapp.counters import issue_at_counter
+
+    desk = _with_counters(printer_desk, {"10.0.0.7": COUNTER_QUEUE})
+    pack = desk.store.register("studio", studio_fields(), "张三", checklist={"form1": True}, pages=12)
+    started = time.time()
+    result = issue_at_counter(desk, pack, "张三", in_browser=False, label="二号窗口")
+    assert result.ok, result.message
+    assert result.printer == cups.queue and result.job.startswith(cups.queue + "-") and result.path is None
+    payload = signer_for(desk.locations.secret).payload(pack.receipt_no)
+    _wait_for_output(cups, job_title(pack, "slip", 1), started, payload).unlink(missing_ok=True)

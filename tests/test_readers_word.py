@@ -167,9 +167,9 @@ def test_nested_table_rows_are_read_in_place(tmp_path):
     outer = document.add_table(rows=1, cols=2)
     outer.cell(0, 0).text = "附表"
     inner = outer.cell(0, 1).add_table(rows=2, cols=4)
-    for cell, text in zip(inner.rows[0].cells, ("姓名", "职业资格", "年龄", "突出业绩")):
+    for cell, text in zip(inner.rows[0].cells, ("姓名", "职业资格", "年龄", "突出业绩"), strict=True):
         cell.text = text
-    for cell, text in zip(inner.rows[1].cells, ("周涛", "技师", "30", "仪表维护")):
+    for cell, text in zip(inner.rows[1].cells, ("周涛", "技师", "30", "仪表维护"), strict=True):
         cell.text = text
     report = read_file(save(document, tmp_path / "嵌套.docx"))
     assert report.kind == "form1"

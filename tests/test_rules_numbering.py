@@ -13,21 +13,21 @@ def round_():
 
 
 def make(round_, kind="studio", **over) -> Pack:
-    values = dict(
-        id=1,
-        receipt_no="X",
-        round="2026",
-        kind=kind,
-        seq=1,
-        unit="u",
-        name="n",
-        received_at="2026-06-10T09:30:00+08:00",
-        clerk="张三",
-        sector="教育",
-        members=6,
-        pages=20,
-        checklist={i.key: True for i in round_.checklist(kind)},
-    )
+    values = {
+        "id": 1,
+        "receipt_no": "X",
+        "round": "2026",
+        "kind": kind,
+        "serial": 1,
+        "unit": "u",
+        "name": "n",
+        "received_at": "2026-06-10T09:30:00+08:00",
+        "clerk": "张三",
+        "sector": "教育",
+        "members": 6,
+        "pages": 20,
+        "checklist": {i.key: True for i in round_.checklist(kind)},
+    }
     values.update(over)
     return Pack(**values)
 

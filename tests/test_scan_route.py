@@ -85,6 +85,9 @@ def test_scan_log_lines_and_a_log_that_cannot_be_written(desk: Desk, tmp_path) -
             "recorded": False,
         }
     ]
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"at": "2026-06-10T09:31:00+08:00", "actor": "张')  # another desk is mid-write
+    assert [line["read"] for line in read_log(path)] == ["QWERTY42"]
     blocked = tmp_path / "file"
     blocked.write_text("x")
     assert "扫码记录写不进" in log_scan(blocked / "scans.jsonl", verdict, "张三", ON_TIME)

@@ -119,7 +119,10 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
             raise AssertionError("deskapp serve did not stop on Ctrl+C") from None
         log_file.close()
         assert code == 0, log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
-        left = subprocess.run(["pgrep", "-f", "--", f"--data {data} run"], capture_output=True, text=True).stdout
+        # No session's process and no waiting spare (``deskapp.serve_session --data …``) outlives the server.
+        left = subprocess.run(
+            ["pgrep", "-af", "--", f"--data {data}"], capture_output=True, text=True, check=False
+        ).stdout
         assert not left.strip(), f"session processes left after Ctrl+C: {left}"
 
 
@@ -217,6 +220,7 @@ def browser():  # type: ignore[no-untyped-def]
 def packs_of(data: Path) -> list[dict[str, object]]:
     done = subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(data), "list", "--json", "--all-rounds"],
+        check=False,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -248,8 +252,6 @@ def test_a_clerk_signs_in_with_a_pin_registers_and_downloads_annex2(served, brow
     tab.register_studio("准东某煤化工有限公司", "煤化工技能大师工作室")
     packs = wait_for(lambda: packs_of(data), "the pack to be registered")
     assert [(p["unit"], p["clerk"]) for p in packs] == [("准东某煤化工有限公司", "张三")]  # type: ignore[index]
-    tab.press("Enter")  # back to the main screen
-    tab.settle(1.0)
 
     downloads: list = []  # type: ignore[type-arg]
 
@@ -257,6 +259,22 @@ def test_a_clerk_signs_in_with_a_pin_registers_and_downloads_annex2(served, brow
         downloads.append(download)
 
     tab.page.on("download", took)  # the desk opens a tab on /download/<key>; chromium gives the file to its opener
+    # The receipt slip (F8 on the saved screen): this counter has no printer in [counters], so nothing is
+    # printed on the host; the slip arrives in the browser, to print at the clerk's PC (deskapp/counters.py).
+    tab.press("F8")
+    wait_for(lambda: downloads, "the slip download", page=tab.page)
+    slip = downloads.pop()
+    saved_slip = tmp_path / "slip.pdf"
+    slip.save_as(saved_slip)
+    assert saved_slip.read_bytes()[:5] == b"%PDF-"
+    in_outbox = list((data / "outbox").glob("*.pdf"))
+    assert len(in_outbox) == 1 and in_outbox[0].read_bytes() == saved_slip.read_bytes()  # the host keeps its copy
+    assert slip.suggested_filename == in_outbox[0].name
+    entry = packs_of(data)[0]["prints"][-1]  # type: ignore[index]
+    assert entry["ok"] is True and "printer" not in entry and entry["file"] == str(in_outbox[0])
+    tab.settle(1.0)
+    tab.press("Enter")  # back to the main screen
+    tab.settle(1.0)
     tab.page.keyboard.press("Control+g")  # 导出附件2: a key the browser leaves to the page
     # The pack lacks its 附件2 long columns (and, on the host's real clock, came after the deadline):
     # the desk names that first and exports on Enter (仍然导出).
@@ -327,6 +345,7 @@ def test_two_browsers_register_at_once_with_unique_numbers(served, browser) -> N
     assert {p["clerk"] for p in packs} == {"张三", "李四"}  # type: ignore[index]
     checked = subprocess.run(
         [sys.executable, "-m", "deskapp", "--data", str(data), "check"],
+        check=False,
         capture_output=True,
         text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)},

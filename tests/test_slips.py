@@ -9,7 +9,8 @@ import pytest
 
 from deskapp.printing import issue, render_for
 from deskapp.receipt_qr import read_scan, signer_for
-from deskapp.slips import SlipError, notice_document, render, slip_document
+from deskapp.slip_layout import render
+from deskapp.slips import SlipError, notice_document, slip_document
 from deskapp.timeutil import show_cn
 from tests.conftest import LATE, clock_at, full_checklist, studio_fields
 from tests.slip_helpers import embedded_fonts, page_sizes_mm, pdf_text, qr_codes

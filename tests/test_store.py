@@ -3,6 +3,7 @@ import json
 import pytest
 from tinydb import Query
 
+from deskapp.integrity import check_problems
 from deskapp.service import open_desk
 from deskapp.store import PackNotFound, RegistrationError, StoreWriteError
 
@@ -67,7 +68,10 @@ def test_search_by_chinese_receipt_and_pinyin_initials(desk):
     b = desk.store.register(
         "project", {"unit": "新疆某有色金属公司", "name": "铝冶炼人才项目", "leader": "赵强"}, "张三"
     )
-    found = lambda q: [p.receipt_no for p in desk.store.search(q)]
+
+    def found(q: str) -> list[str]:
+        return [p.receipt_no for p in desk.store.search(q)]
+
     assert found("煤化") == [a.receipt_no]
     assert found("zdmh") == [a.receipt_no]  # initials as a subsequence: 准东某煤化工
     assert found("zq") == [b.receipt_no]  # leader 赵强
@@ -101,7 +105,7 @@ def test_journal_is_utf8_and_chained(desk):
     entry = json.loads(lines[0])
     assert "准东某煤化工有限公司" in lines[0]  # real UTF-8, not \\u escapes
     assert entry["seq"] == 1 and entry["prev"] == "0" * 64 and len(entry["hash"]) == 64
-    assert desk.store.check() == []
+    assert check_problems(desk.store) == []
 
 
 def test_torn_last_line_is_ignored_and_cut_by_next_writer(desk, clock):
@@ -112,7 +116,7 @@ def test_torn_last_line_is_ignored_and_cut_by_next_writer(desk, clock):
     assert reopened.store.count() == 1
     pack = reopened.store.register("studio", studio_fields(name="二号"), "张三")
     assert pack.receipt_no == "ZD2026-GZS-0002"
-    assert reopened.store.check() == []
+    assert check_problems(reopened.store) == []
 
 
 def test_naming_the_ecopy_medium_ticks_the_electronic_copy(desk):

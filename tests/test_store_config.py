@@ -48,15 +48,15 @@ def test_good_settings_still_load(tmp_path: Path) -> None:
     )
     config = load_config(SHIPPED, office)
     assert config.slip.counterfoil is True and config.keys == {"register": "f5", "checklist.all": "f11"}
-    assert keymap_problems(config.keys) == []
+    assert keymap_problems(config.keys, DeskApp) == []
 
 
 def test_binding_ids_and_scan_box_keys_are_checked_against_the_desk() -> None:
-    assert any("keys.registr 不是受理台的按键编号" in p for p in keymap_problems({"registr": "f5"}))
+    assert any("keys.registr 不是受理台的按键编号" in p for p in keymap_problems({"registr": "f5"}, DeskApp))
     for key in ("5", "a", "minus", "shift+z"):
-        problems = keymap_problems({"register": key})
+        problems = keymap_problems({"register": key}, DeskApp)
         assert len(problems) == 1 and "扫码框" in problems[0], key
-    assert keymap_problems({"register": "ctrl+r", "checklist.all": "f11", "kind.studio": "s"}) == []
+    assert keymap_problems({"register": "ctrl+r", "checklist.all": "f11", "kind.studio": "s"}, DeskApp) == []
 
 
 def test_the_desk_does_not_start_on_a_key_a_scan_could_type(data_dir: Path, capsys) -> None:  # type: ignore[no-untyped-def]

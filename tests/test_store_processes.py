@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from deskapp.config import load_config
+from deskapp.integrity import check_problems
 from deskapp.journal import verify_chain
 from deskapp.locations import Locations
 from deskapp.store import DeskStore, StoreWriteError
@@ -59,7 +60,7 @@ def assert_numbers_unique_and_gapless(store: DeskStore) -> dict[str, list[int]]:
     receipts = [store.get(i).receipt_no for i in store.ids()]
     assert len(receipts) == len(set(receipts))
     for pack in store.packs():
-        by_kind.setdefault(pack.kind, []).append(pack.seq)
+        by_kind.setdefault(pack.kind, []).append(pack.serial)
     for seqs in by_kind.values():
         assert sorted(seqs) == list(range(1, len(seqs) + 1))
     return by_kind
@@ -71,7 +72,7 @@ def test_four_processes_writing_at_once_store_all_with_unique_gapless_numbers(da
     outputs = []
     threads = [
         threading.Thread(target=lambda p=p, t=t: outputs.append(p.communicate(pack_lines(250, t), timeout=240)))
-        for p, t in zip(procs, "ABCD")
+        for p, t in zip(procs, "ABCD", strict=True)
     ]
     for thread in threads:
         thread.start()
@@ -88,14 +89,12 @@ def test_four_processes_writing_at_once_store_all_with_unique_gapless_numbers(da
     assert {store.get(i).receipt_no for i in store.ids()} == set(printed)
     report = verify_chain(data_dir / "journal.jsonl")
     assert report.ok and report.entries == 1000 and not report.torn_tail
-    assert store.check() == []
+    assert check_problems(store) == []
 
 
 def _read_committed(proc: subprocess.Popen[str], sink: list[str]) -> None:
     assert proc.stdout is not None
-    for line in proc.stdout:
-        if line.endswith("\n"):
-            sink.append(json.loads(line)["receipt_no"])
+    sink.extend(json.loads(line)["receipt_no"] for line in proc.stdout if line.endswith("\n"))
 
 
 @pytest.mark.slow
@@ -115,7 +114,9 @@ def test_kill_9_at_random_moments_never_loses_a_committed_registration(data_dir)
             procs.append(proc)
             sinks.append(sink)
             readers.append(reader)
-        for proc, sink in zip(procs, sinks):  # each desk is killed at its own random moment, the other still writing
+        for proc, sink in zip(
+            procs, sinks, strict=True
+        ):  # each desk is killed at its own random moment, the other still writing
             deadline = time.monotonic() + 60
             while len(sink) < 3 and proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.01)  # until it is registering (start-up takes long on a busy machine)
@@ -139,9 +140,9 @@ def test_kill_9_at_random_moments_never_loses_a_committed_registration(data_dir)
     # The next writer cuts any unterminated line and numbers on from the last committed one.
     store = open_store(data_dir)
     pack = store.register("studio", {"unit": "最后一家", "name": "收尾工作室"}, "李四")
-    studio = [p.seq for p in store.packs() if p.kind == "studio"]
-    assert pack.seq == max(studio) == len(studio)
-    assert store.check() == []
+    studio = [p.serial for p in store.packs() if p.kind == "studio"]
+    assert pack.serial == max(studio) == len(studio)
+    assert check_problems(store) == []
     print(f"killed 10 writers, {len(committed)} committed registrations all stored, {torn_tails} torn tails seen")
 
 
@@ -210,7 +211,7 @@ def test_full_disk_during_a_write_keeps_the_old_state_and_says_so(data_dir):
     after = open_store(data_dir)
     assert [p.receipt_no for p in after.packs()] == [f"ZD2026-GZS-000{n}" for n in (4, 3, 2, 1)]
     assert after.register("studio", {"unit": "单位5", "name": "工作室5"}, "张三").receipt_no == "ZD2026-GZS-0005"
-    assert after.check() == []
+    assert check_problems(after) == []
 
 
 def test_the_file_size_limit_really_applies_in_the_child(tmp_path):
@@ -278,7 +279,7 @@ def test_a_crash_between_issuing_a_number_and_saving_never_issues_it_twice(data_
     assert len(receipts) == len(set(receipts)) and pack.receipt_no in receipts
     assert pack.receipt_no == (crashed_number if moment == "mid-write" else "ZD2026-GZS-0003")
     assert_numbers_unique_and_gapless(store)
-    assert store.check() == []
+    assert check_problems(store) == []
 
 
 HOLD_LOCK_CHILD = """
@@ -302,7 +303,7 @@ def test_a_desk_stuck_holding_the_lock_gives_a_clear_message_and_a_killed_one_fr
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
-        with pytest.raises(StoreWriteError, match="另一台受理台正占用记录文件.*本次修改未保存"):
+        with pytest.raises(StoreWriteError, match=r"另一台受理台正占用记录文件.*本次修改未保存"):
             store.register("studio", {"unit": "乙单位", "name": "乙工作室"}, "张三")
         assert (data_dir / "journal.jsonl").read_bytes() == before
     finally:
@@ -326,7 +327,7 @@ def test_two_desks_on_one_folder_never_issue_the_same_number(data_dir):
                     "studio", {"unit": f"准东单位{n}-{i}", "name": f"工作室{n}-{i}", "members": 6}, "张三"
                 )
                 issued[n].append(pack.receipt_no)
-        except BaseException as exc:  # reported below: a thread's exception would be lost otherwise
+        except BaseException as exc:  # noqa: BLE001 -- reported below: a thread's exception would be lost otherwise
             failures.append(exc)
 
     threads = [threading.Thread(target=work, args=(n,)) for n in (0, 1)]

@@ -9,7 +9,7 @@ import zlib
 import pytest
 from tinydb import Query
 
-from deskapp import journal as journal_module
+from deskapp import durable
 from deskapp.integrity import inspect_store, run_check
 from deskapp.journal import retrying, write_atomic
 from deskapp.service import open_desk
@@ -39,7 +39,7 @@ def test_a_start_replays_only_the_entries_after_the_snapshot(desk):
     assert desk.store.save_snapshot()
     desk.store.register("studio", studio_fields(unit="快照之后公司", name="后来者"), "李四")
     again = reopen(desk)
-    assert again.store.snapshot_seq == 18 and again.store.journal.replayed == 1
+    assert again.store.snapshot_entry_no == 18 and again.store.journal.replayed == 1
     assert again.store.state_fingerprint() == full_replay(desk).state_fingerprint()
     # Everything reads the same as from a full replay: packs, search, TinyDB, history, numbers.
     replay = full_replay(desk)
@@ -76,7 +76,7 @@ def test_close_writes_a_snapshot_only_after_many_entries(desk, monkeypatch):
     assert not desk.locations.snapshot.exists()
     fill(desk, 6)
     desk.store.close()
-    assert reopen(desk).store.snapshot_seq == desk.store.journal.seq
+    assert reopen(desk).store.snapshot_entry_no == desk.store.journal.entry_no
 
 
 @pytest.mark.parametrize("damage", ["flip", "cut", "other_journal"])
@@ -95,7 +95,7 @@ def test_a_damaged_or_foreign_snapshot_is_not_used(desk, damage):
         fresh = reopen(desk)
         fresh.store.register("project", {"unit": "新公司", "name": "新项目"}, "张三")
     again = reopen(desk)
-    assert again.store.snapshot_seq == 0
+    assert again.store.snapshot_entry_no == 0
     assert again.store.state_fingerprint() == full_replay(desk).state_fingerprint()
 
 
@@ -109,7 +109,7 @@ def test_a_doctored_snapshot_with_a_good_checksum_is_caught_by_check_and_repaire
     header.update(bytes=len(body), crc=zlib.crc32(body))
     path.write_bytes(json.dumps(header).encode() + b"\n" + body)
     misled = reopen(desk)
-    assert misled.store.snapshot_seq > 0 and misled.store.get(2).unit == "准东某煤化工9号公司"
+    assert misled.store.snapshot_entry_no > 0 and misled.store.get(2).unit == "准东某煤化工9号公司"
     report = run_check(misled.store, "张三")
     assert not report.ok and any("快照" in p for p in report.problems)
     assert misled.store.get(2).unit == "准东某煤化工1号公司"  # rebuilt from the journal
@@ -142,15 +142,15 @@ def test_replace_is_retried_while_another_program_holds_the_file(tmp_path, monke
             raise denials.pop()
         real_replace(src, dst)
 
-    monkeypatch.setattr(journal_module.os, "replace", held_for_a_moment)
+    monkeypatch.setattr(durable.os, "replace", held_for_a_moment)
     write_atomic(target, b"new")
     assert target.read_bytes() == b"new" and not denials
 
     def held_for_good(src, dst):
         raise PermissionError(13, "拒绝访问")
 
-    monkeypatch.setattr(journal_module.os, "replace", held_for_good)
-    monkeypatch.setattr(journal_module, "RETRY_S", 0.2)
+    monkeypatch.setattr(durable.os, "replace", held_for_good)
+    monkeypatch.setattr(durable, "RETRY_S", 0.2)
     with pytest.raises(PermissionError):
         write_atomic(target, b"newer")
     assert target.read_bytes() == b"new" and [p.name for p in tmp_path.iterdir()] == ["desk.toml"]
@@ -160,9 +160,9 @@ def test_replace_is_retried_while_another_program_holds_the_file(tmp_path, monke
 
 def test_the_windows_lock_times_out_with_the_desks_own_error(tmp_path):
     """The filelock-based lock used on Windows also runs here: same behaviour as the POSIX one."""
-    from deskapp.journal import LockTimeout, _FlockLock, _PortableLock
+    from deskapp.durable import FlockLock, LockTimeout, PortableLock
 
-    for kind in (_PortableLock, _FlockLock):
+    for kind in (PortableLock, FlockLock):
         first, second = kind(tmp_path / f"{kind.__name__}.lock", 0.2), kind(tmp_path / f"{kind.__name__}.lock", 0.2)
         first.acquire()
         first.acquire()  # reentrant

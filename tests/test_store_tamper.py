@@ -80,7 +80,7 @@ def test_forged_lines_are_caught_even_with_a_recomputed_plain_hash(desk):
     assert report.bad.line == 21 and "旧格式" in report.bad.why
     forged["v"] = 2
     forged["hash"] = "ab" * 32  # a made-up hash
-    lines = lines_of(desk.locations.journal)[:-1] + [canonical(forged)]
+    lines = [*lines_of(desk.locations.journal)[:-1], canonical(forged)]
     desk.locations.journal.write_bytes(b"\n".join(lines) + b"\n")
     report = reopen(desk).store.guard.verify()
     assert report.bad.line == 21 and "内容与其哈希不符" in report.bad.why
@@ -113,7 +113,7 @@ def test_a_nul_hole_under_a_snapshot_is_not_hidden(desk):
     lines[10] = b"\0" * len(lines[10])  # line 11 of 20 lost, as a page after a power cut
     path.write_bytes(b"\n".join(lines) + b"\n")
     other = reopen(desk)
-    assert other.store.snapshot_seq == 0  # the prefix check refused the snapshot
+    assert other.store.snapshot_entry_no == 0  # the prefix check refused the snapshot
     assert other.store.journal.damage.line == 11 and other.store.count() == 10
     with pytest.raises(StoreWriteError, match="第 11 行起已损坏"):
         other.store.register("studio", studio_fields(name="新的"), "张三")
@@ -233,7 +233,7 @@ def test_check_compares_the_snapshot_while_another_desk_writes(desk):
     header.update(bytes=len(body), crc=zlib.crc32(body))
     path.write_bytes(json.dumps(header).encode() + b"\n" + body)
     misled = reopen(desk)
-    assert misled.store.snapshot_seq > 0
+    assert misled.store.snapshot_entry_no > 0
     writer = reopen(desk)
     stop = threading.Event()
 

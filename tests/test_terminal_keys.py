@@ -45,10 +45,9 @@ def test_two_registrations_sent_at_once_through_tmux(tmp_path: Path) -> None:
     session = f"form-keys-{os.getpid()}"
     env = {**os.environ, "TERM": "xterm-256color", "LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"}
     command = f"{sys.executable} -m deskapp --data {data}"
-    started = subprocess.run(
-        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command], cwd=ROOT, env=env
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command], check=True, cwd=ROOT, env=env
     )
-    assert started.returncode == 0
 
     def screen() -> str:
         return tmux("capture-pane", "-p", "-t", session).stdout

@@ -71,7 +71,7 @@ def test_hundred_scans_in_one_burst_in_a_real_terminal(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     lines, endings = prepared(data)
-    burst = "".join(line + end for (line, _, _), end in zip(lines, endings))
+    burst = "".join(line + end for (line, _, _), end in zip(lines, endings, strict=True))
     session = f"scan-burst-{os.getpid()}"
     env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
     command = f"{sys.executable} -m tests.tty_desk {data}"

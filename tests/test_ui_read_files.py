@@ -7,7 +7,8 @@ from contextlib import asynccontextmanager
 from deskapp.app import DeskApp
 from deskapp.models import DETAIL_FIELDS
 from screens.pack import PackScreen
-from screens.read_files import PickFilesScreen, ReviewPrefillScreen
+from screens.pick_files import PickFilesScreen
+from screens.read_files import ReviewPrefillScreen
 from screens.register import RegisterScreen, SavedScreen
 from screens.widgets import Checklist
 from tests import formfactory as ff

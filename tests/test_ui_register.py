@@ -200,7 +200,7 @@ async def test_duplicate_recorded_as_supplement(desk: Desk) -> None:
         pack = desk.store.get(first.id)
         assert pack.checklist["ecopy"] is True and pack.ecopy_medium == "U盘"
         last = desk.store.history(first.id)[-1]
-        assert (last.action, last.actor, last.reason) == ("supplement", "张三", "补充材料")
+        assert (last.action, last.actor, last.reason) == ("additional_materials", "张三", "补充材料")
         assert last.changes == {"checklist.ecopy": [False, True], "ecopy_medium": ["", "U盘"]}
         history = shown(app.screen.query_one("#history"))
         assert "补充材料" in history and "电子版：未收到 → 已收到" in history

@@ -107,7 +107,8 @@ async def test_a_scan_while_the_list_has_focus_opens_the_scanned_pack_not_the_ro
                     app.post_message(events.Key(key, None))
                 await scanner(pilot, payload + "\r")
             await until(
-                pilot, lambda: len(app.scans) == 1 and isinstance(app.screen, PackScreen) and app.screen.scan_ready
+                pilot,
+                lambda app=app: len(app.scans) == 1 and isinstance(app.screen, PackScreen) and app.screen.scan_ready,
             )
             assert app.screen.pack_id == ids[1], paced
             assert app.scans[0].text == payload and app.scans[0].kind == "payload"
@@ -167,7 +168,7 @@ async def test_either_printed_line_or_the_number_without_dashes_opens_the_pack(d
         app = DeskApp(desk, clerk="张三")
         async with app.run_test(size=(120, 36)) as pilot:
             await pilot.press(*typed, "enter")  # typed by hand, key by key
-            await until(pilot, lambda: isinstance(app.screen, PackScreen) and app.screen.scan_ready)
+            await until(pilot, lambda app=app: isinstance(app.screen, PackScreen) and app.screen.scan_ready)
             assert app.screen.pack_id == ids[1], typed
 
 

@@ -35,7 +35,8 @@ from screens.dialogs import SupervisorPin
 from screens.outcomes import OutcomeDialog, OutcomeMenu
 from screens.pack import PackScreen
 from screens.palette import DeskPalette
-from screens.read_files import PickFilesScreen, ReviewPrefillScreen
+from screens.pick_files import PickFilesScreen
+from screens.read_files import ReviewPrefillScreen
 from screens.register import (
     ConfirmCancel,
     DuplicateDialog,
@@ -220,6 +221,7 @@ PLACES = {
 
 NOT_PLACES = {
     "DeskScreen": "the base of the desk's screens",
+    "DeskModal": "the base of the desk's dialogs (a ModalScreen: refused like every dialog)",
     "ConfirmExport": "a yes/no before an export: a ModalScreen, refused like every dialog (scan_refusal)",
     "_FormDialog": "the base of OutcomeDialog, SupplementDialog and DetailsDialog",
     "SupplementDialog": "an outcome form like OutcomeDialog",

@@ -253,3 +253,30 @@ async def test_export_warns_first_and_escape_writes_nothing_and_dashboard_lists_
         await pilot.press("f8")
         await pilot.pause()
         assert table.row_count == 2 and "缺件清单" in str(screen.query_one("#dash-list-head", Static).render())
+
+
+async def test_the_dashboard_redraws_when_another_desk_writes_and_on_f5(sdesk, data_dir, clock):
+    """Another desk's pack appears on an open dashboard (the app's poll), and F5 recounts: the
+    redraw goes through DeskScreen.refresh_data (the dashboard's own list once shadowed it)."""
+    from deskapp.service import open_desk
+
+    from .test_ui_scan import until
+
+    known_round(sdesk)
+    app = make_app(sdesk, SUPERVISOR)
+    other = open_desk(data_dir, clock=clock)  # a second desk on the same data folder
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+o")
+        await wait_workers(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+
+        def summary() -> str:
+            return str(screen.query_one("#dash-summary", Static).render())
+
+        assert "共 6 件" in summary()
+        other.store.register("studio", {"unit": "另一单位", "name": "己工作室"}, "李四")
+        await until(pilot, lambda: "共 7 件" in summary(), seconds=10)
+        await pilot.press("f5")
+        await wait_workers(app, pilot)
+        assert app.screen is screen and app.is_running and "共 7 件" in summary()

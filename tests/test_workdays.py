@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from deskapp import outcomes
+from deskapp import outcomes, supplement_act
 from deskapp.config import ConfigError, load_config
 from deskapp.locations import templates_dir
 from deskapp.outcomes import OutcomeError
@@ -86,7 +86,7 @@ def test_the_supplement_due_date_follows_the_schedule(desk):
     assert proposed.day == date(2026, 10, 12)
     with pytest.raises(OutcomeError, match="国庆节"):
         outcomes.request_supplement(desk.store, pack.id, "张三", due="2026-10-02")
-    act = outcomes.issue_supplement(desk.store, pack.id, "张三")
+    act = supplement_act.issue_supplement(desk.store, pack.id, "张三")
     assert act.recorded_now and act.due == "2026-10-12" and act.warning == ""
 
 
@@ -101,5 +101,5 @@ def test_a_notice_into_an_unknown_year_tells_the_clerk(desk, tmp_path):
     assert result.ok, result.message
     assert "2027年" in result.message and "calendar 一节" in result.message
     # the clerk can still give a date: a weekday of the unknown year is taken as given
-    again = outcomes.issue_supplement(desk.store, pack.id, "李四", due="2027-01-06")
+    again = supplement_act.issue_supplement(desk.store, pack.id, "李四", due="2027-01-06")
     assert again.recorded_now and again.due == "2027-01-06"

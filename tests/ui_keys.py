@@ -27,8 +27,12 @@ async def settle(pilot: Pilot, limit: float = 90.0) -> None:
     gate = getattr(pilot.app, "key_gate", None)
     end = time.monotonic() + limit
     await pilot.pause()  # the app has taken the keys posted to it (the gate holds what must wait)
-    while gate is not None and not gate.idle and time.monotonic() < end:
-        await asyncio.sleep(0.01)
+    while gate is not None and not gate.idle and (left := end - time.monotonic()) > 0:
+        handing_on = gate._task  # the gate's own task: it ends when the last key held has taken effect
+        if handing_on is not None:
+            await asyncio.wait({handing_on}, timeout=left)
+        else:
+            await pilot.pause()  # a key handed on is still with the app: let the app handle it
     await pilot.pause()
     await pilot.pause()
 

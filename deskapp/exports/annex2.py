@@ -11,78 +11,112 @@ one page wide and the page-number footer are set here every time.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from deskapp.anchor import store_keyword
 from deskapp.crosscheck import ORIGIN_LABELS, Annex2Content, annex2_content
+from deskapp.exports.annex2_sheet import (
+    BODY_FONT,
+    BODY_SIZE,
+    CENTERED,
+    COLUMNS,
+    FIRST_ROW,
+    FOOTER,
+    GB2312,
+    HEAD_FONT,
+    HEADER_ROW,
+    HEADERS,
+    LABEL,
+    LABEL_ROW,
+    MAX_WIDTH,
+    MIN_PRINTED_POINTS,
+    STEM,
+    TEMPLATE_NAME,
+    TITLE,
+    TITLE_FONT,
+    TITLE_ROW,
+    apply_print_setup,
+    build_template,
+    fill_workbook,
+    load_template,
+    rows_of,
+    template_path,
+)
 from deskapp.exports.common import (
     EXCEL_MAX_ROW_HEIGHT,
+    PAPER_A3,
     ExportError,
     ExportResult,
     Progress,
     RowWriter,
     clean_row,
     export_path,
-    line_count,
+    fit_to_page,
+    odd_footer,
+    odd_header,
     paused_gc,
-    printed_scale,
     row_height,
     save_new,
+    style_of,
 )
 from deskapp.models import STATUS_LABELS, Pack
 from deskapp.rules import is_late
 from deskapp.store import DeskStore
 
-GB2312 = 134
-"""Font charset of simplified Chinese: tells Excel/WPS to substitute a Chinese font of the family
-when the named one is missing, instead of a Latin one."""
-LABEL = "附件2"
-TITLE = "准东开发区高层次人才（技能大师）工作室申报汇总表"
-LABEL_ROW, TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3, 4
-TEMPLATE_NAME = "annex2.xlsx"
-STEM = "附件2_工作室申报汇总表"
+__all__ = [
+    "ALL_STATUSES",
+    "BODY_FONT",
+    "BODY_SIZE",
+    "CENTERED",
+    "COLUMNS",
+    "DEFAULT_STATUSES",
+    "FIRST_ROW",
+    "FOOTER",
+    "GB2312",
+    "HEADERS",
+    "HEADER_ROW",
+    "HEAD_FONT",
+    "LABEL",
+    "LABEL_ROW",
+    "LATE_REASON",
+    "MAX_WIDTH",
+    "MIN_PRINTED_POINTS",
+    "STATUS_HEADERS",
+    "STATUS_SHEET",
+    "STEM",
+    "TEMPLATE_NAME",
+    "TITLE",
+    "TITLE_FONT",
+    "TITLE_ROW",
+    "Annex2Plan",
+    "apply_print_setup",
+    "build_template",
+    "fill_status_sheet",
+    "fill_workbook",
+    "leave_out_reason",
+    "load_template",
+    "parse_statuses",
+    "plan_annex2",
+    "rows_of",
+    "select_packs",
+    "status_rows",
+    "studio_packs",
+    "template_path",
+    "write_annex2",
+]
+"""The sheet's names are re-exported: the 附件2 export is reached through this module."""
 
-# (header, default width in Excel characters, value of a pack) in the order of the notice.
-# The widths add up to 150 characters: on A4 landscape, one page wide, the 11 pt text prints at
-# about 10.3 pt (see :func:`deskapp.exports.common.printed_scale`); longer texts widen the long
-# columns and switch the paper to A3 rather than shrink the print below 10 pt.
-COLUMNS: tuple[tuple[str, float, Callable[[Pack], Any]], ...] = (
-    ("序号", 4.5, lambda p: None),  # filled 1..n
-    ("申报单位", 13, lambda p: p.unit),
-    ("工作室名称", 13, lambda p: p.name),
-    ("研究领域", 9, lambda p: p.sector),
-    ("领衔人", 7, lambda p: p.leader),
-    ("领衔人主要获奖情况", 19.5, lambda p: p.details.get("awards", "")),
-    ("工作室成员人数", 6, lambda p: p.members if p.members is not None else ""),
-    ("领衔人主要工作业绩", 21, lambda p: p.details.get("achievements", "")),
-    ("依托单位简介", 19, lambda p: p.details.get("unit_intro", "")),
-    ("依托单位对工作室支持措施", 19, lambda p: p.details.get("support", "")),
-    ("人才工作室工作任务目标", 19, lambda p: p.details.get("goals", "")),
-)
-HEADERS = tuple(c[0] for c in COLUMNS)
-CENTERED = {0, 3, 4, 6}  # 序号, 研究领域, 领衔人, 人数
 DEFAULT_STATUSES = tuple(s for s in STATUS_LABELS if s != "withdrawn")
 """By default every studio pack not voided and not withdrawn."""
 ALL_STATUSES = (*STATUS_LABELS, "voided")
-MAX_WIDTH = 90.0
-FOOTER = "第 &P 页，共 &N 页"
-TITLE_FONT = "宋体"
-"""Fonts every office PC has (Windows, WPS, UOS/Kylin ship 宋体/黑体/仿宋 or metric twins): the
-notice's 方正小标宋简体 and 仿宋_GB2312 are not on a stock PC and get substituted unpredictably."""
-HEAD_FONT = "黑体"
-BODY_FONT = "仿宋"
-BODY_SIZE = 11
-MIN_PRINTED_POINTS = 10.0
-"""The smallest text size the printed table may have (issue 13: ≥ 10 pt on paper)."""
 STATUS_SHEET = "申报情况"
 LATE_REASON = "逾期，视为放弃（通知：逾期未上报视为放弃）"
 STATUS_HEADERS: tuple[tuple[str, float], ...] = (
@@ -105,12 +139,14 @@ STATUS_HEADERS: tuple[tuple[str, float], ...] = (
 
 
 def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
-    """Status keys from keys or Chinese labels (``accepted``, ``受理``, ``已作废``...)."""
+    """Status keys from keys or Chinese labels (``accepted``, ``受理``, ``已作废``...), each value possibly a
+    comma-separated list (, or ，); repeats dropped, order kept. :class:`ExportError` naming the choices for
+    an unknown one."""
     by_label = {label: key for key, label in STATUS_LABELS.items()} | {"已作废": "voided", "作废": "voided"}
     chosen = []
     for value in values:
-        for part in str(value).replace("，", ",").split(","):
-            part = part.strip()
+        for raw in str(value).replace("，", ",").split(","):
+            part = raw.strip()
             if not part:
                 continue
             key = part if part in ALL_STATUSES else by_label.get(part)
@@ -124,7 +160,7 @@ def parse_statuses(values: Iterable[str]) -> tuple[str, ...]:
 def studio_packs(store: DeskStore, round_id: str | None = None) -> list[Pack]:
     """Every studio pack of the round, voided included, oldest receipt first."""
     packs = [p for p in store.packs(round_id or store.config.round.id) if p.kind == "studio"]
-    packs.sort(key=lambda p: p.seq)
+    packs.sort(key=lambda p: p.serial)
     return packs
 
 
@@ -165,6 +201,7 @@ class Annex2Plan:
 
     @property
     def lacking(self) -> list[tuple[Pack, Annex2Content]]:
+        """Official rows whose 附件2 content is incomplete: (pack, its content with ``missing`` columns)."""
         return [(p, c) for p, why, c in self.every if not why and not c.complete]
 
     def warnings(self, limit: int = 20) -> list[str]:
@@ -209,179 +246,6 @@ def plan_annex2(
     return Annex2Plan(official, every, late_out)
 
 
-def rows_of(packs: Sequence[Pack]) -> list[list[Any]]:
-    rows = []
-    for n, pack in enumerate(packs, 1):
-        row = [getter(pack) for _, _, getter in COLUMNS]
-        row[0] = n
-        rows.append(row)
-    return rows
-
-
-def build_template() -> Workbook:
-    """The styled, empty 附件2 sheet (row 4 holds the data-row style)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = LABEL
-    thin = Side(style="thin", color="000000")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    ws.cell(LABEL_ROW, 1, LABEL).font = Font(name=HEAD_FONT, size=12, charset=GB2312)
-    title = ws.cell(TITLE_ROW, 1, TITLE)
-    title.font = Font(name=TITLE_FONT, size=18, bold=True, charset=GB2312)
-    title.alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=len(COLUMNS))
-    ws.row_dimensions[TITLE_ROW].height = 36
-    header_font = Font(name=HEAD_FONT, size=BODY_SIZE, charset=GB2312)
-    body_font = Font(name=BODY_FONT, size=BODY_SIZE, charset=GB2312)
-    for i, (header, width, _) in enumerate(COLUMNS):
-        col = i + 1
-        ws.column_dimensions[get_column_letter(col)].width = width
-        cell = ws.cell(HEADER_ROW, col, header)
-        cell.font = header_font
-        cell.border = border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        sample = ws.cell(FIRST_ROW, col, "（示例）" if i else 1)
-        sample.font = body_font
-        sample.border = border
-        sample.alignment = Alignment(
-            horizontal="center" if i in CENTERED else "left",
-            vertical="center" if i in CENTERED else "top",
-            wrap_text=True,
-        )
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
-    ws.page_margins.footer = 0.3
-    ws.print_options.horizontalCentered = True
-    apply_print_setup(ws)
-    return wb
-
-
-def apply_print_setup(ws: Worksheet) -> None:
-    """A4 landscape, one page wide, header rows on every page, page numbers in the footer."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    if not ws.oddFooter.center.text:
-        ws.oddFooter.center.text = FOOTER
-    ws.freeze_panes = ws.cell(FIRST_ROW, 1)
-
-
-def template_path(store: DeskStore) -> Path:
-    return store.locations.templates / TEMPLATE_NAME
-
-
-def load_template(path: Path | None) -> Workbook:
-    """The office's template if it exists and reads, else the built-in one."""
-    if path is not None and path.is_file():
-        try:
-            return load_workbook(path)
-        except Exception as exc:  # a damaged template must not stop the export
-            raise ExportError(
-                f"模板 {path} 无法读取（{exc}）。请修复或删除该文件后重试（删除后使用内置样式）。"
-            ) from exc
-    return build_template()
-
-
-def _font_points(ws: Worksheet) -> float:
-    size = ws.cell(FIRST_ROW, 2).font.sz or 11
-    return round(float(size) * 1.45, 1)
-
-
-def fill_workbook(wb: Workbook, packs: Sequence[Pack], progress: Progress | None = None) -> tuple[Workbook, list[str]]:
-    """Write the packs into the template workbook; returns it and any warnings."""
-    ws = wb.worksheets[0]
-    ncols = len(COLUMNS)
-    styles = [ws.cell(FIRST_ROW, c)._style for c in range(1, ncols + 1)]
-    for key in [k for k in ws._cells if k[0] >= FIRST_ROW]:
-        del ws._cells[key]
-    for r in [r for r in ws.row_dimensions if r >= FIRST_ROW]:
-        del ws.row_dimensions[r]
-    ws._current_row = HEADER_ROW
-    ws.cell(LABEL_ROW, 1).value = LABEL
-    ws.cell(TITLE_ROW, 1).value = TITLE
-    for col, header in enumerate(HEADERS, 1):
-        ws.cell(HEADER_ROW, col).value = header
-    if not any(str(r) == f"A{TITLE_ROW}:{get_column_letter(ncols)}{TITLE_ROW}" for r in ws.merged_cells.ranges):
-        ws.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=ncols)
-    apply_print_setup(ws)
-
-    rows = [clean_row(row) for row in rows_of(packs)]
-    widths = [ws.column_dimensions[get_column_letter(c)].width or 10.0 for c in range(1, ncols + 1)]
-    line_points = _font_points(ws)
-    heights, warnings = _fit_widths(ws, rows, widths, line_points, float(ws.cell(FIRST_ROW, 2).font.sz or BODY_SIZE))
-    header_lines = max(line_count(h, w) for h, w in zip(HEADERS, widths))
-    ws.row_dimensions[HEADER_ROW].height = header_lines * line_points + 6
-
-    writer = RowWriter(ws, styles)
-    total = len(rows)
-    step = max(1, total // 50)
-    dims = ws.row_dimensions
-    for i, (row, height) in enumerate(zip(rows, heights)):
-        r = FIRST_ROW + i
-        writer.write(r, row, cleaned=True)
-        dims[r].height = min(height, EXCEL_MAX_ROW_HEIGHT)
-        if progress is not None and (i % step == 0):
-            progress(i, total)
-    if progress is not None:
-        progress(total, total)
-    return wb, warnings
-
-
-def _fit_widths(
-    ws: Worksheet, rows: list[list[Any]], widths: list[float], line_points: float, body_size: float
-) -> tuple[list[float], list[str]]:
-    """Row heights; the paper (A4, or A3 when the long texts need it) and the column widths.
-
-    Rows taller than Excel's 409-point limit widen the long-text columns, but never so far that
-    the text, fitted to one page wide, prints below :data:`MIN_PRINTED_POINTS`: A4 landscape
-    first, then A3 landscape. What still does not fit is named in a warning.
-    """
-    limit = EXCEL_MAX_ROW_HEIGHT - 4
-    wide = [i for i, w in enumerate(widths) if w >= 19]
-    ncols = len(widths)
-
-    def printed(paper: int) -> float:
-        ws.page_setup.paperSize = paper
-        return body_size * printed_scale(ws, ncols)
-
-    def set_widths(values: list[float]) -> None:
-        for c, width in enumerate(values, 1):
-            ws.column_dimensions[get_column_letter(c)].width = width
-
-    set_widths(widths)
-    heights = [row_height(row, widths, line_points) for row in rows]
-    while heights and max(heights) > limit:
-        tallest = rows[heights.index(max(heights))]
-        short = [
-            i
-            for i in wide
-            if widths[i] < MAX_WIDTH
-            and isinstance(tallest[i], str)
-            and line_count(tallest[i], widths[i]) * line_points + 4 > limit
-        ]
-        if not short:
-            break
-        trial = [min(MAX_WIDTH, round(w * 1.15, 1)) if i in short else w for i, w in enumerate(widths)]
-        set_widths(trial)
-        if printed(ws.PAPERSIZE_A3) < MIN_PRINTED_POINTS:
-            set_widths(widths)
-            break
-        widths[:] = trial
-        heights = [row_height(row, widths, line_points) for row in rows]
-    if printed(ws.PAPERSIZE_A4) < MIN_PRINTED_POINTS:
-        ws.page_setup.paperSize = ws.PAPERSIZE_A3
-    warnings = []
-    if int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A3):
-        warnings.append("内容较长，已设为 A3 横向打印（字号不小于10磅）")
-    if heights and max(heights) > limit:
-        at = heights.index(max(heights))
-        warnings.append(f"序号 {at + 1} 的内容太长，Excel 单行最高 409 磅，打印时可能显示不全，请精简该行文字")
-    return heights, warnings
-
-
 def status_rows(plan: Annex2Plan, store: DeskStore) -> list[list[Any]]:
     """The rows of the second sheet (:data:`STATUS_HEADERS`), cleaned for the cells."""
     from deskapp.dashboard import assess_packs
@@ -423,7 +287,7 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
     and its flags. Not part of the notice's table: the office's own account of it."""
     if STATUS_SHEET in wb.sheetnames:
         wb.remove(wb[STATUS_SHEET])
-    ws = wb.create_sheet(STATUS_SHEET)
+    ws: Worksheet = wb.create_sheet(STATUS_SHEET)
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     head = Font(name=HEAD_FONT, size=10, charset=GB2312)
@@ -436,7 +300,7 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
     style = ws.cell(2, 1)  # the style of every data cell, shared through RowWriter (fast at 10,000 rows)
     style.font, style.border = body, border
     style.alignment = Alignment(vertical="top", wrap_text=True)
-    writer = RowWriter(ws, [style._style] * len(STATUS_HEADERS))
+    writer = RowWriter(ws, [style_of(style)] * len(STATUS_HEADERS))
     widths = [w for _, w in STATUS_HEADERS]
     for n, row in enumerate(status_rows(plan, store), 1):
         writer.write(n + 1, row, cleaned=True)
@@ -445,13 +309,11 @@ def fill_status_sheet(wb: Workbook, plan: Annex2Plan, store: DeskStore) -> Works
     ws.auto_filter.ref = f"A1:{get_column_letter(len(STATUS_HEADERS))}{max(1, len(plan.every) + 1)}"
     ws.print_title_rows = "1:1"
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A3
+    ws.page_setup.paperSize = PAPER_A3
     ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.oddHeader.center.text = f"{store.config.round.name} 工作室申报情况（附件2 之外的说明，不属于通知的汇总表）"
-    ws.oddFooter.center.text = FOOTER
+    fit_to_page(ws)
+    odd_header(ws).center.text = f"{store.config.round.name} 工作室申报情况（附件2 之外的说明，不属于通知的汇总表）"
+    odd_footer(ws).center.text = FOOTER
     return ws
 
 

@@ -16,7 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import Cell
+from openpyxl import Workbook
+from openpyxl.cell.cell import Cell, MergedCell
+from openpyxl.styles.cell_style import StyleArray
+from openpyxl.worksheet.header_footer import HeaderFooterItem
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from deskapp.locations import Locations
@@ -38,11 +42,15 @@ class ExportError(OSError):
 
 @dataclass
 class ExportResult:
+    """What an export wrote: the file, how many rows the main table has (packs listed), and the
+    Chinese warnings for the clerk (rows lacking content, packs left out, paper changed)."""
+
     path: Path
     rows: int
     warnings: list[str] = field(default_factory=list)
 
     def message(self) -> str:
+        """One Chinese line for the status bar or the terminal: ``已导出 N 行：path`` and the warnings."""
         text = f"已导出 {self.rows} 行：{self.path}"
         if self.warnings:
             text += "（注意：" + "；".join(self.warnings) + "）"
@@ -62,6 +70,8 @@ def clean_text(value: Any) -> str:
 
 
 def looks_like_formula(text: str) -> bool:
+    """Whether Excel would take ``text`` typed into a cell as a formula (it starts with ``= + - @``):
+    such text is written with ``quotePrefix`` so a unit named ``=HYPERLINK(...)`` stays text."""
     return text.startswith(FORMULA_STARTS)
 
 
@@ -90,7 +100,8 @@ def export_path(
     """Where to write: ``out`` if given and free, else ``exports/<stem>_<time><suffix>``.
 
     An earlier export is never overwritten: a taken timestamped name gets ``-2``, ``-3``...;
-    a taken ``out`` is refused.
+    a taken ``out`` is refused. The time in the name is Beijing time (``YYYYmmdd-HHMMSS``).
+    Raises :class:`ExportError` when ``out`` exists or its folder does not.
     """
     if out is not None:
         path = Path(out).expanduser()
@@ -111,7 +122,10 @@ def export_path(
 
 
 def save_new(path: Path, write: Callable[[Path], None]) -> Path:
-    """Write through a temporary file so a crash or full disk never leaves half a file."""
+    """Write through a temporary file so a crash or full disk never leaves half a file; returns ``path``.
+
+    Raises :class:`ExportError` (message for the clerk: disk full, no permission, the name taken
+    meanwhile); errors other than the disk's propagate as they are."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.part")
     try:
         write(tmp)
@@ -189,7 +203,7 @@ class RowWriter:
     never becomes a formula.
     """
 
-    def __init__(self, ws: Worksheet, styles: Sequence[Any]) -> None:
+    def __init__(self, ws: Worksheet, styles: Sequence[StyleArray]) -> None:
         self.ws = ws
         self.styles = [copy(s) for s in styles]
         self.quoted = []
@@ -209,18 +223,73 @@ class RowWriter:
                 cell = Cell(ws, row=row, column=col, style_array=styles[i])
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 cell = Cell(ws, row=row, column=col, style_array=styles[i])
-                cell._value = value
+                _put(cell, value, "n")
             elif isinstance(value, datetime):  # a date cell: the column's style carries its format
                 cell = Cell(ws, row=row, column=col, style_array=styles[i])
-                cell._value = value
-                cell.data_type = "d"
+                _put(cell, value, "d")
             else:
                 text = value if cleaned and isinstance(value, str) else clean_text(value)
                 cell = Cell(ws, row=row, column=col, style_array=quoted[i] if text[:1] in FORMULA_STARTS else styles[i])
-                cell._value = text
-                cell.data_type = "s"
+                _put(cell, text, "s")
             cells[(row, col)] = cell
-        ws._current_row = max(ws._current_row, row)
+        if row > last_row(ws):
+            set_last_row(ws, row)
+
+
+def _put(cell: Cell, value: object, data_type: str) -> None:
+    """Store a value as it is, skipping ``Cell.value``'s type guessing (the point of :class:`RowWriter`)."""
+    cell._value = value  # type: ignore[attr-defined]  # openpyxl's private slot, not in types-openpyxl
+    cell.data_type = data_type
+
+
+def last_row(ws: Worksheet) -> int:
+    """The row ``ws.append`` writes after (openpyxl's private ``_current_row``)."""
+    row: int = getattr(ws, "_current_row", 0)
+    return row
+
+
+def set_last_row(ws: Worksheet, row: int) -> None:
+    """Set the row ``ws.append`` writes after: cells written straight into ``ws._cells`` (as
+    :class:`RowWriter` does) do not move it, and a template's rows cleared away must not keep it."""
+    ws._current_row = row  # type: ignore[attr-defined]  # openpyxl's private counter, not in types-openpyxl
+
+
+def style_of(cell: Cell | MergedCell) -> StyleArray:
+    """A cell's ``StyleArray`` (openpyxl's private ``_style``): what :class:`RowWriter` shares per column.
+    A cell never styled has none (``None``): it gets the default style, as Excel shows it."""
+    style: StyleArray | None = getattr(cell, "_style", None)  # private slot, not in types-openpyxl
+    return style if style is not None else StyleArray()
+
+
+def first_worksheet(wb: Workbook, source: str | os.PathLike[str] = "") -> Worksheet:
+    """The workbook's first worksheet (chart sheets skipped); ExportError naming ``source`` if it has none."""
+    for sheet in wb.worksheets:
+        if isinstance(sheet, Worksheet):
+            return sheet
+    raise ExportError(f"模板 {source} 中没有工作表（只有图表页）。请修复或删除该文件后重试（删除后使用内置样式）。")
+
+
+def fit_to_page(ws: Worksheet) -> None:
+    """Print one page wide, as many pages down as it takes (Excel's 调整为 1 页宽)."""
+    if ws.sheet_properties.pageSetUpPr is None:
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties()
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+
+
+def odd_footer(ws: Worksheet) -> HeaderFooterItem:
+    """The footer of every page (Excel's odd-page footer, the only one unless set otherwise)."""
+    if ws.oddFooter is None:
+        ws.oddFooter = HeaderFooterItem()
+    return ws.oddFooter
+
+
+def odd_header(ws: Worksheet) -> HeaderFooterItem:
+    """The header of every page (see :func:`odd_footer`)."""
+    if ws.oddHeader is None:
+        ws.oddHeader = HeaderFooterItem()
+    return ws.oddHeader
 
 
 def clean_row(values: Sequence[Any]) -> list[Any]:
@@ -231,7 +300,7 @@ def clean_row(values: Sequence[Any]) -> list[Any]:
 def row_height(values: Sequence[Any], widths: Sequence[float], line_points: float, padding: float = 4.0) -> float:
     """Points a row needs so no wrapped text is cut (openpyxl and LibreOffice do not size rows)."""
     lines = 1
-    for value, width, usable in zip(values, widths, _usable(tuple(widths))):
+    for value, width, usable in zip(values, widths, _usable(tuple(widths)), strict=True):
         if isinstance(value, str) and len(value) * 2 > usable:  # shorter text surely fits one line
             lines = max(lines, line_count(value, width))
     return lines * line_points + padding
@@ -243,8 +312,10 @@ def _usable(widths: tuple[float, ...]) -> tuple[float, ...]:
 
 
 # -- printing: how large text comes out on paper -------------------------------------------------
-PAPER_MM: dict[int, tuple[float, float]] = {9: (210.0, 297.0), 8: (297.0, 420.0)}
-"""openpyxl/Excel paper codes → (short, long) side in mm: 9 = A4, 8 = A3."""
+PAPER_A4, PAPER_A3 = 9, 8
+"""Excel's paper codes (``page_setup.paperSize``)."""
+PAPER_MM: dict[int, tuple[float, float]] = {PAPER_A4: (210.0, 297.0), PAPER_A3: (297.0, 420.0)}
+"""Excel paper codes → (short, long) side in mm."""
 
 
 def column_points(width: float) -> float:

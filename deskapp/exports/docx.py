@@ -8,12 +8,17 @@ from copy import deepcopy
 from datetime import datetime
 
 from docx import Document
+from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt
+from docx.styles.style import CharacterStyle
+from docx.table import _Row
+from docx.text.run import Run
 
 from deskapp.anchor import store_keyword
 from deskapp.exports.annex2 import CENTERED, COLUMNS, HEADERS, LABEL, STEM, TITLE, plan_annex2, rows_of
@@ -27,7 +32,7 @@ TITLE_FONT = "宋体"
 MARGIN = Mm(15)
 
 
-def _east_asian(run_or_style, name: str) -> None:  # type: ignore[no-untyped-def]
+def _east_asian(run_or_style: Run | CharacterStyle, name: str) -> None:
     """Set a font for Latin and Chinese text alike (Word keeps them apart)."""
     run_or_style.font.name = name
     rpr = run_or_style.element.get_or_add_rPr()
@@ -38,14 +43,18 @@ def _east_asian(run_or_style, name: str) -> None:  # type: ignore[no-untyped-def
     fonts.set(qn("w:eastAsia"), name)
 
 
-def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+def _repeat_header(row: _Row) -> None:
     trpr = row._tr.get_or_add_trPr()
     flag = OxmlElement("w:tblHeader")
     flag.set(qn("w:val"), "true")
     trpr.append(flag)
 
 
-def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | None = None):  # type: ignore[no-untyped-def]
+def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | None = None) -> WordDocument:
+    """The 附件2 document (notice 附件2: 准东开发区高层次人才（技能大师）工作室申报汇总表) for rows of
+    :func:`deskapp.exports.annex2.rows_of` (序号 … 人才工作室工作任务目标): A4 landscape, 15 mm side margins,
+    the label, the title, one table with the header row repeated on every page. ``progress(done, total)``
+    is called now and then; nothing is written to disk."""
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -74,11 +83,11 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
     total = sum(weights)
     widths = [int(usable * w / total) for w in weights]
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=True):
         column.width = width  # the table grid: LibreOffice and WPS lay the table out from it
     header = table.rows[0]
     _repeat_header(header)
-    for cell, text, width in zip(header.cells, HEADERS, widths):
+    for cell, text, width in zip(header.cells, HEADERS, widths, strict=True):
         cell.width = width
         paragraph = cell.paragraphs[0]
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -86,7 +95,7 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
 
     # One prototype data row, copied per pack: much faster than python-docx building each cell.
     proto_row = table.add_row()
-    for i, (cell, width) in enumerate(zip(proto_row.cells, widths)):
+    for i, (cell, width) in enumerate(zip(proto_row.cells, widths, strict=True)):
         cell.width = width
         if i in CENTERED:
             cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -97,7 +106,7 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
     step = max(1, len(packs_rows) // 50)
     for n, values in enumerate(packs_rows):
         tr = deepcopy(proto)
-        for tc, value in zip(tr.iterchildren(qn("w:tc")), values):
+        for tc, value in zip(tr.iterchildren(qn("w:tc")), values, strict=True):
             _set_cell_text(tc, clean_text(value))
         tbl.append(tr)
         if progress is not None and n % step == 0:
@@ -107,9 +116,17 @@ def build_document(packs_rows: Sequence[Sequence[object]], progress: Progress | 
     return doc
 
 
-def _set_cell_text(tc, text: str) -> None:  # type: ignore[no-untyped-def]
-    """Put ``text`` in the prototype cell's run; line breaks become Word line breaks."""
-    r = tc.find(qn("w:p")).find(qn("w:r"))
+def _set_cell_text(tc: BaseOxmlElement, text: str) -> None:
+    """Put ``text`` in the prototype cell's run (made if the cell has none); line breaks become Word
+    line breaks."""
+    p = tc.find(qn("w:p"))
+    if p is None:
+        p = OxmlElement("w:p")
+        tc.append(p)
+    r = p.find(qn("w:r"))
+    if r is None:
+        r = OxmlElement("w:r")
+        p.append(r)
     for i, line in enumerate(text.split("\n")):
         if i:
             r.append(OxmlElement("w:br"))

@@ -14,20 +14,27 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from deskapp.anchor import store_keyword
 from deskapp.config import KIND_LABELS, KINDS
 from deskapp.dashboard import assess_packs
 from deskapp.exports.common import (
     EXCEL_MAX_ROW_HEIGHT,
+    PAPER_A4,
     ExportResult,
     Progress,
     RowWriter,
     clean_text,
     export_path,
+    first_worksheet,
+    fit_to_page,
+    odd_footer,
+    odd_header,
     paused_gc,
     row_height,
     save_new,
+    style_of,
 )
 from deskapp.models import Pack
 from deskapp.outcomes import status_text
@@ -123,15 +130,15 @@ def write_register(
     now = now or store.clock()
     round_ = store.config.round
     packs = store.packs(round_id or round_.id)
-    packs.sort(key=lambda p: (p.kind, p.seq))
+    packs.sort(key=lambda p: (p.kind, p.serial))
     verdicts = assess_packs(store, packs)
     path = export_path(store.locations, STEM, ".xlsx", now, out)
 
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(first_worksheet(wb))
     thin = Side(style="thin", color="000000")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    scratch = wb.create_sheet("_style")
+    scratch: Worksheet = wb.create_sheet("_style")
     head_style = scratch.cell(1, 1)
     head_style.font = Font(name="黑体", size=BODY_SIZE, bold=True, charset=134)
     head_style.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -146,12 +153,12 @@ def write_register(
     time_style.border = border
     time_style.alignment = Alignment(vertical="top")
     time_style.number_format = TIME_FORMAT
-    head_array, body_array, time_array = head_style._style, body_style._style, time_style._style
+    head_array, body_array, time_array = style_of(head_style), style_of(body_style), style_of(time_style)
     wb.remove(scratch)
 
     done, total = 0, len(packs)
     for kind in KINDS:
-        ws = wb.create_sheet(KIND_LABELS[kind])
+        ws: Worksheet = wb.create_sheet(KIND_LABELS[kind])
         items = round_.checklist(kind)
         columns = _columns(store, kind)
         headers = [h for h, _ in columns]
@@ -181,17 +188,16 @@ def write_register(
         ws.print_title_rows = "1:1"
         ws.print_area = f"A1:{get_column_letter(printed)}{last}"
         ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.paperSize = PAPER_A4
         ws.page_margins.left = ws.page_margins.right = 0.3
         ws.page_margins.top = ws.page_margins.bottom = 0.8
         ws.page_margins.header = ws.page_margins.footer = 0.3
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        fit_to_page(ws)
         ws.print_options.horizontalCentered = True
-        ws.oddHeader.center.text = f"{round_.name} 受理台账（{KIND_LABELS[kind]}）"
-        ws.oddFooter.left.text = PRINT_NOTE
-        ws.oddFooter.right.text = "第 &P 页，共 &N 页"
+        odd_header(ws).center.text = f"{round_.name} 受理台账（{KIND_LABELS[kind]}）"
+        footer = odd_footer(ws)
+        footer.left.text = PRINT_NOTE
+        footer.right.text = "第 &P 页，共 &N 页"
     if progress is not None:
         progress(total, total)
     wb.properties.keywords = store_keyword(store)  # the chain head: deskapp check --against this file

@@ -56,6 +56,8 @@ class Summary:
 
 
 def summarize(reports: Iterable[FileReport]) -> Summary:
+    """Counts for the clerk over read files: how many, per kind, PDF and scanned pages (readable files
+    only), and the names of those that could not be read."""
     summary = Summary()
     kinds: Counter[str] = Counter()
     for report in reports:

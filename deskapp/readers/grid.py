@@ -19,23 +19,33 @@ MAX_LONG_CHARS = 50_000
 
 @dataclass
 class Cell:
+    """One cell of a row, as laid out in the document's grid."""
+
     text: str
     col: int = 0
+    """Grid column (0-based) where the cell starts."""
     span: int = 1
+    """Grid columns it covers (a horizontally merged cell appears once)."""
     continued: bool = False
+    """Continues a vertically merged cell above: it carries no text of its own."""
 
 
 @dataclass
 class Row:
+    """One table row or body paragraph of a document, in reading order."""
+
     block: int
     """Rows of one table share a block number; each body paragraph has its own."""
     cells: list[Cell]
     paragraph: bool = False
+    """A body paragraph (one cell), not a table row."""
 
     def texts(self) -> list[str]:
+        """The texts of its own cells, left to right (continued cells left out)."""
         return [c.text for c in self.cells if not c.continued]
 
     def text(self) -> str:
+        """Its non-blank cell texts, one per line."""
         return "\n".join(t for t in self.texts() if t.strip())
 
 
@@ -50,6 +60,9 @@ class TableSpec:
 
 @dataclass(frozen=True)
 class FormSpec:
+    """What to find in one of the notice's forms (附件1–4, :mod:`deskapp.readers.forms`): short fields by
+    their labels, long texts after their label, tables by their header rows."""
+
     scalars: tuple[Label, ...]
     longs: tuple[Label, ...]
     tables: tuple[TableSpec, ...]
@@ -61,6 +74,8 @@ class FormSpec:
 
 @dataclass
 class Extracted:
+    """What :meth:`Extractor.run` found: field name → text, table name → rows (column name → text)."""
+
     fields: dict[str, str] = field(default_factory=dict)
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     headers: set[str] = field(default_factory=set)
@@ -70,6 +85,8 @@ class Extracted:
 
 
 class Extractor:
+    """Finds a :class:`FormSpec`'s fields and tables in a document's rows, by labels, never by position."""
+
     def __init__(self, spec: FormSpec) -> None:
         self.spec = spec
         self.scalars = LabelSet(spec.scalars)
@@ -111,6 +128,9 @@ class Extractor:
 
     # -- extraction --------------------------------------------------------------------------
     def run(self, rows: list[Row]) -> Extracted:
+        """Tables first (header rows, at most :data:`MAX_TABLE_ROWS` rows each), then the fields in the
+        rows no table used; long texts at most :data:`MAX_LONG_CHARS` characters. Never raises for odd
+        content: what is not found is simply absent."""
         out = Extracted()
         used: set[int] = set()
         self._tables(rows, out, used)

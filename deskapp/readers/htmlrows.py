@@ -169,6 +169,7 @@ def html_rows(text: str) -> list[Row]:
 
 
 def text_rows(text: str) -> list[Row]:
+    """Plain text as rows: each non-blank line a paragraph row of one cell (blocks numbered from 1)."""
     return [Row(i, [Cell(line)], paragraph=True) for i, line in enumerate(text.splitlines(), 1) if line.strip()]
 
 

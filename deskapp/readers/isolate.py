@@ -60,6 +60,12 @@ def read_many(paths: Iterable[str | os.PathLike[str]], isolated: bool = True) ->
 
 
 def _limits(memory: int, cpu_seconds: int) -> None:  # pragma: no cover - runs in the child
+    """Cap the child's address space (bytes) and CPU time (seconds, counted from its start), on POSIX.
+
+    The child sets them on itself before reading any file: a ``preexec_fn`` in the parent would run
+    between fork and exec of a process with threads (the desk's workers), where it can deadlock."""
+    if os.name != "posix":
+        return
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -79,14 +85,12 @@ def _run_batch(
 ) -> int:
     """Read ``todo`` in one child; returns how many were settled (at least one)."""
     cpu = int(timeout * len(todo)) + 2
-    preexec = (lambda: _limits(memory, cpu)) if os.name == "posix" else None
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "deskapp.readers", "--worker"],
+            [sys.executable, "-m", "deskapp.readers", "--worker", str(memory), str(cpu)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            preexec_fn=preexec,
             env=_child_env(),
         )
     except OSError as exc:
@@ -162,8 +166,11 @@ class _Lines:
         return line
 
 
-def worker_main() -> int:  # pragma: no cover - runs in the child
-    """The child: one JSON-encoded path per line in, one JSON report per line out."""
+def worker_main(memory: int | None = None, cpu_seconds: int | None = None) -> int:  # pragma: no cover - child
+    """The child: limits set on itself first (see :func:`_limits`), then one JSON-encoded path per line
+    in, one JSON report per line out; returns the exit code (0)."""
+    if memory is not None and cpu_seconds is not None:
+        _limits(memory, cpu_seconds)
     for raw in sys.stdin.buffer:
         if raw.strip():
             report = read_file(json.loads(raw))

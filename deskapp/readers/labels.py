@@ -26,6 +26,8 @@ HINTS = (
 
 
 def norm(text: str) -> str:
+    """``text`` NFKC-normalised (full-width letters and digits to ASCII) without whitespace, colons,
+    asterisks and zero-width characters: the form in which labels are compared."""
     return _DROP.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
@@ -49,6 +51,8 @@ def strip_hints(text: str) -> str:
 
 @lru_cache(maxsize=8192)
 def label_key(text: str) -> str:
+    """:func:`norm` of a cell, without the empty form's printed hints (``HINTS``, e.g. 可另附页详细阐述):
+    the key a label is looked up by."""
     key = norm(text)
     for hint in _NORM_HINTS:
         key = key.replace(hint, "")
@@ -122,6 +126,7 @@ class LabelSet:
         return self._colon
 
     def exact(self, text: str) -> Label | None:
+        """The label ``text`` is, whole (by :func:`label_key`), or None."""
         key = label_key(text)
         return self._by_key.get(key) if key else None
 
@@ -151,4 +156,4 @@ def split_labelled(text: str, labels: LabelSet) -> list[str]:
         return [text]
     if starts[0] != 0 and text[: starts[0]].strip():
         starts.insert(0, 0)
-    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
+    return [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]

@@ -15,7 +15,7 @@ from deskapp.readers.report import FileReport
 def fill_report(report: FileReport, rows: list[Row], container: str) -> FileReport:
     """Find the forms' fields in ``rows`` and decide which form the file is."""
     found = Extractor(ALL_FORMS).run(rows)
-    report.tables = {name: records for name, records in found.tables.items()}
+    report.tables = dict(found.tables)
     form1 = sum(1 for m in FORM1_MARKERS if m in found.labels) + len({"成员", "获奖情况"} & found.headers) * 2
     form3 = sum(1 for m in FORM3_MARKERS if m in found.labels) + (2 if "资金" in found.headers else 0)
     if form1 >= 3 and form1 >= form3:
@@ -80,8 +80,7 @@ def _form3(report: FileReport, found: Extracted) -> None:
     report.fields = {
         k: v
         for k, v in found.fields.items()
-        if (v
-        and k in ("项目名称", "项目申报单位", "项目起止时间"))
+        if (v and k in ("项目名称", "项目申报单位", "项目起止时间"))
         or (
             v
             and k

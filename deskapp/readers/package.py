@@ -11,14 +11,18 @@ Only called after :func:`deskapp.readers.sniff.check_zip` has bounded the zip's 
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO, Any, Self
+from typing import IO, TYPE_CHECKING, Self
 from urllib.parse import unquote
 
 from deskapp.readers.sniff import UnsafeFile
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -76,7 +80,7 @@ def refuse_dtd(data: bytes, name: str) -> None:
         raise BadXml(f"文件内部格式错误（XML 无法解析：部件 {name} 含有不允许的 DTD/实体声明），疑似恶意文件，未读取")
 
 
-def parse_xml(data: bytes, name: str) -> Any:
+def parse_xml(data: bytes, name: str) -> _Element:
     """A part's XML tree; no DTD, entities or network. Raises :class:`UnsafeFile` for a DTD or bad XML."""
     from lxml import etree
 
@@ -95,6 +99,8 @@ def parse_xml(data: bytes, name: str) -> Any:
 
 @dataclass(frozen=True)
 class Relationship:
+    """One entry of a ``.rels`` part: how a part refers to another (or to a URL)."""
+
     id: str
     type: str
     target: str
@@ -114,7 +120,9 @@ class Package:
     strict: bool = False
 
     @classmethod
-    def open(cls, source: str | IO[bytes]) -> Package:
+    def open(cls, source: str | os.PathLike[str] | IO[bytes]) -> Package:
+        """Open a zip package (a path or a binary file) and read its content types; raises
+        :class:`UnsafeFile` (Chinese message) when it is not a readable zip."""
         try:
             archive = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -134,6 +142,7 @@ class Package:
         return package
 
     def close(self) -> None:
+        """Close the zip (also on leaving ``with``)."""
         self.archive.close()
 
     def __enter__(self) -> Self:
@@ -143,10 +152,11 @@ class Package:
         self.close()
 
     def has(self, name: str) -> bool:
+        """Whether the package holds part ``name`` (case-insensitive, as Office reads it)."""
         return name.lower() in self.names
 
     def raw(self, name: str) -> bytes | None:
-        """A part's bytes as stored (None when absent)."""
+        """A part's bytes as stored (None when absent); :class:`UnsafeFile` when it cannot be inflated."""
         stored = self.names.get(unquote(name).lower()) or self.names.get(name.lower())
         if stored is None:
             return None
@@ -157,12 +167,13 @@ class Package:
                 f"部件 {name} 已损坏，无法解压（{type(exc).__name__}）；请让单位重新另存后再拷贝"
             ) from None
 
-    def xml(self, name: str) -> Any:
+    def xml(self, name: str) -> _Element | None:
         """A part's XML tree with Strict namespaces mapped to Transitional (None when absent)."""
         data = self.raw(name)
         return None if data is None else parse_xml(to_transitional(data), name)
 
     def content_type(self, name: str) -> str:
+        """Part ``name``'s content type from ``[Content_Types].xml`` (override, else by extension; "" if none)."""
         key = name.lower()
         if key in self.overrides:
             return self.overrides[key]
@@ -194,6 +205,8 @@ class Package:
 
 
 def office_kind(content_type: str, name: str = "") -> str:
+    """``docx`` or ``xlsx`` for a main part's content type (or, failing that, its folder ``word/`` or
+    ``xl/``); "" for anything else."""
     lowered = content_type.lower()
     if any(t in lowered for t in WORD_TYPES):
         return "docx"

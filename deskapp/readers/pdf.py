@@ -11,14 +11,23 @@ from __future__ import annotations
 import logging
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deskapp.readers.report import FileReport
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
 TAIL_BYTES = 64 * 1024
 """How far after the last ``%%EOF`` a cut-off incremental update is looked for."""
 
 
 def read_pdf(path: Path, report: FileReport) -> FileReport:
+    """Count a PDF's pages into ``report.pages`` (the leaves of its page tree, not its own ``/Count``):
+    the number the desk weighs against the page limit (notice 三.1: 一般不超过25页). Never raises: an
+    encrypted, damaged, cut-off or empty PDF fails the report with a Chinese message (and no page count
+    when it cannot be trusted). Returns ``report``."""
     report.kind = "pdf"
     try:
         from pypdf import PdfReader
@@ -66,12 +75,22 @@ def read_pdf(path: Path, report: FileReport) -> FileReport:
     return report
 
 
-def _declared_count(reader: object, default: int) -> int:
+def _declared_count(reader: PdfReader, default: int) -> int:
     """The page tree's own ``/Count`` (what a careless writer may get wrong)."""
     try:
-        return int(reader.trailer["/Root"]["/Pages"]["/Count"])  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - only compared, never trusted
+        count = _entry(_entry(reader.trailer, "/Root"), "/Pages").get("/Count")
+    except Exception:  # noqa: BLE001 - a broken object read lazily by pypdf: only compared, never trusted
         return default
+    return int(count) if isinstance(count, int) else default
+
+
+def _entry(dictionary: object, key: str) -> DictionaryObject:
+    """``dictionary[key]`` resolved, when both are PDF dictionaries; else an empty one."""
+    from pypdf.generic import DictionaryObject
+
+    value = dictionary.get(key) if isinstance(dictionary, DictionaryObject) else None
+    value = value.get_object() if value is not None else None
+    return value if isinstance(value, DictionaryObject) else DictionaryObject()
 
 
 def _cut_short(path: Path) -> bool:
@@ -86,12 +105,13 @@ def _cut_short(path: Path) -> bool:
         return b"endobj" in after or b"xref" in after or (b" obj" in after and b"stream" in after)
 
 
-def _encryption_name(reader: object) -> str:
+def _encryption_name(reader: PdfReader) -> str:
     try:
-        encrypt = reader.trailer["/Encrypt"].get_object()  # type: ignore[attr-defined]
-        v = int(encrypt.get("/V", 0))
-        r = int(encrypt.get("/R", 0))
-    except Exception:  # noqa: BLE001 - only a label for the message
+        encrypt = _entry(reader.trailer, "/Encrypt")
+    except Exception:  # noqa: BLE001 - a broken object read lazily by pypdf: only a label for the message
+        return "加密方式未知"
+    v, r = encrypt.get("/V", 0), encrypt.get("/R", 0)
+    if not encrypt or not isinstance(v, int) or not isinstance(r, int):
         return "加密方式未知"
     if v >= 5 or r >= 5:
         return "AES-256"

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskapp.crosscheck import match_sector, value_digest
 from deskapp.models import DETAIL_FIELDS, Pack, field_label
 from deskapp.readers.labels import norm
 from deskapp.readers.report import FileReport
+
+if TYPE_CHECKING:
+    from deskapp.store import DeskStore
 
 __all__ = [
     "Choice",
@@ -173,6 +176,9 @@ def _one_line(value: Any, width: int = 40) -> str:
 
 @dataclass
 class Prefill:
+    """What the files offer for a pack's form: one :class:`Proposal` per field they fill, remarks, and
+    the reports of every file read."""
+
     proposals: list[Proposal]
     notes: list[str]
     """Chinese remarks for the clerk: problems of the files, changed files, kind mismatches."""
@@ -489,7 +495,7 @@ def changed_since(pack: Pack, report: FileReport) -> str | None:
 
 
 def apply(
-    store: Any,
+    store: DeskStore,
     pack_id: int,
     accepted: Iterable[Proposal],
     reports: Sequence[FileReport],

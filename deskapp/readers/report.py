@@ -35,9 +35,13 @@ class FileReport:
 
     path: str
     name: str
+    """The file's name as the clerk sees it (no folder)."""
     size: int
+    """Bytes."""
     sha256: str
+    """Hex digest of the content ("" when it could not be read)."""
     kind: str = "unknown"
+    """A key of :data:`KIND_LABELS`."""
     readable: bool = True
     """False when the content could not be read at all (the CLI then exits non-zero)."""
     fields: dict[str, Any] = field(default_factory=dict)
@@ -45,14 +49,17 @@ class FileReport:
     tables: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     """Rows of the form's tables by table name (成员, 获奖情况, 附件2, 项目团队)."""
     pages: int | None = None
+    """Pages of a PDF or scan; None when unknown or not to be trusted."""
     problems: list[str] = field(default_factory=list)
     """Chinese messages naming the file and what is wrong."""
 
     @property
     def kind_label(self) -> str:
+        """The kind in Chinese for the clerk (附件1 工作室申报表, PDF 文件, 扫描图片 …), else the key itself."""
         return KIND_LABELS.get(self.kind, self.kind)
 
     def problem(self, text: str) -> None:
+        """Add a remark for the clerk, prefixed with the file's name; the file stays readable."""
         self.problems.append(f"“{self.name}”：{text}")
 
     def fail(self, text: str) -> FileReport:
@@ -62,20 +69,24 @@ class FileReport:
         return self
 
     def fingerprint(self) -> dict[str, Any]:
+        """``{"name", "size" (bytes), "sha256" (hex)}``: what a pack records of a file it was read from."""
         return {"name": self.name, "size": self.size, "sha256": self.sha256}
 
     def to_json(self) -> dict[str, Any]:
+        """Every field as JSON-ready values, plus ``kind_label`` (the reading child's output line)."""
         doc = asdict(self)
         doc["kind_label"] = self.kind_label
         return doc
 
     @classmethod
     def from_json(cls, doc: dict[str, Any]) -> FileReport:
+        """A report from :meth:`to_json`'s output, unknown keys ignored; TypeError when a field is missing."""
         known = set(cls.__dataclass_fields__)
         return cls(**{k: v for k, v in doc.items() if k in known})
 
 
 def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
+    """The file's SHA-256 as 64 hex digits, read ``chunk`` bytes at a time; OSError if it cannot be read."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         while block := handle.read(chunk):
@@ -84,7 +95,8 @@ def sha256_of(path: Path, chunk: int = 1 << 20) -> str:
 
 
 def new_report(path: str | os.PathLike[str]) -> FileReport:
-    """A report with the file's fingerprint (or the reason there is none)."""
+    """A report with the file's fingerprint (size, SHA-256), or failed with the reason there is none
+    (missing, a folder, unreadable); never raises."""
     p = Path(path)
     try:
         size = p.stat().st_size
@@ -102,6 +114,7 @@ def new_report(path: str | os.PathLike[str]) -> FileReport:
 
 
 def human_size(size: int) -> str:
+    """``size`` bytes for the clerk: ``812 B``, ``3.4 KB``, ``12.0 MB`` (1 KB = 1024 B)."""
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.readers.grid import Cell, Row
 from deskapp.readers.package import Package, refuse_dtd, to_transitional
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 MAX_CELLS = 20_000
 MAX_SHEET_ROWS = 1_000
@@ -34,9 +37,14 @@ def _column(ref: str) -> int | None:
     return n - 1
 
 
-def _text(element: Any) -> str:
+def _text(element: _Element) -> str:
     """A shared or inline string: its ``t`` texts (rich-text runs joined), phonetic runs left out."""
-    return "".join(t.text or "" for t in element.iter(S + "t") if t.getparent().tag != S + "rPh")
+    return "".join(t.text or "" for t in element.iter(S + "t") if _parent_tag(t) != S + "rPh")
+
+
+def _parent_tag(element: _Element) -> str:
+    parent = element.getparent()
+    return "" if parent is None else str(parent.tag)
 
 
 def _number(text: str) -> str:
@@ -60,7 +68,7 @@ def xlsx_rows(package: Package, main: str) -> tuple[list[Row], bool]:
     strings = next((r for r in rels.values() if r.type.endswith("/sharedStrings")), None)
     if strings is not None and package.has(strings.target):
         tree = package.xml(strings.target)
-        shared = [_text(si) for si in tree.iter(S + "si")]
+        shared = [] if tree is None else [_text(si) for si in tree.iter(S + "si")]
     sheets = [] if workbook is None else list(workbook.iter(S + "sheet"))
     rows: list[Row] = []
     cells = 0

@@ -56,7 +56,7 @@ def sniff(head: bytes) -> str:
     for magic, kind in (*IMAGE_MAGIC, *ARCHIVE_MAGIC):
         if head.startswith(magic):
             return kind
-    if head.lstrip()[:5].lower() in (b"{\\rtf",):
+    if head.lstrip()[:5].lower() == b"{\\rtf":
         return "rtf"
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text.startswith(b"<") and (b"<html" in head[:2048].lower() or b"<table" in head[:2048].lower()):
@@ -91,6 +91,7 @@ def ole2_is_encrypted_office(path: Path) -> bool:
 
 
 def read_head(path: Path, size: int = 2048) -> bytes:
+    """The file's first ``size`` bytes (fewer if it is shorter), to tell its format by content; OSError."""
     with open(path, "rb") as handle:
         return handle.read(size)
 
@@ -149,8 +150,8 @@ def check_zip(path: Path | IO[bytes]) -> ZipInfo:
     from deskapp.readers.package import Package
 
     if hasattr(path, "seek"):
-        path.seek(0)  # type: ignore[union-attr]
-    with Package.open(path) as package:  # type: ignore[arg-type]
+        path.seek(0)
+    with Package.open(path) as package:
         main, office = package.main_part()
         if office:
             return ZipInfo(office, main, package.strict)

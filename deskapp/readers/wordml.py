@@ -28,11 +28,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from deskapp.readers.grid import Cell, Row
 from deskapp.readers.package import Package
 from deskapp.readers.sniff import UnsafeFile
+
+if TYPE_CHECKING:
+    from lxml.etree import _Element
 
 MAX_ROWS = 5_000
 MAX_CELLS = 20_000
@@ -74,7 +77,7 @@ NO_TEXT = frozenset(
 T, TAB, BR, CR, NB_HYPHEN = W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen"
 
 
-def choose(alternate: Any) -> Any:
+def choose(alternate: _Element) -> _Element | None:
     """The one branch of ``mc:AlternateContent`` to read: the first Choice, else the Fallback."""
     for tag in (CHOICE, FALLBACK):
         branch = alternate.find(tag)
@@ -83,31 +86,31 @@ def choose(alternate: Any) -> Any:
     return None
 
 
-def _on(element: Any) -> bool:
+def _on(element: _Element | None) -> bool:
     """A toggle property (``<w:vanish/>``, ``<w:showingPlcHdr/>``) present and not switched off."""
     return element is not None and element.get(W + "val", "true") not in ("0", "false", "off")
 
 
-def placeholder(sdt: Any) -> bool:
+def placeholder(sdt: _Element) -> bool:
     """A content control still showing its placeholder ("单击或点击此处输入文字"): nothing was typed."""
     props = sdt.find(W + "sdtPr")
     return props is not None and _on(props.find(W + "showingPlcHdr"))
 
 
-def hidden(run: Any) -> bool:
+def hidden(run: _Element) -> bool:
     """A run formatted as hidden text (Word does not show or print it)."""
     props = run.find(W + "rPr")
     return props is not None and _on(props.find(W + "vanish"))
 
 
-def mark_deleted(paragraph: Any) -> bool:
+def mark_deleted(paragraph: _Element) -> bool:
     """The paragraph mark was deleted with tracked changes: accepted, the paragraph joins the next."""
     props = paragraph.find(W + "pPr")
     marks = props.find(W + "rPr") if props is not None else None
     return marks is not None and (marks.find(W + "del") is not None or marks.find(W + "moveFrom") is not None)
 
 
-def joined_paragraphs(items: Iterator[Any] | list[Any]) -> Iterator[tuple[Any, str]]:
+def joined_paragraphs(items: Iterator[_Element] | list[_Element]) -> Iterator[tuple[_Element | None, str]]:
     """``(item, text)`` for block items, a paragraph whose mark was deleted joined to the next one
     (tables and chunks pass with text "")."""
     pending = ""
@@ -128,14 +131,14 @@ def joined_paragraphs(items: Iterator[Any] | list[Any]) -> Iterator[tuple[Any, s
         yield None, pending
 
 
-def paragraph_text(paragraph: Any) -> str:
+def paragraph_text(paragraph: _Element) -> str:
     """A paragraph's text as Word shows it with all changes accepted; tabs, breaks and text boxes kept."""
     parts: list[str] = []
     _inline(paragraph, parts)
     return "".join(parts)
 
 
-def _inline(element: Any, parts: list[str]) -> None:
+def _inline(element: _Element, parts: list[str]) -> None:
     for child in element:
         tag = child.tag
         if tag == T:
@@ -161,19 +164,18 @@ def _inline(element: Any, parts: list[str]) -> None:
             _inline(child, parts)
 
 
-def _block_lines(container: Any) -> list[str]:
+def _block_lines(container: _Element) -> list[str]:
     """Text lines of block-level content (a text box, a cell): paragraphs, and table cells by tabs."""
     lines: list[str] = []
     for item, text in joined_paragraphs(blocks(container)):
         if item is None or item.tag == P:
             lines.append(text)
         elif item.tag == TBL:
-            for tr in table_rows(item):
-                lines.append("\t".join("\n".join(_block_lines(tc)) for tc, _ in row_cells(tr)))
+            lines.extend("\t".join("\n".join(_block_lines(tc)) for tc, _ in row_cells(tr)) for tr in table_rows(item))
     return lines
 
 
-def blocks(parent: Any) -> Iterator[Any]:
+def blocks(parent: _Element) -> Iterator[_Element]:
     """Block-level items of a body, cell or text box in document order: ``w:p``, ``w:tbl``, ``w:altChunk``."""
     for child in parent:
         tag = child.tag
@@ -191,7 +193,7 @@ def blocks(parent: Any) -> Iterator[Any]:
                 yield from blocks(branch)
 
 
-def table_rows(table: Any) -> Iterator[Any]:
+def table_rows(table: _Element) -> Iterator[_Element]:
     """A table's rows, also those wrapped in content controls (repeating sections) or custom XML;
     rows deleted with tracked changes left out."""
     for child in table:
@@ -212,7 +214,7 @@ def table_rows(table: Any) -> Iterator[Any]:
                 yield from table_rows(branch)
 
 
-def row_cells(row: Any) -> Iterator[tuple[Any, Any]]:
+def row_cells(row: _Element) -> Iterator[tuple[_Element, _Element | None]]:
     """A row's cells as ``(w:tc, w:tcPr or None)``, also those in content controls; deleted cells left out."""
     for child in row:
         tag = child.tag
@@ -232,7 +234,7 @@ def row_cells(row: Any) -> Iterator[tuple[Any, Any]]:
                 yield from row_cells(branch)
 
 
-def _int(element: Any, default: int) -> int:
+def _int(element: _Element | None, default: int) -> int:
     if element is None:
         return default
     try:
@@ -257,6 +259,9 @@ class Walker:
         """The last paragraph read, to say where a table is."""
 
     def read(self) -> list[Row]:
+        """The rows of the part's ``w:body`` in reading order (paragraphs, table rows, pulled-in chunks).
+        Raises :class:`UnsafeFile` when the part or its body is missing, or past :data:`MAX_CELLS` cells /
+        :data:`MAX_ROWS` rows; an odd table is skipped with a remark in ``problems`` instead."""
         document = self.package.xml(self.part)
         if document is None:
             raise UnsafeFile(f"文件中找不到正文部件（{self.part}），可能已损坏；请让单位重新另存后再拷贝")
@@ -271,7 +276,8 @@ class Walker:
         if self.cells > MAX_CELLS or len(self.rows) > MAX_ROWS:
             raise UnsafeFile(f"文件中的表格超过 {MAX_CELLS} 个单元格或 {MAX_ROWS} 行，远超申报表，疑似恶意文件，未读取")
 
-    def walk(self, container: Any) -> None:
+    def walk(self, container: _Element) -> None:
+        """Append the rows of a block container (the body, a text box) to :attr:`rows`."""
         for item, text in joined_paragraphs(blocks(container)):
             if item is None or item.tag == P:
                 self.block += 1
@@ -286,11 +292,15 @@ class Walker:
 
     # -- tables ------------------------------------------------------------------------------
     def where(self, number: int) -> str:
+        """Where table ``number`` is, for the clerk: 第 N 个表格（“last paragraph before it”之后）."""
         after = self.last_text.replace("\n", " ")
         after = after if len(after) <= 16 else after[:15] + "…"
         return f"第 {number} 个表格" + (f"（“{after}”之后）" if after else "")
 
-    def table(self, table: Any) -> None:
+    def table(self, table: _Element) -> None:
+        """Append a ``w:tbl``'s rows (merged cells once, nested tables after their row); a table that
+        cannot be read is dropped with a remark, never the whole file (only :class:`UnsafeFile`, past the
+        bounds, stops it)."""
         self.tables += 1
         number = self.tables
         start = len(self.rows)
@@ -302,7 +312,7 @@ class Walker:
             del self.rows[start:]
             self.problems.append(f"{self.where(number)}无法读取（{type(exc).__name__}），已跳过；其余内容照常读取")
 
-    def _table(self, table: Any, number: int) -> None:
+    def _table(self, table: _Element, number: int) -> None:
         self.block += 1
         block = self.block
         above: dict[int, int] = {}  # grid column where a cell of the row above starts → its span
@@ -311,7 +321,7 @@ class Walker:
             props = tr.find(W + "trPr")
             col = _int(props.find(W + "gridBefore") if props is not None else None, 0)
             cells: list[Cell] = []
-            nested: list[Any] = []
+            nested: list[_Element] = []
             for tc, tc_props in row_cells(tr):
                 span, continued, h_continue = 1, False, False
                 if tc_props is not None:
@@ -353,7 +363,9 @@ class Walker:
             )
 
     # -- altChunk ----------------------------------------------------------------------------
-    def alt_chunk(self, chunk: Any) -> None:
+    def alt_chunk(self, chunk: _Element) -> None:
+        """Append the rows of a ``w:altChunk`` (HTML, text or a whole .docx pulled into the document,
+        bounded in depth); a missing target is a remark."""
         rel_id = chunk.get(R_ID, "")
         rel = next((r for r in self.package.rels(self.part) if r.id == rel_id), None)
         if rel is None or rel.external or not self.package.has(rel.target):
