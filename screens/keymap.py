@@ -31,6 +31,7 @@ SCREEN_MODULES = (
     "screens.outcomes",
     "screens.dashboard",
     "screens.read_files",
+    "screens.pick_files",
     "screens.widgets",
     "screens.exporting",
     "screens.slips",
