@@ -317,6 +317,8 @@ class DeskApp(App[int]):
                 if await self.scan_reader.feed(event):
                     return
             else:
+                if self.scan_reader.burst.interrupt(event):
+                    return  # keys held as a possible scan go first; the paste follows them
                 self.scan_reader.edited()  # a paste is typing by hand, not a scan
             await super().on_event(paste_for(event, self.focused))
         finally:
@@ -332,33 +334,67 @@ class DeskApp(App[int]):
 
     def take_scan(self, text: str) -> None:
         """The one scan handler: read ``text`` (a line without its terminator), say what it is,
-        open its pack. Refused slip codes are recorded in the journal, every line in the scan log."""
-        from deskapp.scan_route import log_scan, read_line
+        open its pack. Refused slip codes are recorded in the journal, every line in the scan log.
+
+        Where no pack may open (a dialog is open, nobody is signed in) the line is not read: the
+        dialog stays as it was, the clerk is told to finish it first, and the line is logged."""
+        from deskapp.scan_route import not_taken, quoted, read_line
         from screens.scanning import ScanScreen
 
         if any(handler(text) for handler in list(self.scan_handlers)):
+            return
+        screen = self.screen
+        why = self.scan_refusal(screen)
+        if why:
+            self.scans.append(not_taken(text, why))
+            self._log_scan(self.scans[-1])
+            self.notify(f"{why}本次扫码未打开：{quoted(text)}", title="扫码未处理", severity="warning")
             return
         verdict = self.write(lambda: read_line(self.desk, text, self.clerk or ""), what="扫码记录")
         if verdict is None:
             return  # a refusal could not be recorded: told why, nothing opened
         self.scans.append(verdict)
         if verdict.outcome != "nothing":
-            problem = log_scan(self.desk.locations.scan_log, verdict, self.clerk or "", self.store.clock())
-            if problem and not self._scan_log_failed:
-                self.notify(
-                    problem + "。扫码照常进行，请联系管理员。", title="扫码记录", severity="warning", timeout=15
-                )
-            self._scan_log_failed = bool(problem)
-        screen = self.screen
+            self._log_scan(verdict)
+        in_form = getattr(screen, "SCAN_IS_NOT_DATA", False)
         if verdict.kind == "payload":
             title = "回执真实" if verdict.pack_id is not None else "回执核验未通过"
             self.notify(verdict.message, title=title, severity=verdict.severity, timeout=8 if verdict.pack_id else 20)
         elif isinstance(screen, ScanScreen):
             screen.show_scan(verdict)
+        elif verdict.outcome == "several":
+            self.notify(f"“{quoted(text)}”对应 {verdict.matches} 件，没有打开：请回主界面查找。", severity="warning")
+        elif verdict.outcome not in ("opened", "nothing"):
+            self.notify(verdict.message, severity=verdict.severity)
+        if in_form:
+            self.notify(
+                "扫码没有填入登记表。" + ("按 Esc 回到登记表继续填写。" if verdict.pack_id is not None else ""),
+                title="登记表未保存",
+                severity="warning",
+            )
         if verdict.recorded:
             self.data_changed()
         if verdict.pack_id is not None:
             self.open_pack(verdict.pack_id)
+
+    def scan_refusal(self, screen: object) -> str:
+        """Why a scan may not open a pack on ``screen`` now ("" when it may)."""
+        from textual.screen import ModalScreen
+
+        if self.clerk is None:
+            return "请先登录，再扫码。"
+        if isinstance(screen, ModalScreen):
+            return "请先处理当前对话框（选一项或按 Esc），再扫码。"
+        return ""
+
+    def _log_scan(self, verdict: ScanVerdict) -> None:
+        """Append ``verdict`` to the scan log; a log that cannot be written is told once."""
+        from deskapp.scan_route import log_scan
+
+        problem = log_scan(self.desk.locations.scan_log, verdict, self.clerk or "", self.store.clock())
+        if problem and not self._scan_log_failed:
+            self.notify(problem + "。扫码照常进行，请联系管理员。", title="扫码记录", severity="warning", timeout=15)
+        self._scan_log_failed = bool(problem)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """In a browser session the text cursor does not blink: each blink is a screen update sent to
@@ -392,6 +428,9 @@ class DeskApp(App[int]):
             if screen.pack_id == pack_id:
                 self.notify(f"{screen.pack.receipt_no} 已经打开，就是这一件。", timeout=4)
                 return
+            self.switch_screen(PackScreen(pack_id))
+            return
+        if getattr(screen, "REPLACED_BY_PACK", False):  # the saved screen: Esc goes back to the list
             self.switch_screen(PackScreen(pack_id))
             return
         self.push_screen(PackScreen(pack_id))

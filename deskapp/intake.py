@@ -22,6 +22,7 @@ from typing import Any
 from deskapp.config import Round
 from deskapp.forms import expand_medium, match_sector, phone_problem, sector_hint
 from deskapp.models import field_label
+from deskapp.scan_route import looks_like_desk_code, quoted
 from deskapp.text import BadText, clean_text, split_unprintable
 
 TEXT_FIELDS = ("unit", "name", "sector", "leader", "contact", "phone", "notes", "ecopy_medium")
@@ -123,6 +124,10 @@ def _unprintable(kind: str, key: str, dropped: str) -> Problem:
 # -- the rules ---------------------------------------------------------------------------------
 
 
+IDENTITY_FIELDS = frozenset({"unit", "name", "leader", "contact", "sector", "phone", "ecopy_medium"})
+"""Fields a receipt number or slip code can never be (:func:`deskapp.scan_route.looks_like_desk_code`)."""
+
+
 def _rule_text(kind: str, key: str, value: Any, problems: list[Problem]) -> str:
     """A text field (desk's own rule, issue 12 point 7, and the slip's fonts).
 
@@ -149,6 +154,10 @@ def _rule_text(kind: str, key: str, value: Any, problems: list[Problem]) -> str:
     if len(text) > limit:
         note = f"太长（{len(text)}字），最多{limit}字，请删减"
         problems.append(Problem(key, note, f"{label(kind, key)}{note}", True, "too_long"))
+    elif key in IDENTITY_FIELDS and looks_like_desk_code(text):
+        # a slip scanned or a receipt number typed into the form: never a unit's or a person's name
+        note = "是收件编号或回执码：请改正"
+        problems.append(Problem(key, note, f"{label(kind, key)}“{quoted(text)}”{note}", True, "desk_code"))
     return text
 
 

@@ -1,8 +1,9 @@
 """What a line read at the counter is, decided in one place (the scanner's own route).
 
 A line is what a keyboard-wedge scanner (or a clerk) typed before CR, LF, CR LF or Tab on the
-main screen, in its list or on a pack screen. :func:`read_line` tells what it is and finds the
-pack; the screens only show the answer and open the pack (``screens/scanning.py``):
+main screen, in its list or on a pack screen, or a scanner's burst on any other screen or dialog
+(``screens/scanning.py`` recognises both). :func:`read_line` tells what it is and finds the
+pack; the screens only show the answer and open the pack:
 
 - a slip's QR payload (``ZD2026GZS0001U…``): verified; genuine opens its pack, refused
   (altered, truncated, another office's) opens nothing and is recorded in the journal
@@ -52,8 +53,9 @@ class ScanVerdict:
     """What one line read turned out to be.
 
     ``kind``: ``empty``, ``payload`` (slip QR payload), ``code`` (second printed line),
-    ``receipt`` (receipt number), ``search``. ``outcome``: ``opened``, ``refused``,
-    ``not_found``, ``several`` or ``nothing``.
+    ``receipt`` (receipt number), ``search``, ``unread`` (not read: see :func:`not_taken`).
+    ``outcome``: ``opened``, ``refused``, ``not_found``, ``several``, ``nothing`` or
+    ``not_taken`` (a scan arrived where none may open a pack: a dialog, the sign-in screen).
     """
 
     text: str
@@ -121,7 +123,7 @@ def read_line(desk: Desk, text: str, actor: str) -> ScanVerdict:
         return ScanVerdict(
             text, "search", "several", message=f"找到 {len(ids)} 件：按 ↓ 到列表选择，Enter 打开", matches=len(ids)
         )
-    message = f"没有找到“{text.strip()}”。按 F2 登记新材料。"
+    message = f"没有找到“{quoted(text)}”。按 F2 登记新材料。"
     if secret_problem:
         message += f"（无法核验回执二维码：{secret_problem}）"
     return ScanVerdict(text, "search", "not_found", message=message, severity="warning")
@@ -137,6 +139,40 @@ def looks_like_scan(text: str) -> bool:
         and any(c.isdigit() for c in packed)
         and any(c.isalpha() for c in packed)
     )
+
+
+QUOTE_LEN = 40
+"""At most this many characters of a line read are quoted in a message (the scan log keeps it whole)."""
+
+
+def quoted(text: str, limit: int = QUOTE_LEN) -> str:
+    """``text`` stripped, cut to ``limit`` characters with its length said (a 6000-character junk
+    line must not fill the screen): ``"ABC…（共 6000 个字符）"``."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}…（共 {len(text)} 个字符）"
+
+
+_RECEIPT_SHAPE = r"[A-Z]{2}\d{4}[A-Z]{2,4}\d{3,6}"
+_DESK_CODE = re.compile(rf"{_RECEIPT_SHAPE}(?:{SEPARATOR}[0-9A-Z]*)?|{SEPARATOR}[0-9A-Z]{{{CODE_LEN}}}")
+
+
+def looks_like_desk_code(text: str) -> bool:
+    """``text`` reads as something printed by a desk: a receipt number (any round, with or without
+    dashes, any case), a slip's QR payload (even altered or cut short), or the code line under it.
+    Unlike :func:`looks_like_scan` an ID card number or a phone number is not one: this decides
+    whether a line typed into a form field is a scan to route rather than data."""
+    packed = normalise(text)
+    if not re.fullmatch(r"[0-9A-Z\-]+", packed):
+        return False
+    return _DESK_CODE.fullmatch(packed.replace("-", "")) is not None
+
+
+def not_taken(text: str, why: str) -> ScanVerdict:
+    """A line the desk recognised as a scan but did not read where it arrived (a dialog was open,
+    nobody signed in): nothing opened, the clerk told ``why``; it is logged like every line."""
+    return ScanVerdict(text, "unread", "not_taken", message=why, severity="warning")
 
 
 def _opened(text: str, kind: str, pack_id: int, receipt_no: str, message: str) -> ScanVerdict:

@@ -180,6 +180,12 @@ class KeyGate:
         self._start()
         return True
 
+    def requeue(self, held: list[events.Event]) -> None:
+        """Keys taken out of the stream (the scan reader held them to see whether a scanner typed
+        them) come back first in line, in their order, and are handed on as typed."""
+        self.waiting.extendleft(reversed(held))
+        self._start()
+
     def handled(self) -> None:
         """The app has finished its part of the key it was handed (bindings run, key forwarded)."""
         self._in_hand.set()
@@ -187,7 +193,9 @@ class KeyGate:
     @property
     def idle(self) -> bool:
         """No key waiting, being handed on or taking effect (tests wait for this)."""
-        return not self.waiting and self._task is None and not self._passing
+        reader = getattr(self.app, "scan_reader", None)
+        holding = reader is not None and reader.burst.holding
+        return not self.waiting and self._task is None and not self._passing and not holding
 
     def _start(self) -> None:
         if self._task is None:
@@ -245,6 +253,9 @@ class KeyGate:
         focused = self.app.focused
         if not isinstance(focused, Input):
             return False
+        reader = getattr(self.app, "scan_reader", None)
+        if reader is not None and reader.keeps_apart(event):
+            return False  # the scan reader may hold it, or holds keys it must come after
         if isinstance(event, events.Paste):
             return True
         if not isinstance(event, events.Key) or not event.is_printable:

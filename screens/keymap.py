@@ -31,12 +31,14 @@ SCREEN_MODULES = (
     "screens.outcomes",
     "screens.dashboard",
     "screens.read_files",
+    "screens.pick_files",
     "screens.widgets",
     "screens.exporting",
     "screens.slips",
 )
-SCANNED = ("MainScreen", "PackScreen")
-"""Screens where a scan may arrive while their bindings are active (and the app's own, on every screen)."""
+SCANNED = ("MainScreen", "PackScreen", "SavedScreen")
+"""Screens where a scan may arrive while their bindings are active (and the app's own, on every screen);
+the saved screen's keys print a slip and issue a 补正, official acts no scan or fast typing may fire."""
 _SCAN_CHAR = re.compile(r"(shift\+)?([a-z0-9]|minus)")
 
 SHARED_IDS: dict[str, tuple[str, ...]] = {

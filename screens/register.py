@@ -102,6 +102,10 @@ class RegisterScreen(DeskScreen[None]):
     (``screens/keygate.py``) hands each key on only once the previous one has taken effect.
     """
 
+    SCAN_IS_NOT_DATA = True
+    """A scan while the form is open is read (its pack opens over the form) and never typed into a
+    field; the clerk is told the form is kept (``DeskApp.take_scan``)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "保存登记", id="form.save", priority=True),
         Binding("f4", "save_and_print", "保存并打印回执", id="form.save_print", priority=True),
@@ -530,10 +534,14 @@ class SavedScreen(DeskScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "done", "下一件", id="saved.next", priority=True),
         Binding("escape", "done", "回主界面", id="saved.back", show=False, priority=True),
-        Binding("o", "open", "打开这件", id="saved.open", priority=True),
-        Binding("p", "print('slip')", "打印回执", id="saved.print", priority=True),
-        Binding("n", "print('notice')", "补正告知书", id="saved.notice", priority=True),
+        # Function keys, as on a pack: a letter here is typed by a scanner or by a clerk already
+        # typing the next search, and printing a slip or issuing a 补正 is an official act.
+        Binding("f3", "open", "打开这件", id="saved.open", priority=True),
+        Binding("f8", "print('slip')", "打印回执", id="saved.print", priority=True),
+        Binding("f12", "print('notice')", "补正告知书", id="saved.notice", priority=True),
     ]
+    REPLACED_BY_PACK = True
+    """A scan here opens its pack in place of this screen (``DeskApp.open_pack``)."""
 
     def __init__(self, pack_id: int, *, print_slip: bool = False) -> None:
         super().__init__()
@@ -565,7 +573,7 @@ class SavedScreen(DeskScreen[None]):
                     (flag.text, "bold $error" if flag.severity == "error" else "$warning") for flag in verdict.flags
                 )
                 yield Static(Content("\n").join(Content.styled(t, s) for t, s in lines), id="saved-verdict")
-            yield Static("P 打印回执   Enter 登记下一件（回主界面）   O 打开这件查看或修改", classes="hint")
+            yield Static("F8 打印回执   Enter 登记下一件（回主界面）   F3 打开这件查看或修改", classes="hint")
         yield Footer()
 
     def action_done(self) -> None:

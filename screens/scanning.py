@@ -21,21 +21,36 @@ the screens that take scans (:class:`ScanScreen`: the main screen and a pack scr
   the box itself, to the same handler.)
 - while the screen a scan opened is not mounted yet, the keys that follow are held, and
   replayed in order into it once it is ready: nothing typed is lost between screens.
+
+Every other screen and dialog — present and future, with no code of its own — has no scan box:
+there a scan is recognised by how it arrives (:class:`BurstReader`). A wedge scanner types a
+key every 1–10 ms; a clerk, one every 80 ms or more. So a printable ASCII key that arrives with
+more keys already behind it, or within :data:`LEAD_GAP` of the one before, is held, not handed
+to the focused widget, and so are the keys that follow it within :data:`BURST_GAP`. When the burst ends
+in a terminator and is a scan (:meth:`BurstReader.is_scan`) the whole line goes to
+``DeskApp.take_scan`` and no key of it reaches the screen: a digit never chooses a dialog's or
+a menu's option, a ``0`` never ticks all, the Enter never answers a dialog, letters never fire a
+screen's single-letter keys, and a receipt number is never typed into a form field. Any other
+burst (a clerk's typing, a scanner-fast ``F2 1 新单位公司``) is handed back to the key gate,
+first in line and in order, and goes where it would have gone.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual import events, on
+from textual._time import get_time
 from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
-from deskapp.scan_route import ScanVerdict
+from deskapp.scan_route import ScanVerdict, looks_like_desk_code, looks_like_scan
 from screens.base import DeskScreen, current_screen
 from screens.widgets import ScanBox
 
@@ -50,6 +65,18 @@ KEEP_LINE = {"escape", "up", "down", "pageup", "pagedown", "shift+tab", "ctrl+q"
 
 HOLD_LIMIT = 3.0
 """Seconds after which held keys are delivered even if the new screen never said it is ready."""
+
+BURST_GAP = 0.05
+"""Seconds between two keys of one scanned line at most (a scanner: 1–10 ms; a clerk: 80 ms or more).
+A key held as a possible scan reaches the screen at most this much later."""
+
+LEAD_GAP = 0.025
+"""A key this soon after the one before (handed on alone: nothing was behind it yet) starts a burst
+with it. Tighter than :data:`BURST_GAP`: a test's ``pilot.press`` waits 40 ms between keys, a scanner
+under 10 ms."""
+
+LONG_LINE = 64
+"""A burst this long ending in a terminator is a scan (junk), in a text field if only letters and digits."""
 
 
 class ScanScreen(DeskScreen[None]):
@@ -106,11 +133,159 @@ def takes_key(widget: Widget | None, event: events.Key) -> bool:
     return False
 
 
+def scanner_key(event: events.Key) -> bool:
+    """A key a wedge scanner types: one printable ASCII character (space included)."""
+    character = event.character or ""
+    return event.is_printable and len(character) == 1 and " " <= character <= "~"
+
+
+@dataclass
+class Lead:
+    """The scanner-typeable key handed on just before a burst began (nothing was behind it yet)."""
+
+    event: events.Key
+    widget: Widget | None
+    before: str | None
+    """The text of :attr:`widget` before the key, when it is an ``Input`` (to take the key back out)."""
+
+
+class BurstReader:
+    """Recognises a scanner's line by its speed on every screen without a scan box (module docstring)."""
+
+    def __init__(self, app: DeskApp) -> None:
+        self.app = app
+        self.held: list[events.Key] = []
+        self.lead: Lead | None = None
+        self.released: list[events.Event] = []
+        """Keys handed back to the gate; they pass the reader once, as typed."""
+        self._timer: Timer | None = None
+        self._taken = 0.0
+        """When the reader took the last key it holds."""
+        self._scan_ended: float | None = None
+        """When the terminator that ended the last scan arrived (an LF or CR right after is part of it)."""
+
+    @property
+    def holding(self) -> bool:
+        return bool(self.held)
+
+    def passes(self, event: events.Event) -> bool:
+        """``event`` was handed back by the reader: it goes on as typed (and only once)."""
+        for n, each in enumerate(self.released):
+            if each is event:
+                del self.released[n]
+                return True
+        return False
+
+    def _more_behind(self) -> bool:
+        """Keys already received behind this one (a burst arrived at once)."""
+        gate = getattr(self.app, "key_gate", None)
+        if gate is not None and any(isinstance(e, events.Key) for e in gate.waiting):
+            return True
+        queue = getattr(self.app._message_queue, "values", ())
+        return any(isinstance(m, events.Key) and not m.is_forwarded for m in queue)
+
+    def feed(self, event: events.Key) -> bool:
+        """True: the reader holds or has read ``event``; False: hand it on as usual."""
+        if self.held:
+            # Measured from the later of when the last key was typed and when the desk took it: a desk
+            # behind with a long burst (the terminal hands it over in chunks) does not cut it in two.
+            if event.time - max(self.held[-1].time, self._taken) > BURST_GAP:  # the burst ended before this key
+                self.release()
+                return self.feed(event) if scanner_key(event) else self.release([event])
+            if event.key in TERMINATORS:
+                return self._end(event)
+            if scanner_key(event):
+                self.held.append(event)
+                self._arm()
+                return True
+            return self.release([event])  # Backspace, an arrow, a function key, Chinese: typing
+        if event.key in ("enter", "ctrl+j") and self._scan_ended is not None:
+            ended, self._scan_ended = self._scan_ended, None
+            if event.time - ended <= BURST_GAP:
+                return True  # the LF of a scan's CR LF (or a second CR): part of the scan, not an answer
+        lead, self.lead = self.lead, None
+        if not scanner_key(event):
+            return False
+        if lead is not None and event.time - lead.event.time > LEAD_GAP:
+            lead = None  # typed before, at a clerk's pace: not part of what follows
+        if lead is not None or self._more_behind():
+            self.lead = lead
+            self.held.append(event)
+            self._arm()
+            return True
+        focused = self.app.focused
+        before = focused.value if isinstance(focused, Input) else None
+        self.lead = Lead(event, focused, before)
+        return False
+
+    def is_scan(self, text: str) -> bool:
+        """A burst ``text`` (ended by a terminator) is a scan: it reads as a desk's code (a receipt
+        number, a slip's payload or code line), or is junk too long to be typed. Elsewhere than in a
+        text field, any line of 8 or more letters and digits mixed is one too (a checklist's
+        ``12345678`` typed fast is not: it is the clerk's, and a scanner's junk has letters)."""
+        if looks_like_desk_code(text):
+            return True
+        if isinstance(self.app.focused, Input):  # a path or an address typed fast is the clerk's
+            return len(text) >= LONG_LINE and text.isascii() and text.replace("-", "").isalnum()
+        return len(text) >= LONG_LINE or looks_like_scan(text)
+
+    def _end(self, event: events.Key) -> bool:
+        lead = self.lead
+        first = (lead.event.character or "") if lead is not None else ""
+        text = first + "".join(e.character or "" for e in self.held)
+        if not self.is_scan(text):
+            return self.release([event])
+        self._stop()
+        self.held, self.lead = [], None
+        if lead is not None and isinstance(lead.widget, Input) and lead.before not in (None, lead.widget.value):
+            lead.widget.value = lead.before  # the scan's first character went in before it was known
+        self._scan_ended = event.time
+        self.app.take_scan(text)
+        return True
+
+    def release(self, more: list[events.Key] | None = None) -> bool:
+        """Hand the held keys (and ``more``) back to the gate, first in line, in order: typing."""
+        self._stop()
+        keys: list[events.Event] = [*self.held, *(more or [])]
+        self.held, self.lead = [], None
+        if keys:
+            self.released.extend(keys)
+            self.app.key_gate.requeue(keys)
+        return True
+
+    def interrupt(self, event: events.Event) -> bool:
+        """A paste (or another input) while keys are held: it goes after them. True: taken."""
+        if not self.held:
+            return False
+        return self.release([event])  # type: ignore[list-item]
+
+    def _arm(self) -> None:
+        self._taken = get_time()
+        self._stop()
+        self._timer = self.app.set_timer(BURST_GAP, self._expired, name="scan-burst")
+
+    def _stop(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def _expired(self) -> None:
+        self._timer = None
+        if not self.held:
+            return
+        late = get_time() - max(self.held[-1].time, self._taken)
+        if late < BURST_GAP or self._more_behind():
+            self._timer = self.app.set_timer(max(BURST_GAP - late, 0.01), self._expired, name="scan-burst")
+            return
+        self.release()  # no terminator followed: typed keys, hand them on
+
+
 class ScanReader:
     """Reads keys in the app's order on scan screens; see the module's docstring."""
 
     def __init__(self, app: DeskApp) -> None:
         self.app = app
+        self.burst = BurstReader(app)
         self.held: list[events.Key] = []
         self.held_since = 0.0
         self.box: ScanBox | None = None
@@ -118,6 +293,15 @@ class ScanReader:
         """What was typed into :attr:`box` since it was last empty."""
         self.clean = True
         """:attr:`line` is exactly the box's text (no edit key, paste or click since it was empty)."""
+
+    def keeps_apart(self, event: events.Event) -> bool:
+        """The key gate must hand ``event`` on alone, not posted together with the keys after it:
+        the burst reader holds keys (a key it hands back must not find later ones already posted),
+        or may hold this one (a scanner key on a screen without a scan box)."""
+        if self.burst.holding:
+            return True
+        screen = self._screen()
+        return isinstance(event, events.Key) and scanner_key(event) and not isinstance(screen, ScanScreen)
 
     # -- holding keys while a scan screen is not ready --------------------------------------
     def _screen(self) -> Screen[object] | None:
@@ -152,8 +336,15 @@ class ScanReader:
 
     # -- one key on a ready screen ---------------------------------------------------------
     def route(self, event: events.Key) -> bool:
+        if self.burst.passes(event):
+            return False
         screen = self._screen()
-        if not isinstance(screen, ScanScreen) or not screen.scan_ready:
+        if screen is None:
+            return False
+        if not isinstance(screen, ScanScreen):
+            return self.burst.feed(event)
+        self.burst.lead = None
+        if not screen.scan_ready:
             return False
         try:
             box = screen.scan_box

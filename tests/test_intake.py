@@ -265,3 +265,24 @@ def test_a_closed_stdout_ends_quietly(tmp_path: Path, args: tuple[str, ...]) -> 
 def test_a_void_reason_printed_on_the_slip_passes_the_same_rule(desk: Desk) -> None:
     value, problems = take_value(desk.config.round, "studio", "void_reason", "重复登记😀\x1b[31m")
     assert value == "重复登记" and [p.code for p in problems] == ["unprintable"] and "作废原因" in problems[0].text
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [
+        ("unit", "ZD2026-GZS-0002"),
+        ("name", "zd2026gzs0001ukwq9d9ptb3c1gnjgv8"),  # a slip scanned with CapsLock on
+        ("leader", "ZD2025XM0003"),  # another round's number, dashes dropped
+        ("unit", "UAB3K9QX7M2W4R8T6YZ"),  # the code line printed under the QR
+    ],
+)
+def test_a_receipt_number_or_slip_code_is_never_a_name(desk: Desk, field: str, typed: str) -> None:
+    # Trial fault 8: a scan landed in the form's fields and was saved as the unit and the name; the
+    # door refuses it for every way in (form, CLI, F9), not only the form.
+    taken = take(desk.config.round, "studio", _draft(**{field: typed}))
+    assert [(p.field, p.code) for p in taken.errors] == [(field, "desk_code")]
+    assert "是收件编号或回执码" in taken.errors[0].text
+
+
+def test_a_note_may_name_a_receipt_number(desk: Desk) -> None:
+    assert take(desk.config.round, "studio", _draft(notes="ZD2026-GZS-0002")).errors == []

@@ -259,9 +259,9 @@ def test_a_clerk_signs_in_with_a_pin_registers_and_downloads_annex2(served, brow
         downloads.append(download)
 
     tab.page.on("download", took)  # the desk opens a tab on /download/<key>; chromium gives the file to its opener
-    # The receipt slip (P on the saved screen): this counter has no printer in [counters], so nothing is
+    # The receipt slip (F8 on the saved screen): this counter has no printer in [counters], so nothing is
     # printed on the host; the slip arrives in the browser, to print at the clerk's PC (deskapp/counters.py).
-    tab.press("p")
+    tab.press("F8")
     wait_for(lambda: downloads, "the slip download", page=tab.page)
     slip = downloads.pop()
     saved_slip = tmp_path / "slip.pdf"

@@ -115,3 +115,83 @@ def test_hundred_scans_in_one_burst_in_a_real_terminal(tmp_path: Path) -> None:
         assert "Traceback" not in tmux("capture-pane", "-p", "-t", session)
     finally:
         tmux("kill-session", "-t", session, check=False)
+
+
+def test_scans_on_a_dialog_the_form_and_the_dashboard_in_a_real_terminal(tmp_path: Path) -> None:
+    """Trial faults 2–9: real bursts (tmux send-keys) where there is no scan box. On a dialog the
+    scan opens nothing and the dialog stays; on the form's checklist and on 总览 it opens the
+    scanned pack, not the highlighted row; nothing is ticked, chosen or registered."""
+    assert shutil.which("tmux"), "tmux is missing: run ./test.sh (it installs it)"
+    data = tmp_path / "data"
+    data.mkdir()
+    desk = open_desk(data, clock=fixed_clock(ON_TIME))
+    save_staff(desk.locations, [StaffMember("张三")])
+    desk.reload_config()
+    packs = [desk.store.register("studio", studio_fields(name=f"工作室{n}"), "张三") for n in range(4)]
+    payload = signer_for(desk.locations.secret).payload(packs[1].receipt_no)
+    desk.store.close()
+    session = f"scan-places-{os.getpid()}"
+    env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+    command = f"{sys.executable} -m tests.tty_desk {data}"
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", command], check=True, cwd=ROOT, env=env
+    )
+    log = data / "logs" / "scans.jsonl"
+
+    def screen() -> str:
+        return tmux("capture-pane", "-p", "-t", session, check=False)
+
+    def wait_for(test, what: str, seconds: float = 30) -> None:  # type: ignore[no-untyped-def]
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            if test():
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{what} never happened; the screen:\n{screen()}")
+
+    def keys(*names: str) -> None:
+        tmux("send-keys", "-t", session, *names)
+
+    def scan(line: str, outcome: str) -> None:
+        before = len(read_log(log))
+        tmux("send-keys", "-t", session, "-l", line)  # the whole line in one write, as a scanner types it
+        wait_for(lambda: len(read_log(log)) > before, f"the scan {line!r} logged")
+        entry = read_log(log)[-1]
+        assert (entry["read"], entry["outcome"]) == (line.rstrip("\r\n\t"), outcome)
+
+    try:
+        wait_for(lambda: "本批次共 4 件" in screen(), "the main screen", 60)
+        keys("F2")
+        wait_for(lambda: "是哪一类" in screen(), "the kind dialog")
+        scan("ZD2026-GZS-0002\r", "not_taken")  # its "2" would have chosen 人才项目
+        wait_for(lambda: "请先处理当前对话框" in screen(), "the refusal told")
+        assert "是哪一类" in screen()  # the dialog is still open, unanswered
+
+        keys("1")
+        wait_for(lambda: "登记人才工作室" in screen(), "the form")
+        tmux("send-keys", "-t", session, "-l", "清单扫描公司\r清单扫描工作室\r")
+        keys("F7")
+        scan(payload.lower() + "\r", "opened")  # its "2" and "0" would have ticked the checklist
+        wait_for(lambda: "结论" in screen() and "工作室1" in screen(), "the scanned pack open")
+        keys("Escape")
+        wait_for(lambda: "登记人才工作室" in screen(), "back on the form")
+        keys("Escape")
+        wait_for(lambda: "放弃这次登记" in screen(), "the discard dialog")
+        scan(packs[2].receipt_no + "\r\n", "not_taken")  # its Enter would have answered 继续填写
+        assert "放弃这次登记" in screen()
+        keys("Escape")  # discard, as the clerk chooses
+        wait_for(lambda: "本批次共 4 件" in screen(), "the main screen again")
+
+        keys("C-o")
+        wait_for(lambda: "导出台账" in screen(), "the dashboard")
+        keys("Down", "Down", "Down")
+        scan(packs[0].receipt_no + "\r", "opened")  # not the highlighted row
+        wait_for(lambda: "结论" in screen() and "工作室0" in screen(), "the scanned pack open")
+
+        desk = open_desk(data, clock=fixed_clock(ON_TIME))
+        assert {h.action for h in desk.store.history()} == {"register"}  # nothing ticked, chosen or saved
+        assert desk.store.count() == 4
+        desk.store.close()
+        assert "Traceback" not in screen()
+    finally:
+        tmux("kill-session", "-t", session, check=False)

@@ -39,7 +39,7 @@ async def test_register_print_scan_back_opens_the_pack(desk: Desk, no_printer) -
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SavedScreen)
-        await pilot.press("p")
+        await pilot.press("f8")
         await wait_for_prints(pilot)
         pack = desk.store.by_receipt("ZD2026-GZS-0001")
         assert pack is not None and len(pack.prints) == 1
