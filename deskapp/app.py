@@ -316,9 +316,13 @@ class DeskApp(App[int]):
                     return  # the desk is closing: keys still queued have nowhere to go
                 if await self.scan_reader.feed(event):
                     return
+                if self.key_gate.set_aside(event):
+                    return  # the rest of a burst at a confirmation dialog: not its answer (the dialog says so)
             else:
                 if self.scan_reader.burst.interrupt(event):
                     return  # keys held as a possible scan go first; the paste follows them
+                if self.key_gate.set_aside(event):
+                    return
                 self.scan_reader.edited()  # a paste is typing by hand, not a scan
             await super().on_event(paste_for(event, self.focused))
         finally:

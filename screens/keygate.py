@@ -170,8 +170,6 @@ class KeyGate:
             return False
         self._note_pause(event)
         if not self.waiting and not self._passing and self._in_hand.is_set() and self._quiet():
-            if self.set_aside(event):
-                return True  # the rest of a burst, not an answer to the dialog now up
             # Typed at human pace (or the last key has visibly taken effect): it goes on now.
             self._in_hand.clear()
             self._start()  # and the next waits until this one took effect
@@ -279,7 +277,9 @@ class KeyGate:
 
     def set_aside(self, event: events.Event) -> bool:
         """A key of a burst arriving at a confirmation dialog: kept from it, and the dialog says so.
-        ``False``: ``event`` goes on (no such dialog, or typed deliberately)."""
+        ``False``: ``event`` goes on (no such dialog, or typed deliberately). Asked by
+        ``DeskApp.on_event`` for each key the scan reader did not take (a scan is the reader's: it
+        is read whole and told, never answered with)."""
         screen = current_screen(self.app)  # None: the desk is closing
         if not isinstance(screen, Confirmation) or not isinstance(event, (events.Key, events.Paste)):
             self._pause_before.pop(id(event), None)
@@ -304,8 +304,6 @@ class KeyGate:
             await self.settled()
             while self.waiting and self.app.is_running:
                 event = self.waiting.popleft()
-                if self.set_aside(event):
-                    continue
                 if not self._pass(event):
                     break
                 if self.typing_in_place(event):
