@@ -21,6 +21,7 @@ from deskapp.receipt_qr import signer_for
 from deskapp.scan_route import read_log
 from deskapp.service import open_desk, save_staff
 from deskapp.timeutil import fixed_clock
+from screens.keygate import ANSWER_PAUSE
 from tests.conftest import ON_TIME, full_checklist, studio_fields
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,6 +180,7 @@ def test_scans_on_a_dialog_the_form_and_the_dashboard_in_a_real_terminal(tmp_pat
         wait_for(lambda: "放弃这次登记" in screen(), "the discard dialog")
         scan(packs[2].receipt_no + "\r\n", "not_taken")  # its Enter would have answered 继续填写
         assert "放弃这次登记" in screen()
+        time.sleep(ANSWER_PAUSE + 0.1)  # the clerk reads the dialog: a key right after a burst does not answer it
         keys("Escape")  # discard, as the clerk chooses
         wait_for(lambda: "本批次共 4 件" in screen(), "the main screen again")
 
