@@ -33,6 +33,7 @@ SCREEN_MODULES = (
     "screens.read_files",
     "screens.pick_files",
     "screens.widgets",
+    "screens.checklist",
     "screens.exporting",
     "screens.slips",
 )

@@ -23,9 +23,10 @@ from deskapp.models import DETAIL_FIELDS, HistoryEntry, Pack, field_label
 from deskapp.scan_route import looks_like_scan
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
+from screens.checklist import Checklist
 from screens.read_files import file_lines
 from screens.scanning import ScanScreen
-from screens.widgets import Checklist, NumberBox, ScanBox
+from screens.widgets import NumberBox, ScanBox
 
 
 def history_line(round_: Round, kind: str, entry: HistoryEntry) -> Content:

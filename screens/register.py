@@ -25,9 +25,11 @@ from deskapp.readers.prefill import Decision
 from deskapp.store import RegistrationError, StoreWriteError
 from deskapp.timeutil import show
 from screens.base import DeskModal, DeskScreen
+from screens.bigtext import BigText
+from screens.checklist import Checklist
 from screens.keygate import Confirmation
 from screens.read_files import accepted_details, read_into_form, record_files
-from screens.widgets import BigText, Checklist, NumberBox, header_line
+from screens.widgets import NumberBox, header_line
 
 if TYPE_CHECKING:
     from deskapp.app import DeskApp

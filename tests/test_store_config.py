@@ -67,8 +67,8 @@ def test_the_desk_does_not_start_on_a_key_a_scan_could_type(data_dir: Path, caps
 
 
 async def test_a_remapped_checklist_key_replaces_its_default(desk: Desk) -> None:
+    from screens.checklist import Checklist
     from screens.register import RegisterScreen
-    from screens.widgets import Checklist
 
     config = desk.locations.config
     config.write_text(config.read_text(encoding="utf-8") + '\n[keys]\n"checklist.all" = "f11"\n', encoding="utf-8")

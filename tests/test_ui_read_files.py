@@ -6,11 +6,11 @@ from contextlib import asynccontextmanager
 
 from deskapp.app import DeskApp
 from deskapp.models import DETAIL_FIELDS
+from screens.checklist import Checklist
 from screens.pack import PackScreen
 from screens.pick_files import PickFilesScreen
 from screens.read_files import ReviewPrefillScreen
 from screens.register import RegisterScreen, SavedScreen
-from screens.widgets import Checklist
 from tests import formfactory as ff
 from tests.conftest import full_checklist, studio_fields
 from tests.ui_keys import shown, type_text

@@ -15,9 +15,10 @@ from deskapp.app import DeskApp
 from deskapp.receipt_qr import signer_for
 from deskapp.scan_route import read_log
 from deskapp.service import Desk
+from screens.checklist import Checklist
 from screens.main import MainScreen
 from screens.pack import PackScreen
-from screens.widgets import Checklist, PackList, ScanBox
+from screens.widgets import PackList, ScanBox
 from tests.conftest import full_checklist, studio_fields
 
 ENDINGS = {"\r": ("enter", "\r"), "\n": ("ctrl+j", "\n"), "\t": ("tab", "\t")}

@@ -30,6 +30,7 @@ from deskapp.app import DeskApp
 from deskapp.receipt_qr import signer_for
 from deskapp.scan_route import read_log
 from deskapp.service import Desk
+from screens.checklist import Checklist
 from screens.dashboard import DashboardScreen
 from screens.dialogs import SupervisorPin
 from screens.outcomes import OutcomeDialog, OutcomeMenu
@@ -47,7 +48,6 @@ from screens.register import (
 )
 from screens.scanning import ScanScreen
 from screens.signin import SignInScreen, StaffSetupScreen
-from screens.widgets import Checklist
 from tests.conftest import full_checklist, studio_fields
 from tests.test_ui_scan import scanner, until
 from tests.ui_keys import burst, settle, type_text

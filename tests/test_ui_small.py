@@ -6,8 +6,9 @@ import pytest
 
 from deskapp.app import DeskApp
 from deskapp.service import Desk
+from screens.checklist import Checklist
 from screens.pack import PackScreen
-from screens.widgets import Checklist, PackList
+from screens.widgets import PackList
 from tests.test_ui_scan import until
 from tests.test_ui_snapshots import a_few_packs
 

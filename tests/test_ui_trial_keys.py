@@ -24,6 +24,7 @@ from deskapp.config import StaffMember
 from deskapp.history_text import record_lines
 from deskapp.service import Desk, open_desk, save_staff
 from deskapp.timeutil import fixed_clock
+from screens.checklist import Checklist
 from screens.dashboard import DashboardScreen
 from screens.exporting import ConfirmExport
 from screens.keygate import Confirmation
@@ -32,7 +33,7 @@ from screens.outcomes import outcome_done_text
 from screens.pack import PackScreen
 from screens.register import ConfirmCancel, DuplicateDialog, QuestionableDialog, RegisterScreen, SavedScreen
 from screens.signin import SignInScreen, StaffSetupScreen
-from screens.widgets import Checklist, PackList
+from screens.widgets import PackList
 from tests.conftest import LATE, ON_TIME, Ticker, full_checklist, studio_fields
 from tests.counter_paths import until
 from tests.ui_keys import burst_keys, named, post_keys, settle, shown, text_keys, type_text
